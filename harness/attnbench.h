@@ -1,0 +1,196 @@
+/* attnbench.h — the one public header: what a method plugin implements.
+ *
+ * Shape letters, fixed everywhere in attnbench:
+ *   H heads, N tokens (sequence length), D query/key head dim, DV value head dim,
+ *   M landmarks (Nystrom) or projected length (Linformer).
+ * Every tensor is float32, row-major, heads outermost: Q and K are (H, N, D),
+ * V is (H, N, DV), the output O is (H, N, DV).
+ *
+ * The contract between the harness (driver) and a method:
+ *
+ *   - The harness owns the problem (Q, K, V, sizes) and the output buffer. A
+ *     method owns only its `state`, which it allocates in `prepare` through
+ *     `prob->alloc`, so that its peak working memory is measured exactly
+ *     (peak_bytes). One allocation per workspace, carved into pieces, is the
+ *     house style. The allocator returns NULL beyond the row's memory limit:
+ *     return AB_ENOMEM then.
+ *   - `estimate` (required) gives the analytic FLOP count and the workspace
+ *     bytes without touching data; it powers `--dry-run` and the GFLOP/s column.
+ *     It also validates parameters against the sizes: m > n is AB_EINVAL there,
+ *     with a message.
+ *   - `prepare` (required) validates, allocates, and does the one-off work that
+ *     is not part of the method's real cost. It is timed apart (prepare_ms).
+ *   - `forward` (required) is the timed call. It computes O from Q, K, V in full
+ *     (for Nystrom: landmarks, the pseudo-inverse and the output: all of it is
+ *     the method's cost). It must not allocate, print, or keep pointers into
+ *     `out` beyond the call. It may be called many times; each call recomputes
+ *     everything from the problem's inputs.
+ *   - `rows` (optional, NULL if absent; AB_CAP_ROWS in caps) writes rows
+ *     [r0, r1) of head h of the method's (approximate) attention matrix into
+ *     S, (r1 - r0) x N, row-major. Valid after at least one `forward`. It may
+ *     use workspace kept by `forward`, but not allocate beyond `prepare`'s.
+ *   - `report` (optional) fills method diagnostics after `forward` (Nystrom's
+ *     pseudo-inverse residual); it is not timed and may allocate through
+ *     prob->alloc (freeing before it returns).
+ *   - `release` (required) accepts NULL and a half-built state.
+ *
+ * Threads: the harness runs each measurement in a process where OpenBLAS is
+ * single-threaded and OpenMP has prob->threads threads; a method parallelises
+ * over heads and tiles with OpenMP (or not at all).
+ *
+ * Out-of-tree plugins: a shared object exports
+ *     const struct ab_method *ab_plugin_entry(int *abi_version);
+ * which stores AB_ABI_VERSION in *abi_version and returns the method. The
+ * harness refuses a plugin whose ABI version differs from its own.
+ */
+#ifndef ATTNBENCH_H
+#define ATTNBENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AB_ABI_VERSION 1
+
+/* Status codes: 0 is success; methods return one of these and fill err->msg. */
+enum ab_status {
+    AB_OK = 0,
+    AB_EINVAL = 1,   /* bad parameter or size for this method */
+    AB_ENOMEM = 2,   /* allocation refused (row memory limit) */
+    AB_EREFUSED = 3, /* deliberately refused, e.g. n x n beyond a cap */
+    AB_ENUMERIC = 4, /* non-finite result or a diverging iteration */
+    AB_EIO = 5,      /* file or system error */
+    AB_EUNSUPPORTED = 6
+};
+
+struct ab_err {
+    char msg[512];
+};
+
+/* Capabilities a method declares (ggml's supports_op, decided up front). */
+enum ab_caps {
+    AB_CAP_CPU = 1u << 0,
+    AB_CAP_CUDA = 1u << 1,
+    AB_CAP_ROWS = 1u << 2,       /* has `rows`: matrix metrics apply */
+    AB_CAP_PINV = 1u << 3,       /* reports pinv_resid / pinv_vs_svd */
+    AB_CAP_ROWS_SUM_1 = 1u << 4, /* claims: every attention row sums to 1 */
+    AB_CAP_EXACT = 1u << 5       /* claims: equals exact softmax attention */
+};
+
+/* A parameter: drives YAML validation, `attnbench list` and the CSV columns. */
+enum ab_ptype {
+    AB_PT_INT,  /* integer in [lo, hi] */
+    AB_PT_REAL, /* real in [lo, hi] */
+    AB_PT_ENUM, /* one of `choices`, "a|b|c"; the value is the index */
+    AB_PT_BOOL, /* true/false; the value is 0 or 1 */
+    AB_PT_STRING /* text (a file path); the value is in `str` */
+};
+
+struct ab_param {
+    const char *name;
+    enum ab_ptype type;
+    const char *def;     /* default as YAML text; NULL: unset unless given */
+    double lo, hi;       /* inclusive range for INT and REAL */
+    const char *choices; /* ENUM only: "a|b|c" */
+    const char *help;
+};
+
+#define AB_MAX_PARAMS 24
+
+/* One point of a method's parameter space: values index-aligned with the
+ * method's param table. Enum and bool values are stored as their index. */
+struct ab_values {
+    const struct ab_param *params;
+    int count;
+    double v[AB_MAX_PARAMS];
+    const char *str[AB_MAX_PARAMS];   /* STRING values; owned by the caller */
+    unsigned char set[AB_MAX_PARAMS]; /* 1: given in the config or defaulted */
+};
+
+/* Accessors by name (tables are short). They are inline so that a plugin
+ * needs no symbol from the harness. A name missing from the table is a bug in
+ * the method: it aborts. */
+static inline int ab_values_index_(const struct ab_values *vals, const char *name)
+{
+    for (int i = 0; i < vals->count; i++)
+        if (strcmp(vals->params[i].name, name) == 0)
+            return i;
+    abort();
+}
+static inline int ab_values_isset(const struct ab_values *vals, const char *name)
+{
+    return vals->set[ab_values_index_(vals, name)];
+}
+static inline long ab_values_int(const struct ab_values *vals, const char *name)
+{
+    return (long)vals->v[ab_values_index_(vals, name)];
+}
+static inline double ab_values_real(const struct ab_values *vals, const char *name)
+{
+    return vals->v[ab_values_index_(vals, name)];
+}
+static inline const char *ab_values_str(const struct ab_values *vals, const char *name)
+{
+    return vals->str[ab_values_index_(vals, name)];
+}
+static inline int ab_values_enum(const struct ab_values *vals, const char *name)
+{
+    return (int)vals->v[ab_values_index_(vals, name)];
+}
+
+struct ab_problem {
+    size_t heads, n, d, dv;
+    const float *q; /* (H, N, D)  */
+    const float *k; /* (H, N, D)  */
+    const float *v; /* (H, N, DV) */
+    uint64_t seed;  /* for methods with random draws */
+    int threads;    /* OpenMP threads the method may use */
+    /* The harness allocator: 64-byte aligned; counts bytes toward peak_bytes;
+     * returns NULL beyond the row's memory limit. */
+    void *(*alloc)(size_t bytes);
+    void (*free)(void *p);
+};
+
+/* What `estimate` returns. */
+struct ab_estimate {
+    double flops;           /* analytic FLOPs of one forward */
+    double workspace_bytes; /* what prepare will allocate */
+};
+
+/* What `report` returns; leave NaN what does not apply. */
+struct ab_report {
+    double pinv_resid;  /* ||I - A Z||_F averaged over heads */
+    double pinv_vs_svd; /* ||Z - A^+||_F / ||A^+||_F averaged over heads */
+};
+
+struct ab_method {
+    const char *name;    /* as written in YAML: "exact", "nystrom" */
+    const char *summary; /* one line for `attnbench list` */
+    const struct ab_param *params;
+    int nparams;
+    unsigned caps; /* enum ab_caps */
+
+    int (*estimate)(const struct ab_problem *prob, const struct ab_values *vals,
+                    struct ab_estimate *est, struct ab_err *err);
+    int (*prepare)(const struct ab_problem *prob, const struct ab_values *vals,
+                   void **state, struct ab_err *err);
+    int (*forward)(void *state, float *out, struct ab_err *err);
+    int (*rows)(void *state, size_t h, size_t r0, size_t r1, float *S,
+                struct ab_err *err);                                     /* optional */
+    int (*report)(void *state, struct ab_report *rep, struct ab_err *err); /* optional */
+    void (*release)(void *state);
+};
+
+/* The symbol an out-of-tree plugin exports. */
+typedef const struct ab_method *(*ab_plugin_entry_fn)(int *abi_version);
+#define AB_PLUGIN_ENTRY "ab_plugin_entry"
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ATTNBENCH_H */

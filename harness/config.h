@@ -1,0 +1,96 @@
+/* config.h — YAML loading with positions, and errors that point at the text.
+ *
+ * libyaml's document API parses a file into a tree; we copy it into cfg_node
+ * values that keep the 1-based line and column of every node, so that every
+ * later check (types, ranges, unknown keys) can report
+ *
+ *     experiments/x.yaml:7:23: 'pinv_iters' = 0 is out of range [1, 100]
+ *         - {name: nystrom, pinv_iters: 0}
+ *                                       ^
+ *
+ * Syntax errors from libyaml are reported the same way; a tab used for
+ * indentation is named as such. Duplicate keys in a mapping are an error.
+ * Aliases are expanded. The schema itself (which keys are allowed where) is
+ * not here: it is in plan.c, driven by the method and data parameter tables.
+ *
+ * Tests: tests/test_config.c.
+ */
+#ifndef AB_CONFIG_H
+#define AB_CONFIG_H
+
+#include "attnbench.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum cfg_kind { CFG_SCALAR, CFG_SEQ, CFG_MAP };
+
+struct cfg_source {
+    char *name; /* file path, or e.g. "--set" */
+    char *text; /* the whole source text, for excerpts */
+};
+
+struct cfg_node {
+    enum cfg_kind kind;
+    int line, col; /* 1-based start of the node in src->text */
+    const struct cfg_source *src;
+    char *str;     /* SCALAR: the text (NUL-terminated) */
+    int quoted;    /* SCALAR: written in quotes, so always a string */
+    size_t count;  /* SEQ: items; MAP: key/value pairs */
+    struct cfg_node **items; /* SEQ: items; MAP: values */
+    struct cfg_node **keys;  /* MAP: keys (scalars), same order as in the text */
+};
+
+struct cfg_doc; /* owns every node and source */
+
+/* Parse a file / a string. NULL on error with err->msg formatted as below.
+ * An empty document is an error ("... is empty"). */
+struct cfg_doc *cfg_parse_file(const char *path, struct ab_err *err);
+struct cfg_doc *cfg_parse_string(const char *name, const char *text, struct ab_err *err);
+struct cfg_node *cfg_root(struct cfg_doc *doc);
+void cfg_destroy(struct cfg_doc *doc);
+
+/* Parse `text` as one YAML value (flow style allowed: "[1, 2]", "{a: 1}")
+ * into a node owned by `doc`; positions refer to `name`/`text`. */
+struct cfg_node *cfg_parse_value(struct cfg_doc *doc, const char *name, const char *text,
+                                 struct ab_err *err);
+
+/* Map lookup; NULL if absent or `map` is not a map. */
+struct cfg_node *cfg_map_get(const struct cfg_node *map, const char *key);
+/* Insert or replace key -> value in a map (value owned by the same doc). */
+int cfg_map_set(struct cfg_doc *doc, struct cfg_node *map, const char *key,
+                struct cfg_node *value, struct ab_err *err);
+
+/* Format "name:line:col: message\n    <source line>\n    <caret>\n" into
+ * err->msg and return AB_EINVAL. `at` may be NULL (then only the message). */
+int cfg_errorf(struct ab_err *err, const struct cfg_node *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same, at an explicit position of a source. */
+int cfg_errorf_at(struct ab_err *err, const struct cfg_source *src, int line, int col,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Typed views of a node, with the error pointing at the node. */
+int cfg_expect(const struct cfg_node *n, enum cfg_kind kind, const char *what,
+               struct ab_err *err); /* "'what' must be a list/map/scalar" */
+int cfg_to_int(const struct cfg_node *n, const char *what, long lo, long hi, long *out,
+               struct ab_err *err);
+int cfg_to_real(const struct cfg_node *n, const char *what, double lo, double hi, double *out,
+                struct ab_err *err);
+int cfg_to_bool(const struct cfg_node *n, const char *what, int *out, struct ab_err *err);
+/* "4GiB", "512MiB", "100MB", "1024" (bytes) -> bytes. */
+int cfg_to_bytes(const struct cfg_node *n, const char *what, uint64_t *out, struct ab_err *err);
+/* One of "a|b|c": *idx; the error lists the choices and a "did you mean". */
+int cfg_to_choice(const struct cfg_node *n, const char *what, const char *choices, int *idx,
+                  struct ab_err *err);
+/* Every key of `map` must be in `allowed`: else an error at that key naming
+ * it, "did you mean", and the allowed keys. `what` names the map. */
+int cfg_check_keys(const struct cfg_node *map, const char *what, const char *const *allowed,
+                   size_t nallowed, struct ab_err *err);
+
+/* A value that may be a scalar or a list ("lists expand to the cartesian
+ * product"): the length is 1 for a scalar (item 0 is the scalar itself) and the
+ * item count for a list. */
+size_t cfg_list_len(const struct cfg_node *n);
+const struct cfg_node *cfg_list_at(const struct cfg_node *n, size_t i);
+
+#endif

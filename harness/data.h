@@ -1,0 +1,60 @@
+/* data.h — data sources: synthetic generators and files, one table.
+ *
+ * A data kind is described like a method: a name, a parameter table (which
+ * drives YAML validation, `attnbench list` and the CSV `data_params` column)
+ * and two functions. Every synthetic kind is deterministic from (params,
+ * seed): the same seed gives bitwise the same Q, K, V on any machine (see
+ * rng.h). Every kind has `scale`, the temperature knob: it multiplies Q and K
+ * by sqrt(scale), so the logits QK^T/sqrt(D) are multiplied by scale.
+ *
+ * Kinds (parameters beyond heads, n, d, dv, scale):
+ *   gaussian   Q, K, V i.i.d. N(0, 1): logits have standard deviation ~1.
+ *   lowrank    Q = A P + noise E, K = B P + noise E', rank r.      rank, noise
+ *   clustered  tokens drawn around c centres; contiguous runs or a
+ *              shuffled order.                           clusters, spread, order
+ *   local      an AR(1) walk through R^D, correlation length `width`
+ *              tokens: attention concentrates near the diagonal.   width, noise
+ *   heavy      Student-t entries (nu) and `sinks` sink tokens whose keys
+ *              align with a direction every query shares.          nu, sinks
+ *   npy        Q, K, V from .npy files ((N,D) or (H,N,D), f32 or f64); paths
+ *              relative to the config file. Optional n takes the first n
+ *              tokens.                                            q, k, v, n
+ * V is i.i.d. N(0, 1) for every synthetic kind.
+ *
+ * Tests: tests/test_data.c (golden values, determinism, structure).
+ */
+#ifndef AB_DATA_H
+#define AB_DATA_H
+
+#include "attnbench.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ab_data {
+    size_t heads, n, d, dv;
+    float *q, *k, *v;  /* (H,N,D), (H,N,D), (H,N,DV); 64-byte aligned; owned */
+    uint64_t id;       /* stable id: hash of (kind, params, seed) or of the content */
+    char idhex[17];    /* id as 16 hex digits */
+};
+
+struct ab_datakind {
+    const char *name, *summary;
+    const struct ab_param *params;
+    int nparams;
+    /* Sizes without generating or reading the data (npy: reads the headers
+     * only, and validates them). dims = {H, N, D, DV}. */
+    int (*shape)(const struct ab_values *vals, const char *basedir, size_t dims[4],
+                 struct ab_err *err);
+    /* Generate or load. `basedir` resolves relative paths (NULL: the cwd). */
+    int (*make)(const struct ab_values *vals, uint64_t seed, const char *basedir,
+                struct ab_data *out, struct ab_err *err);
+};
+
+extern const struct ab_datakind *const ab_datakinds[];
+extern const int ab_ndatakinds;
+
+const struct ab_datakind *ab_datakind_find(const char *name);
+void ab_data_free(struct ab_data *d);
+
+#endif

@@ -1,0 +1,66 @@
+/* util.h — small services shared by the harness modules: error formatting,
+ * hashing, aligned memory, "did you mean", parameter-value formatting.
+ * Tests: tests/test_util.c. */
+#ifndef AB_UTIL_H
+#define AB_UTIL_H
+
+#include "attnbench.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define AB_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define AB_PRINTF(a, b)
+#endif
+
+#define AB_ALIGN 64
+
+/* Fill err->msg (printf-style) and return `status`; err may be NULL. */
+int ab_errf(struct ab_err *err, int status, const char *fmt, ...) AB_PRINTF(3, 4);
+/* Prefix err->msg with "prefix: " (for adding a file name or context). */
+void ab_err_prefix(struct ab_err *err, const char *fmt, ...) AB_PRINTF(2, 3);
+
+/* 64-byte aligned allocation straight from the system (not counted toward
+ * peak_bytes: for harness-owned inputs and outputs). NULL on failure. */
+void *ab_aligned_alloc(size_t bytes);
+void ab_aligned_free(void *p);
+
+/* 64-bit hashing for stable ids: FNV-1a over bytes, then a splitmix64
+ * finaliser. Chain with `h = ab_hash64(buf, len, h)`; start at AB_HASH_INIT. */
+#define AB_HASH_INIT UINT64_C(0xcbf29ce484222325)
+uint64_t ab_hash64(const void *buf, size_t len, uint64_t h);
+uint64_t ab_hash_str(const char *s, uint64_t h);
+uint64_t ab_mix64(uint64_t x); /* splitmix64 finaliser */
+void ab_hex64(uint64_t x, char out[17]);
+
+/* The candidate nearest to `word` by edit distance, or NULL when none is
+ * close enough to suggest (distance > max(2, len/3)). */
+const char *ab_closest(const char *word, const char *const *cands, size_t ncands);
+/* Same over a "a|b|c" choice string; returns a pointer into a static buffer
+ * (not thread-safe: for error messages in the single-threaded driver). */
+const char *ab_closest_choice(const char *word, const char *choices);
+/* Index of `word` in "a|b|c", or -1. */
+int ab_choice_index(const char *choices, const char *word);
+/* Copy choice number `idx` of "a|b|c" into out. */
+void ab_choice_name(const char *choices, int idx, char *out, size_t cap);
+
+/* Format one parameter value as text (shortest round-trip for reals). */
+void ab_value_format(const struct ab_param *p, double v, const char *str, char *out, size_t cap);
+/* "k1=v1;k2=v2" over the set parameters, in table order. Returns the length
+ * that was needed (like snprintf). */
+size_t ab_values_format(const struct ab_values *vals, char *out, size_t cap);
+/* Fill vals with the table's defaults (params with def == NULL stay unset). */
+int ab_values_defaults(struct ab_values *vals, const struct ab_param *params, int nparams,
+                       struct ab_err *err);
+/* Parse one scalar text for parameter p into (*v, *str) with range checks.
+ * On error the message names the parameter and the valid range or choices. */
+int ab_value_parse(const struct ab_param *p, const char *text, double *v, const char **str,
+                   struct ab_err *err);
+
+/* Monotonic clock in seconds. */
+double ab_now(void);
+
+#endif

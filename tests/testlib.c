@@ -1,0 +1,179 @@
+/* testlib.c — see testlib.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "testlib.h"
+
+#include "rng.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t ab_test_seed(void)
+{
+    static uint64_t seed;
+    static int done;
+    if (!done) {
+        const char *env = getenv("AB_TEST_SEED");
+        if (env && *env)
+            seed = strtoull(env, NULL, 0);
+        else
+            seed = ab_mix64((uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
+        fprintf(stderr, "[ seed     ] AB_TEST_SEED=%llu\n", (unsigned long long)seed);
+        done = 1;
+    }
+    return seed;
+}
+
+void ab_test_fill_normal(float *x, size_t count, uint64_t seed, double scale)
+{
+    struct ab_rng r;
+    ab_rng_seed(&r, seed, 0x7e57);
+    for (size_t i = 0; i < count; i++)
+        x[i] = (float)(scale * ab_rng_normal(&r));
+}
+
+void ab_test_attn_matrix_f64(size_t N, size_t D, const float *q, const float *k, double *S)
+{
+    double sc = 1.0 / sqrt((double)D);
+    for (size_t i = 0; i < N; i++) {
+        double mx = -INFINITY;
+        for (size_t j = 0; j < N; j++) {
+            double s = 0;
+            for (size_t t = 0; t < D; t++)
+                s += (double)q[i * D + t] * (double)k[j * D + t];
+            S[i * N + j] = s * sc;
+            if (S[i * N + j] > mx)
+                mx = S[i * N + j];
+        }
+        double sum = 0;
+        for (size_t j = 0; j < N; j++) {
+            S[i * N + j] = exp(S[i * N + j] - mx);
+            sum += S[i * N + j];
+        }
+        for (size_t j = 0; j < N; j++)
+            S[i * N + j] /= sum;
+    }
+}
+
+void ab_test_attention_f64(size_t H, size_t N, size_t D, size_t DV, const float *q,
+                           const float *k, const float *v, double *out)
+{
+    double *S = malloc(N * N * sizeof *S);
+    assert_non_null(S);
+    for (size_t h = 0; h < H; h++) {
+        ab_test_attn_matrix_f64(N, D, q + h * N * D, k + h * N * D, S);
+        const float *vh = v + h * N * DV;
+        double *oh = out + h * N * DV;
+        for (size_t i = 0; i < N; i++)
+            for (size_t c = 0; c < DV; c++) {
+                double s = 0;
+                for (size_t j = 0; j < N; j++)
+                    s += S[i * N + j] * (double)vh[j * DV + c];
+                oh[i * DV + c] = s;
+            }
+    }
+    free(S);
+}
+
+double ab_test_rel_err(const float *got, const double *ref, size_t count)
+{
+    double num = 0, den = 0;
+    for (size_t i = 0; i < count; i++) {
+        double e = (double)got[i] - ref[i];
+        num += e * e;
+        den += ref[i] * ref[i];
+    }
+    if (!(num == num))
+        return INFINITY;
+    return den > 0 ? sqrt(num / den) : sqrt(num);
+}
+
+double ab_test_rel_err_d(const double *got, const double *ref, size_t count)
+{
+    double num = 0, den = 0;
+    for (size_t i = 0; i < count; i++) {
+        double e = got[i] - ref[i];
+        num += e * e;
+        den += ref[i] * ref[i];
+    }
+    if (!(num == num))
+        return INFINITY;
+    return den > 0 ? sqrt(num / den) : sqrt(num);
+}
+
+void ab_test_assert_rel_err_(const float *got, const double *ref, size_t count, double tol,
+                             const char *expr, const char *file, int line)
+{
+    double e = ab_test_rel_err(got, ref, count);
+    if (!(e <= tol)) {
+        print_error("%s:%d: relative error of %s = %.3e exceeds tolerance %.1e\n", file, line, expr,
+                    e, tol);
+        _fail(file, line);
+    }
+}
+
+static void *plain_alloc(size_t bytes) { return ab_aligned_alloc(bytes); }
+
+struct ab_problem ab_test_problem(size_t H, size_t N, size_t D, size_t DV, const float *q,
+                                  const float *k, const float *v, uint64_t seed)
+{
+    struct ab_problem p = {.heads = H, .n = N, .d = D, .dv = DV, .q = q, .k = k, .v = v,
+                           .seed = seed, .threads = 2, .alloc = plain_alloc,
+                           .free = ab_aligned_free};
+    return p;
+}
+
+int ab_test_run_method(const struct ab_method *m, const struct ab_problem *p,
+                       const struct ab_values *vals, float *out, struct ab_err *err)
+{
+    void *state = NULL;
+    int rc = m->prepare(p, vals, &state, err);
+    if (rc == AB_OK)
+        rc = m->forward(state, out, err);
+    m->release(state);
+    return rc;
+}
+
+struct ab_values ab_test_values(const struct ab_method *m, ...)
+{
+    struct ab_values vals;
+    struct ab_err err;
+    int rc = ab_values_defaults(&vals, m->params, m->nparams, &err);
+    if (rc)
+        fail_msg("defaults of %s: %s", m->name, err.msg);
+    va_list ap;
+    va_start(ap, m);
+    for (const char *kv; (kv = va_arg(ap, const char *));) {
+        const char *eq = strchr(kv, '=');
+        assert_non_null(eq);
+        char key[64];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+        int idx = -1;
+        for (int i = 0; i < m->nparams; i++)
+            if (!strcmp(m->params[i].name, key))
+                idx = i;
+        if (idx < 0)
+            fail_msg("method %s has no parameter %s", m->name, key);
+        rc = ab_value_parse(&m->params[idx], eq + 1, &vals.v[idx], &vals.str[idx], &err);
+        if (rc)
+            fail_msg("%s: %s", kv, err.msg);
+        vals.set[idx] = 1;
+    }
+    va_end(ap);
+    return vals;
+}
+
+const char *ab_test_tmpdir(void)
+{
+    static char path[64];
+    if (!path[0]) {
+        snprintf(path, sizeof path, "/tmp/attnbench-test-XXXXXX");
+        if (!mkdtemp(path))
+            fail_msg("mkdtemp failed");
+    }
+    return path;
+}

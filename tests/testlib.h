@@ -1,0 +1,52 @@
+/* testlib.h — shared helpers for the cmocka tests: the float64 oracle, fresh
+ * random inputs, and domain asserts that print file:line and the measured
+ * error (after libssh's torture.c). */
+#ifndef AB_TESTLIB_H
+#define AB_TESTLIB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "attnbench.h"
+
+/* Fresh inputs: a seed that differs per test run (time and pid) unless
+ * AB_TEST_SEED is set; printed so a failure can be replayed. */
+uint64_t ab_test_seed(void);
+/* x[i] ~ N(0, scale^2), i < count, from the project PRNG. */
+void ab_test_fill_normal(float *x, size_t count, uint64_t seed, double scale);
+
+/* The oracle: O = softmax(Q K^T / sqrt(D)) V per head, float64 throughout.
+ * q, k: (H,N,D); v: (H,N,DV); out: (H,N,DV). */
+void ab_test_attention_f64(size_t H, size_t N, size_t D, size_t DV, const float *q,
+                           const float *k, const float *v, double *out);
+/* Exact attention matrix of one head, float64, N x N. */
+void ab_test_attn_matrix_f64(size_t N, size_t D, const float *q, const float *k, double *S);
+
+/* ||got - ref||_F / ||ref||_F over count entries. */
+double ab_test_rel_err(const float *got, const double *ref, size_t count);
+double ab_test_rel_err_d(const double *got, const double *ref, size_t count);
+
+/* Fail (with file:line, the error and the tolerance) unless rel err <= tol. */
+#define assert_rel_err(got, ref, count, tol)                                                   \
+    ab_test_assert_rel_err_((got), (ref), (count), (tol), #got, __FILE__, __LINE__)
+void ab_test_assert_rel_err_(const float *got, const double *ref, size_t count, double tol,
+                             const char *expr, const char *file, int line);
+
+/* A problem over caller-owned arrays with the plain (uncounted) allocator. */
+struct ab_problem ab_test_problem(size_t H, size_t N, size_t D, size_t DV, const float *q,
+                                  const float *k, const float *v, uint64_t seed);
+
+/* Run a method once: prepare, forward into out, release. Returns the status;
+ * on failure err holds the message. */
+int ab_test_run_method(const struct ab_method *m, const struct ab_problem *p,
+                       const struct ab_values *vals, float *out, struct ab_err *err);
+/* Values for method m: defaults, then "key=value" overrides (NULL-terminated). */
+struct ab_values ab_test_values(const struct ab_method *m, ...);
+
+/* A fresh temporary directory (removed by the OS's tmp cleanup, not by us). */
+const char *ab_test_tmpdir(void);
+
+#endif
