@@ -29,6 +29,8 @@
  *     [r0, r1) of head h of the method's (approximate) attention matrix into
  *     S, (r1 - r0) x N, row-major. Valid after at least one `forward`. It may
  *     use workspace kept by `forward`, but not allocate beyond `prepare`'s.
+ *     The harness asks for at most AB_ROWS_BLOCK rows per call, from one
+ *     thread at a time.
  *   - `report` (optional) fills method diagnostics after `forward` (Nystrom's
  *     pseudo-inverse residual); it is not timed and may allocate through
  *     prob->alloc (freeing before it returns).
@@ -101,6 +103,7 @@ struct ab_param {
 };
 
 #define AB_MAX_PARAMS 24
+#define AB_ROWS_BLOCK 64
 
 /* One point of a method's parameter space: values index-aligned with the
  * method's param table. Enum and bool values are stored as their index. */
@@ -160,6 +163,8 @@ struct ab_problem {
 struct ab_estimate {
     double flops;           /* analytic FLOPs of one forward */
     double workspace_bytes; /* what prepare will allocate */
+    double budget;          /* the method's size knob in effect: landmarks M,
+                             * projected length, features, window; N for exact */
 };
 
 /* What `report` returns; leave NaN what does not apply. */

@@ -1,0 +1,19 @@
+/* alloc.h — the harness allocator handed to methods (prob->alloc/free): it
+ * counts live bytes, keeps the peak (peak_bytes) and refuses allocations past
+ * a limit (status "oom"). One process measures one row at a time, so the
+ * counters are process-wide; they are atomic because methods may allocate
+ * from OpenMP threads. Tests: tests/test_run.c. */
+#ifndef AB_ALLOC_H
+#define AB_ALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void ab_mem_reset(uint64_t limit_bytes); /* zero the counters; 0 = no limit */
+uint64_t ab_mem_peak(void);
+uint64_t ab_mem_live(void);
+uint64_t ab_mem_refused(void); /* size of the last refused request, or 0 */
+void *ab_mem_alloc(size_t bytes);
+void ab_mem_free(void *p);
+
+#endif

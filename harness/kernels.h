@@ -1,0 +1,40 @@
+/* kernels.h — CPU building blocks shared by the built-in methods: a
+ * vectorisable exp, row softmax pieces, and the online-softmax tile update.
+ * Every O(n*m*d) product goes through cblas_sgemm; these are the O(n*m)
+ * element-wise parts fused around it.
+ *
+ * Tests: tests/test_kernels.c (exp accuracy in ulps, online softmax vs float64).
+ */
+#ifndef AB_KERNELS_H
+#define AB_KERNELS_H
+
+#include <stddef.h>
+
+/* x[i] = exp(x[i]) for i < n. Max error 2 ulp over [-87, 88]; inputs below
+ * -87.3 give 0, above 88.7 give +Inf. NaN propagates. */
+void ab_exp_inplace(float *x, size_t n);
+/* x[i] = exp(x[i] - shift), returns the sum of the results (float64 sum of
+ * float terms: deterministic order). */
+double ab_exp_shift_sum(float *x, size_t n, float shift);
+float ab_max(const float *x, size_t n);
+
+/* Softmax of each row of a (rows x cols, leading dim ld) matrix in place:
+ * max subtraction, exp, normalise. If lse is non-NULL, lse[r] receives the
+ * row's log-normaliser max + log(sum) (so row = exp(logit - lse)). */
+void ab_softmax_rows(float *a, size_t rows, size_t cols, size_t ld, float *lse);
+
+/* One step of the online softmax for a tile of `rows` query rows against a
+ * block of `cols` keys (FlashAttention's recurrence, Milakov & Gimelshein):
+ *   logits L (rows x cols, ld cols) are overwritten with p = exp(L - m_new),
+ *   running max m[r] and running sum l[r] are updated, and the accumulator
+ *   acc (rows x dv, ld dv) is rescaled by exp(m_old - m_new).
+ * The caller then adds p * V_block into acc (sgemm, beta = 1).
+ * m must start at -INFINITY and l at 0. */
+void ab_online_softmax_step(float *L, size_t rows, size_t cols, float *m, float *l, float *acc,
+                            size_t dv);
+
+/* Set OpenBLAS's own thread count (the harness keeps it at 1 and threads
+ * over tiles with OpenMP; a method may raise it around a large single GEMM). */
+void ab_blas_set_threads(int n);
+
+#endif

@@ -1,0 +1,119 @@
+/* registry.c — the one table of built-in methods, and plugin loading.
+ * Adding an in-tree method: write methods/<name>/<name>_cpu.c defining
+ * `const struct ab_method ab_<name>_cpu` and add it to `builtins` below.
+ * Tests: tests/test_registry.c. */
+#define _POSIX_C_SOURCE 200809L
+#include "registry.h"
+
+#include "util.h"
+
+#include <dlfcn.h>
+#include <string.h>
+
+extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu;
+
+#define AB_MAX_METHODS 64
+
+static const struct ab_method *table[AB_MAX_METHODS] = {
+    &ab_exact_cpu,
+    &ab_nystrom_cpu,
+};
+static size_t ntable = 2;
+
+const struct ab_method *ab_method_find(const char *name)
+{
+    for (size_t i = 0; i < ntable; i++)
+        if (strcmp(table[i]->name, name) == 0)
+            return table[i];
+    return NULL;
+}
+
+const struct ab_method *const *ab_methods(size_t *count)
+{
+    *count = ntable;
+    return table;
+}
+
+int ab_method_validate(const struct ab_method *m, struct ab_err *err)
+{
+    if (!m->name || !*m->name)
+        return ab_errf(err, AB_EINVAL, "method has no name");
+    for (const char *c = m->name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
+              *c == ':'))
+            return ab_errf(err, AB_EINVAL, "method name '%s' has a character other than a-z 0-9 - _ :",
+                           m->name);
+    if (!m->estimate || !m->prepare || !m->forward || !m->release)
+        return ab_errf(err, AB_EINVAL,
+                       "method '%s' lacks a required function (estimate, prepare, forward, release)",
+                       m->name);
+    if ((m->caps & AB_CAP_ROWS) && !m->rows)
+        return ab_errf(err, AB_EINVAL, "method '%s' claims AB_CAP_ROWS but has no rows()", m->name);
+    if (m->nparams < 0 || m->nparams > AB_MAX_PARAMS || (m->nparams > 0 && !m->params))
+        return ab_errf(err, AB_EINVAL, "method '%s' has a bad parameter table (%d entries)", m->name,
+                       m->nparams);
+    for (int i = 0; i < m->nparams; i++) {
+        const struct ab_param *p = &m->params[i];
+        if (!p->name || !*p->name)
+            return ab_errf(err, AB_EINVAL, "method '%s': parameter %d has no name", m->name, i);
+        if (p->type == AB_PT_ENUM && !p->choices)
+            return ab_errf(err, AB_EINVAL, "method '%s': enum parameter '%s' has no choices",
+                           m->name, p->name);
+        for (int j = 0; j < i; j++)
+            if (!strcmp(m->params[j].name, p->name))
+                return ab_errf(err, AB_EINVAL, "method '%s': parameter '%s' appears twice", m->name,
+                               p->name);
+        if (p->def) {
+            double v;
+            const char *s;
+            struct ab_err e2;
+            if (ab_value_parse(p, p->def, &v, &s, &e2))
+                return ab_errf(err, AB_EINVAL, "method '%s': default of %s", m->name, e2.msg);
+        }
+    }
+    return AB_OK;
+}
+
+int ab_plugin_load(const char *path, struct ab_err *err)
+{
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return ab_errf(err, AB_EIO, "%s: cannot load plugin: %s", path, dlerror());
+    ab_plugin_entry_fn entry;
+    void *sym = dlsym(h, AB_PLUGIN_ENTRY);
+    if (!sym) {
+        dlclose(h);
+        return ab_errf(err, AB_EINVAL, "%s: not an attnbench plugin (no symbol %s)", path,
+                       AB_PLUGIN_ENTRY);
+    }
+    memcpy(&entry, &sym, sizeof entry); /* object to function pointer: POSIX allows it */
+    int abi = -1;
+    const struct ab_method *m = entry(&abi);
+    if (abi != AB_ABI_VERSION) {
+        dlclose(h);
+        return ab_errf(err, AB_EINVAL,
+                       "%s: plugin ABI version %d, this attnbench has %d: rebuild the plugin against "
+                       "this attnbench.h",
+                       path, abi, AB_ABI_VERSION);
+    }
+    if (!m) {
+        dlclose(h);
+        return ab_errf(err, AB_EINVAL, "%s: plugin returned no method", path);
+    }
+    int rc = ab_method_validate(m, err);
+    if (rc) {
+        ab_err_prefix(err, "%s", path);
+        dlclose(h);
+        return rc;
+    }
+    if (ab_method_find(m->name)) {
+        dlclose(h);
+        return ab_errf(err, AB_EINVAL, "%s: method '%s' is already registered", path, m->name);
+    }
+    if (ntable == AB_MAX_METHODS) {
+        dlclose(h);
+        return ab_errf(err, AB_EINVAL, "%s: too many methods (%d)", path, AB_MAX_METHODS);
+    }
+    table[ntable++] = m; /* the handle stays open for the life of the process */
+    return AB_OK;
+}

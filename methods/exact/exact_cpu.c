@@ -1,0 +1,218 @@
+/* exact_cpu.c — exact softmax attention, O = softmax(Q K^T / sqrt(D)) V.
+ *
+ *   impl: stream       tiled online softmax (FlashAttention's recurrence):
+ *                      per (head, query tile of TQ rows) and key block of TK
+ *                      keys, L = Qt Kb^T / sqrt(D) by SGEMM, the online
+ *                      softmax update, acc += P Vb by SGEMM. Working memory
+ *                      O(threads * TQ * TK), any N.
+ *   impl: materialize  the textbook way: the whole N x N matrix of one head,
+ *                      row softmax, S V. Refused (status "refused") when the
+ *                      N x N buffer exceeds cap_mib.
+ * FLOPs: 2 N^2 D + 2 N^2 DV per head (exp not counted).
+ * `rows` returns exact attention rows (the same for both impls).
+ *
+ * Tests: tests/test_exact.c (both impls vs the float64 oracle).
+ */
+#include "attnbench.h"
+#include "kernels.h"
+#include "util.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+enum { IMPL_STREAM = 0, IMPL_MATERIALIZE = 1 };
+
+static const struct ab_param exact_params[] = {
+    {.name = "impl", .type = AB_PT_ENUM, .def = "stream", .choices = "stream|materialize",
+     .help = "stream: tiled online softmax, O(N*D) memory; materialize: the N x N matrix"},
+    {.name = "cap_mib", .type = AB_PT_INT, .def = "2048", .lo = 1, .hi = 1 << 30,
+     .help = "materialize: refuse when the N x N float32 matrix exceeds this many MiB"},
+    {.name = "tile_q", .type = AB_PT_INT, .def = "128", .lo = 1, .hi = 65536,
+     .help = "stream: query rows per tile"},
+    {.name = "tile_k", .type = AB_PT_INT, .def = "512", .lo = 1, .hi = 1 << 20,
+     .help = "stream: keys per block"},
+};
+
+struct exact_state {
+    struct ab_problem p;
+    int impl;
+    size_t tq, tk;
+    float *work;        /* stream: threads x (TQ*TK + 2*TQ); materialize: N*N */
+    size_t work_stride; /* floats per thread (stream) */
+};
+
+static int exact_estimate(const struct ab_problem *p, const struct ab_values *vals,
+                          struct ab_estimate *est, struct ab_err *err)
+{
+    if (p->n == 0 || p->d == 0 || p->dv == 0 || p->heads == 0)
+        return ab_errf(err, AB_EINVAL, "exact: empty problem (H=%zu, N=%zu, D=%zu, DV=%zu)",
+                       p->heads, p->n, p->d, p->dv);
+    double n = (double)p->n, H = (double)p->heads;
+    est->flops = H * (2.0 * n * n * (double)p->d + 2.0 * n * n * (double)p->dv);
+    est->budget = n;
+    if (ab_values_enum(vals, "impl") == IMPL_MATERIALIZE) {
+        est->workspace_bytes = n * n * sizeof(float);
+    } else {
+        size_t tq = (size_t)ab_values_int(vals, "tile_q"), tk = (size_t)ab_values_int(vals, "tile_k");
+        est->workspace_bytes = (double)p->threads * (double)(tq * tk + 2 * tq) * sizeof(float);
+    }
+    return AB_OK;
+}
+
+static int exact_prepare(const struct ab_problem *p, const struct ab_values *vals, void **statep,
+                         struct ab_err *err)
+{
+    struct ab_estimate est;
+    int rc = exact_estimate(p, vals, &est, err);
+    if (rc)
+        return rc;
+    struct exact_state *s = p->alloc(sizeof *s);
+    if (!s)
+        return ab_errf(err, AB_ENOMEM, "exact: out of memory for state");
+    memset(s, 0, sizeof *s);
+    *statep = s;
+    s->p = *p;
+    s->impl = ab_values_enum(vals, "impl");
+    s->tq = (size_t)ab_values_int(vals, "tile_q");
+    s->tk = (size_t)ab_values_int(vals, "tile_k");
+    if (s->tq > p->n)
+        s->tq = p->n;
+    if (s->tk > p->n)
+        s->tk = p->n;
+    size_t floats;
+    if (s->impl == IMPL_MATERIALIZE) {
+        double cap = (double)ab_values_int(vals, "cap_mib") * 1048576.0;
+        if (est.workspace_bytes > cap)
+            return ab_errf(err, AB_EREFUSED,
+                           "exact:materialize needs an N x N matrix of %.1f MiB at N=%zu, above "
+                           "cap_mib=%ld (use impl: stream)",
+                           est.workspace_bytes / 1048576.0, p->n, ab_values_int(vals, "cap_mib"));
+        floats = p->n * p->n;
+    } else {
+        s->work_stride = s->tq * s->tk + 2 * s->tq;
+        s->work_stride = (s->work_stride + 15) & ~(size_t)15; /* 64-byte aligned slices */
+        floats = s->work_stride * (size_t)(p->threads > 0 ? p->threads : 1);
+    }
+    s->work = p->alloc(floats * sizeof(float));
+    if (!s->work)
+        return ab_errf(err, AB_ENOMEM, "exact: cannot allocate %.1f MiB of workspace",
+                       (double)floats * 4 / 1048576.0);
+    return AB_OK;
+}
+
+/* One query tile [r0, r0+rows) of head h against all keys, online softmax. */
+static void stream_tile(const struct exact_state *s, size_t h, size_t r0, size_t rows, float *out,
+                        float *work)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, DV = p->dv, TK = s->tk;
+    const float *q = p->q + (h * N + r0) * D;
+    const float *k = p->k + h * N * D;
+    const float *v = p->v + h * N * DV;
+    float *o = out + (h * N + r0) * DV; /* the accumulator lives in the output rows */
+    float *L = work, *m = work + s->tq * TK, *l = m + s->tq;
+    float scale = (float)(1.0 / sqrt((double)D));
+    for (size_t r = 0; r < rows; r++) {
+        m[r] = -INFINITY;
+        l[r] = 0.0f;
+    }
+    memset(o, 0, rows * DV * sizeof(float));
+    for (size_t c0 = 0; c0 < N; c0 += TK) {
+        size_t cols = N - c0 < TK ? N - c0 : TK;
+        /* L (rows x cols) = scale * Qt (rows x D) * Kb^T (D x cols) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols, (int)D, scale, q,
+                    (int)D, k + c0 * D, (int)D, 0.0f, L, (int)cols);
+        ab_online_softmax_step(L, rows, cols, m, l, o, DV);
+        /* acc (rows x DV) += P (rows x cols) * Vb (cols x DV) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)cols, 1.0f,
+                    L, (int)cols, v + c0 * DV, (int)DV, 1.0f, o, (int)DV);
+    }
+    for (size_t r = 0; r < rows; r++) {
+        float inv = 1.0f / l[r];
+        for (size_t c = 0; c < DV; c++)
+            o[r * DV + c] *= inv;
+    }
+}
+
+static int exact_forward(void *state, float *out, struct ab_err *err)
+{
+    struct exact_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, DV = p->dv, H = p->heads;
+    if (s->impl == IMPL_STREAM) {
+        size_t tiles = (N + s->tq - 1) / s->tq;
+        long items = (long)(H * tiles);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(p->threads)
+        for (long it = 0; it < items; it++) {
+            size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * s->tq;
+            size_t rows = N - r0 < s->tq ? N - r0 : s->tq;
+            stream_tile(s, h, r0, rows, out, s->work + (size_t)omp_get_thread_num() * s->work_stride);
+        }
+    } else {
+        float scale = (float)(1.0 / sqrt((double)D));
+        const size_t TB = 64; /* row block per task */
+        size_t blocks = (N + TB - 1) / TB;
+        for (size_t h = 0; h < H; h++) {
+            const float *q = p->q + h * N * D, *k = p->k + h * N * D, *v = p->v + h * N * DV;
+            float *S = s->work;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(p->threads)
+            for (long b = 0; b < (long)blocks; b++) {
+                size_t r0 = (size_t)b * TB, rows = N - r0 < TB ? N - r0 : TB;
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)N, (int)D,
+                            scale, q + r0 * D, (int)D, k, (int)D, 0.0f, S + r0 * N, (int)N);
+                ab_softmax_rows(S + r0 * N, rows, N, N, NULL);
+            }
+            /* O = S V over the whole matrix: the textbook second product */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(p->threads)
+            for (long b = 0; b < (long)blocks; b++) {
+                size_t r0 = (size_t)b * TB, rows = N - r0 < TB ? N - r0 : TB;
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)N,
+                            1.0f, S + r0 * N, (int)N, v, (int)DV, 0.0f, out + (h * N + r0) * DV,
+                            (int)DV);
+            }
+        }
+    }
+    (void)err;
+    return AB_OK;
+}
+
+static int exact_rows(void *state, size_t h, size_t r0, size_t r1, float *S, struct ab_err *err)
+{
+    struct exact_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d;
+    if (h >= p->heads || r0 > r1 || r1 > N)
+        return ab_errf(err, AB_EINVAL, "exact: rows [%zu, %zu) of head %zu out of range", r0, r1, h);
+    float scale = (float)(1.0 / sqrt((double)D));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), (int)N, (int)D, scale,
+                p->q + (h * N + r0) * D, (int)D, p->k + h * N * D, (int)D, 0.0f, S, (int)N);
+    ab_softmax_rows(S, r1 - r0, N, N, NULL);
+    return AB_OK;
+}
+
+static void exact_release(void *state)
+{
+    struct exact_state *s = state;
+    if (!s)
+        return;
+    void (*f)(void *) = s->p.free;
+    if (s->work)
+        f(s->work);
+    f(s);
+}
+
+const struct ab_method ab_exact_cpu = {
+    .name = "exact",
+    .summary = "exact softmax attention (stream: tiled online softmax; materialize: N x N)",
+    .params = exact_params,
+    .nparams = (int)(sizeof exact_params / sizeof exact_params[0]),
+    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_EXACT,
+    .estimate = exact_estimate,
+    .prepare = exact_prepare,
+    .forward = exact_forward,
+    .rows = exact_rows,
+    .report = NULL,
+    .release = exact_release,
+};

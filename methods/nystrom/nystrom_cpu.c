@@ -1,0 +1,618 @@
+/* nystrom_cpu.c — Nystromformer (Xiong et al., AAAI 2021) on the CPU.
+ *
+ * Per head, with s = 1/sqrt(D) (the same as scaling Q and K by D^-1/4 before
+ * the segment means, as the official and HF code do: the means are linear):
+ *   Qt, Kt  (M x D)   landmarks: segment means of Q and K
+ *   F       (N x M)   softmax(s Q Kt^T)          never stored whole
+ *   A       (M x M)   softmax(s Qt Kt^T)
+ *   B       (M x N)   softmax(s Qt K^T)          never stored whole
+ *   Z       (M x M)   ~ A^+: iterative Z <- Z/4 (13I - AZ(15I - AZ(7I - AZ)))
+ *                     from Z0 = A^T / c, or the SVD pseudo-inverse
+ *   O = F (Z (B V))   (N x DV)
+ * B V is computed by an online softmax over key blocks (each thread takes a
+ * chunk of keys; partial maxima, sums and accumulators are merged), so no
+ * M x N buffer exists; F is formed one query tile at a time. Working memory
+ * is O(threads * (M*TK + TQ*M + 3*M^2) + H*M*(D + DV)).
+ *
+ * Segments (landmark means):
+ *   uneven (default, xformers' rule): with l = floor(N/M), the first
+ *          (l+1)*M - N segments average l tokens, the rest l+1. Any N >= M.
+ *   pad    (lucidrains): N is left-padded with zero rows to a multiple of M;
+ *          every segment averages ceil(N/M) rows, padding included. The
+ *          padding never enters F, A's keys or B's keys beyond the means.
+ * Pseudo-inverse init scope, c in Z0 = A^T / c:
+ *   per-head  c = ||A||_1, the largest column sum of this head's A (xformers'
+ *             default; the authors' recommended "exact" coefficient);
+ *   global    c = the largest column sum over all heads (the official code's
+ *             and HF's "original": one scalar for the whole batch x heads).
+ * pinv: svd uses LAPACK dgesdd in float64 and drops singular values below
+ * rcond * sigma_max with rcond = M * 2^-23 (torch.linalg.pinv's float32 rule).
+ *
+ * Tests: tests/test_nystrom.c.
+ */
+#include "attnbench.h"
+#include "kernels.h"
+#include "nystrom.h"
+#include "util.h"
+
+#include <cblas.h>
+#include <float.h>
+#include <lapacke.h>
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+enum { PINV_ITERATIVE = 0, PINV_SVD = 1 };
+enum { INIT_PER_HEAD = 0, INIT_GLOBAL = 1 };
+
+static const struct ab_param nystrom_params[] = {
+    {.name = "landmarks", .type = AB_PT_INT, .def = NULL, .lo = 1, .hi = 1 << 24,
+     .help = "number of landmarks M (default 64 unless landmark_ratio is given)"},
+    {.name = "landmark_ratio", .type = AB_PT_REAL, .def = NULL, .lo = 1e-9, .hi = 1,
+     .help = "M = max(1, round(ratio * N)); exclusive with landmarks"},
+    {.name = "segments", .type = AB_PT_ENUM, .def = "uneven", .choices = "uneven|pad",
+     .help = "uneven: xformers' segment rule; pad: left zero-pad to a multiple of M"},
+    {.name = "pinv", .type = AB_PT_ENUM, .def = "iterative", .choices = "iterative|svd",
+     .help = "iterative: Newton-Schulz-type iteration; svd: LAPACK, rcond = M * 2^-23"},
+    {.name = "pinv_iters", .type = AB_PT_INT, .def = "6", .lo = 0, .hi = 1000,
+     .help = "iterations of Z <- Z/4 (13I - AZ(15I - AZ(7I - AZ)))"},
+    {.name = "pinv_init", .type = AB_PT_ENUM, .def = "per-head", .choices = "per-head|global",
+     .help = "Z0 = A^T / c: c per head (xformers) or one c over all heads (official, HF)"},
+    {.name = "tile_q", .type = AB_PT_INT, .def = "256", .lo = 1, .hi = 65536,
+     .help = "query rows per output tile"},
+    {.name = "tile_k", .type = AB_PT_INT, .def = "1024", .lo = 1, .hi = 1 << 20,
+     .help = "keys per block in B V"},
+};
+
+#define NYSTROM_DEFAULT_M 64
+
+struct head_ws {  /* kept per head after forward (rows, report) */
+    float *ql, *kl; /* M x D landmarks */
+    float *a, *z;   /* M x M */
+    float *bv, *w;  /* M x DV: B V, then W = Z B V */
+    float *lse_b;   /* M: log-normaliser of B's rows */
+};
+
+struct nystrom_state {
+    struct ab_problem p;
+    size_t m, tq, tk, nchunks, scratch_stride;
+    int segments, pinv, iters, init;
+    struct head_ws *heads;
+    float *scratch;  /* threads x scratch_stride */
+    float *colmax;   /* H: largest column sum of each head's A */
+    float *partial;  /* H x nchunks x (M*DV + 2M) */
+    double *svd;     /* threads x svd_stride (pinv: svd only) */
+    size_t svd_stride, svd_lwork;
+    int *svd_iwork;  /* threads x 8M */
+    float *block;    /* the one workspace allocation */
+};
+
+static size_t resolve_m(const struct ab_problem *p, const struct ab_values *vals)
+{
+    if (ab_values_isset(vals, "landmarks"))
+        return (size_t)ab_values_int(vals, "landmarks");
+    if (ab_values_isset(vals, "landmark_ratio")) {
+        double m = floor(ab_values_real(vals, "landmark_ratio") * (double)p->n + 0.5);
+        return m < 1 ? 1 : (size_t)m;
+    }
+    return NYSTROM_DEFAULT_M;
+}
+
+static size_t imin(size_t a, size_t b) { return a < b ? a : b; }
+static size_t imax(size_t a, size_t b) { return a > b ? a : b; }
+static size_t up16(size_t x) { return (x + 15) & ~(size_t)15; }
+
+struct sizes {
+    size_t m, tq, tk, nchunks, scratch, partial, head, svd, lwork;
+};
+
+static int compute_sizes(const struct ab_problem *p, const struct ab_values *vals, struct sizes *z,
+                         struct ab_err *err)
+{
+    if (p->n == 0 || p->d == 0 || p->dv == 0 || p->heads == 0)
+        return ab_errf(err, AB_EINVAL, "nystrom: empty problem (H=%zu, N=%zu, D=%zu, DV=%zu)",
+                       p->heads, p->n, p->d, p->dv);
+    if (ab_values_isset(vals, "landmarks") && ab_values_isset(vals, "landmark_ratio"))
+        return ab_errf(err, AB_EINVAL,
+                       "nystrom: give landmarks or landmark_ratio, not both (landmarks=%ld, "
+                       "landmark_ratio=%g)",
+                       ab_values_int(vals, "landmarks"), ab_values_real(vals, "landmark_ratio"));
+    size_t m = resolve_m(p, vals), n = p->n, T = (size_t)(p->threads > 0 ? p->threads : 1);
+    if (m > n)
+        return ab_errf(err, AB_EINVAL, "nystrom: landmarks M=%zu exceeds the sequence length N=%zu",
+                       m, n);
+    z->m = m;
+    z->tq = imin((size_t)ab_values_int(vals, "tile_q"), n);
+    z->tk = imin((size_t)ab_values_int(vals, "tile_k"), n);
+    size_t kblocks = (n + z->tk - 1) / z->tk;
+    z->nchunks = imin(kblocks, (T + p->heads - 1) / p->heads);
+    /* per thread: the logits block (M x TK); or an F tile (TQ x M); or the
+     * pinv temporaries (3 M^2); for `rows` (thread 0's slice): F and G
+     * blocks (2 AB_ROWS_BLOCK x M) and a B block (M x TK) */
+    z->scratch = up16(imax(imax(m * z->tk + 2 * AB_ROWS_BLOCK * m, z->tq * m), 3 * m * m));
+    z->partial = up16(m * p->dv + 2 * m);
+    z->head = up16(m * p->d) * 2 + up16(m * m) * 2 + up16(m * p->dv) * 2 + up16(m) + 16;
+    z->svd = z->lwork = 0;
+    if (ab_values_enum(vals, "pinv") == PINV_SVD) {
+        double q = 0;
+        int mi = (int)m;
+        double dummy = 0;
+        int idummy = 0;
+        if (LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', mi, mi, &dummy, mi, &dummy, &dummy, mi,
+                                &dummy, mi, &q, -1, &idummy) != 0)
+            return ab_errf(err, AB_EINVAL, "nystrom: LAPACK workspace query failed for M=%zu", m);
+        z->lwork = (size_t)q + 1;
+        z->svd = 4 * m * m + m + z->lwork; /* A, U, VT, Z (double), S, work */
+    }
+    return AB_OK;
+}
+
+static int nystrom_estimate(const struct ab_problem *p, const struct ab_values *vals,
+                            struct ab_estimate *est, struct ab_err *err)
+{
+    struct sizes z;
+    int rc = compute_sizes(p, vals, &z, err);
+    if (rc)
+        return rc;
+    double n = (double)p->n, m = (double)z.m, d = (double)p->d, dv = (double)p->dv;
+    double pinv = ab_values_enum(vals, "pinv") == PINV_SVD
+                      ? 22.0 * m * m * m /* dgesdd, roughly */ + 2 * m * m * m
+                      : (double)ab_values_int(vals, "pinv_iters") * 8.0 * m * m * m;
+    double per_head = 2.0 * n * d        /* segment means */
+                      + 2.0 * m * m * d  /* A */
+                      + pinv             /* Z */
+                      + 2.0 * m * n * d  /* B logits */
+                      + 2.0 * m * n * dv /* B V */
+                      + 2.0 * m * m * dv /* W = Z (B V) */
+                      + 2.0 * n * m * d  /* F logits */
+                      + 2.0 * n * m * dv; /* F W */
+    est->flops = (double)p->heads * per_head;
+    double T = p->threads > 0 ? p->threads : 1;
+    est->workspace_bytes = 4.0 * (T * (double)z.scratch + (double)p->heads * (double)z.nchunks * (double)z.partial +
+                                  (double)p->heads * (double)z.head) +
+                           8.0 * T * (double)z.svd + 4.0 * T * 8.0 * m;
+    est->budget = m;
+    return AB_OK;
+}
+
+static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *vals, void **statep,
+                           struct ab_err *err)
+{
+    struct sizes z;
+    int rc = compute_sizes(p, vals, &z, err);
+    if (rc)
+        return rc;
+    size_t T = (size_t)(p->threads > 0 ? p->threads : 1), H = p->heads, m = z.m;
+    size_t floats = T * z.scratch + H * z.nchunks * z.partial + H * z.head;
+    size_t doubles = T * z.svd;
+    size_t ints = z.svd ? T * 8 * m : 0;
+    size_t bytes = up16(sizeof(struct nystrom_state)) + H * sizeof(struct head_ws) + 64 +
+                   floats * 4 + doubles * 8 + ints * sizeof(int) + 64;
+    char *blk = p->alloc(bytes);
+    if (!blk)
+        return ab_errf(err, AB_ENOMEM, "nystrom: cannot allocate %.1f MiB of workspace",
+                       (double)bytes / 1048576.0);
+    memset(blk, 0, up16(sizeof(struct nystrom_state)) + H * sizeof(struct head_ws));
+    struct nystrom_state *s = (struct nystrom_state *)blk;
+    *statep = s;
+    s->p = *p;
+    s->m = m;
+    s->tq = z.tq;
+    s->tk = z.tk;
+    s->nchunks = z.nchunks;
+    s->scratch_stride = z.scratch;
+    s->segments = ab_values_enum(vals, "segments");
+    s->pinv = ab_values_enum(vals, "pinv");
+    s->iters = (int)ab_values_int(vals, "pinv_iters");
+    s->init = ab_values_enum(vals, "pinv_init");
+    s->heads = (struct head_ws *)(blk + up16(sizeof(struct nystrom_state)));
+    /* carve: floats from a 64-byte boundary, then doubles, then ints */
+    uintptr_t at = (uintptr_t)(s->heads + H);
+    at = (at + 63) & ~(uintptr_t)63;
+    float *f = (float *)at;
+    s->scratch = f;
+    f += T * z.scratch;
+    s->partial = f;
+    f += H * z.nchunks * z.partial;
+    for (size_t h = 0; h < H; h++) {
+        struct head_ws *w = &s->heads[h];
+        w->ql = f, f += up16(m * p->d);
+        w->kl = f, f += up16(m * p->d);
+        w->a = f, f += up16(m * m);
+        w->z = f, f += up16(m * m);
+        w->bv = f, f += up16(m * p->dv);
+        w->w = f, f += up16(m * p->dv);
+        w->lse_b = f, f += up16(m);
+    }
+    s->colmax = f; /* H floats: within the 16 per head added in compute_sizes */
+    f += up16(H);
+    s->svd = (double *)f;
+    s->svd_stride = z.svd;
+    s->svd_lwork = z.lwork;
+    s->svd_iwork = (int *)(s->svd + doubles);
+    s->block = (float *)blk;
+    return AB_OK;
+}
+
+void ab_nystrom_segment(size_t n, size_t m, int mode, size_t j, size_t *t0, size_t *t1,
+                        size_t *div)
+{
+    if (mode == AB_SEG_UNEVEN) {
+        /* the first nshort segments have l tokens, the others l + 1 */
+        size_t l = n / m, nshort = (l + 1) * m - n;
+        *t0 = j < nshort ? j * l : nshort * l + (j - nshort) * (l + 1);
+        *t1 = *t0 + (j < nshort ? l : l + 1);
+        *div = *t1 - *t0;
+    } else {
+        /* padded positions [jL, (j+1)L) hold tokens pos - pad (zeros below 0) */
+        size_t L = (n + m - 1) / m, pad = L * m - n, p0 = j * L, p1 = p0 + L;
+        *t0 = p0 > pad ? p0 - pad : 0;
+        *t1 = p1 > pad ? p1 - pad : 0;
+        *div = L;
+    }
+}
+
+void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode, float *out)
+{
+    enum { CB = 256 }; /* columns per pass: the token loop reads rows contiguously */
+    double acc[CB];
+    for (size_t j = 0; j < m; j++) {
+        size_t t0, t1, div;
+        ab_nystrom_segment(n, m, mode, j, &t0, &t1, &div);
+        for (size_t c0 = 0; c0 < d; c0 += CB) {
+            size_t cw = d - c0 < CB ? d - c0 : CB;
+            for (size_t c = 0; c < cw; c++)
+                acc[c] = 0;
+            for (size_t t = t0; t < t1; t++)
+                for (size_t c = 0; c < cw; c++)
+                    acc[c] += x[t * d + c0 + c];
+            for (size_t c = 0; c < cw; c++)
+                out[j * d + c0 + c] = (float)(acc[c] / (double)div);
+        }
+    }
+}
+
+/* Landmarks of one head: segment means of Q and K (unscaled). */
+static void landmarks(const struct nystrom_state *s, size_t h)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d;
+    ab_nystrom_landmarks(p->q + h * N * D, N, D, s->m, s->segments, s->heads[h].ql);
+    ab_nystrom_landmarks(p->k + h * N * D, N, D, s->m, s->segments, s->heads[h].kl);
+}
+
+/* A = softmax(s Qt Kt^T); returns its largest column sum (||A||_1). */
+static float landmark_kernel(const struct nystrom_state *s, size_t h)
+{
+    const struct ab_problem *p = &s->p;
+    size_t M = s->m, D = p->d;
+    struct head_ws *w = &s->heads[h];
+    float sc = (float)(1.0 / sqrt((double)D));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)M, (int)D, sc, w->ql, (int)D,
+                w->kl, (int)D, 0.0f, w->a, (int)M);
+    ab_softmax_rows(w->a, M, M, M, NULL);
+    float best = 0;
+    for (size_t c = 0; c < M; c++) {
+        double sum = 0;
+        for (size_t r = 0; r < M; r++)
+            sum += fabsf(w->a[r * M + c]);
+        if ((float)sum > best)
+            best = (float)sum;
+    }
+    return best;
+}
+
+/* Z ~ A^+ by the iteration, from Z0 = A^T / c. tmp: 3 M^2 floats. */
+static void pinv_iterative(const struct nystrom_state *s, size_t h, float c, float *tmp)
+{
+    size_t M = s->m;
+    int Mi = (int)M;
+    struct head_ws *w = &s->heads[h];
+    float *az = tmp, *t1 = tmp + M * M, *t2 = tmp + 2 * M * M, *z = w->z;
+    for (size_t r = 0; r < M; r++)
+        for (size_t cc = 0; cc < M; cc++)
+            z[r * M + cc] = w->a[cc * M + r] / c;
+    for (int it = 0; it < s->iters; it++) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 1.0f, w->a, Mi, z, Mi,
+                    0.0f, az, Mi);
+        for (size_t i = 0; i < M * M; i++)
+            t1[i] = -az[i];
+        for (size_t i = 0; i < M; i++)
+            t1[i * M + i] += 7.0f; /* t1 = 7I - AZ */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, -1.0f, az, Mi, t1, Mi,
+                    0.0f, t2, Mi);
+        for (size_t i = 0; i < M; i++)
+            t2[i * M + i] += 15.0f; /* t2 = 15I - AZ t1 */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, -1.0f, az, Mi, t2, Mi,
+                    0.0f, t1, Mi);
+        for (size_t i = 0; i < M; i++)
+            t1[i * M + i] += 13.0f; /* t1 = 13I - AZ t2 */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 0.25f, z, Mi, t1, Mi,
+                    0.0f, t2, Mi);
+        memcpy(z, t2, M * M * sizeof(float));
+    }
+}
+
+/* A^+ in float64 by SVD into zout (M x M row-major), singular values below
+ * rcond * sigma_max dropped. a: M x M row-major float. work: svd_stride
+ * doubles; iwork: 8M ints. Returns the LAPACK info. */
+static int pinv_svd_f64(size_t M, size_t lwork, const float *a, double *zout, double *work,
+                        int *iwork)
+{
+    double *x = work, *u = x + M * M, *vt = u + M * M, *sv = vt + M * M, *wk = sv + M;
+    int Mi = (int)M;
+    /* The row-major A read as column-major is X = A^T. X = U S V^T, so
+     * A^+ = (X^+)^T = U S^+ V^T, with U, V^T column-major. */
+    for (size_t i = 0; i < M * M; i++)
+        x[i] = a[i];
+    int info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', Mi, Mi, x, Mi, sv, u, Mi, vt, Mi, wk,
+                                   (int)lwork, iwork);
+    if (info != 0)
+        return info;
+    double cut = (double)M * (double)FLT_EPSILON * sv[0];
+    for (size_t k = 0; k < M; k++) {
+        double inv = sv[k] > cut ? 1.0 / sv[k] : 0.0;
+        for (size_t i = 0; i < M; i++)
+            u[k * M + i] *= inv; /* column k of U */
+    }
+    /* zout row-major [i][j] = sum_k U[i,k] VT[k,j]: computed as the
+     * column-major product (U S^+ VT)^T = VT^T (U S^+)^T. */
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasTrans, Mi, Mi, Mi, 1.0, vt, Mi, u, Mi, 0.0, zout, Mi);
+    return 0;
+}
+
+/* One chunk of keys [c0, c1) of head h: online softmax of B's rows over the
+ * chunk, accumulating B V. part: M*DV acc, then M maxima, then M sums. */
+static void bv_chunk(const struct nystrom_state *s, size_t h, size_t c0, size_t c1, float *part,
+                     float *L)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, DV = p->dv, M = s->m;
+    struct head_ws *w = &s->heads[h];
+    const float *k = p->k + h * N * D, *v = p->v + h * N * DV;
+    float *acc = part, *mx = part + M * DV, *l = mx + M;
+    float sc = (float)(1.0 / sqrt((double)D));
+    for (size_t r = 0; r < M; r++) {
+        mx[r] = -INFINITY;
+        l[r] = 0.0f;
+    }
+    memset(acc, 0, M * DV * sizeof(float));
+    for (size_t b0 = c0; b0 < c1; b0 += s->tk) {
+        size_t cols = imin(s->tk, c1 - b0);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)cols, (int)D, sc, w->ql,
+                    (int)D, k + b0 * D, (int)D, 0.0f, L, (int)cols);
+        ab_online_softmax_step(L, M, cols, mx, l, acc, DV);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)DV, (int)cols, 1.0f, L,
+                    (int)cols, v + b0 * DV, (int)DV, 1.0f, acc, (int)DV);
+    }
+}
+
+/* Merge the chunks of head h into B V and lse_b; then W = Z (B V). */
+static void bv_merge(const struct nystrom_state *s, size_t h)
+{
+    size_t M = s->m, DV = s->p.dv, P = s->nchunks;
+    struct head_ws *w = &s->heads[h];
+    const size_t stride = up16(M * DV + 2 * M);
+    const float *base = s->partial + h * P * stride;
+    for (size_t r = 0; r < M; r++) {
+        float gm = -INFINITY;
+        for (size_t c = 0; c < P; c++)
+            gm = fmaxf(gm, base[c * stride + M * DV + r]);
+        double l = 0;
+        for (size_t j = 0; j < DV; j++)
+            w->bv[r * DV + j] = 0;
+        for (size_t c = 0; c < P; c++) {
+            const float *part = base + c * stride;
+            float cm = part[M * DV + r];
+            if (cm == -INFINITY)
+                continue;
+            float f = expf(cm - gm);
+            l += (double)part[M * DV + M + r] * f;
+            for (size_t j = 0; j < DV; j++)
+                w->bv[r * DV + j] += part[r * DV + j] * f;
+        }
+        float inv = (float)(1.0 / l);
+        for (size_t j = 0; j < DV; j++)
+            w->bv[r * DV + j] *= inv;
+        w->lse_b[r] = gm + (float)log(l);
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)DV, (int)M, 1.0f, w->z,
+                (int)M, w->bv, (int)DV, 0.0f, w->w, (int)DV);
+}
+
+/* F rows for queries [r0, r0+rows) of head h: softmax(s Q Kt^T) into Fb. */
+static void f_rows(const struct nystrom_state *s, size_t h, size_t r0, size_t rows, float *Fb)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, M = s->m;
+    float sc = (float)(1.0 / sqrt((double)D));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)M, (int)D, sc,
+                p->q + (h * N + r0) * D, (int)D, s->heads[h].kl, (int)D, 0.0f, Fb, (int)M);
+    ab_softmax_rows(Fb, rows, M, M, NULL);
+}
+
+static int nystrom_forward(void *state, float *out, struct ab_err *err)
+{
+    struct nystrom_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t H = p->heads, N = p->n, DV = p->dv, M = s->m, P = s->nchunks;
+    int T = p->threads > 0 ? p->threads : 1;
+    float *colmax = s->colmax;
+
+    /* 1. landmarks and A, per head */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+    for (long h = 0; h < (long)H; h++) {
+        landmarks(s, (size_t)h);
+        colmax[h] = landmark_kernel(s, (size_t)h);
+    }
+    /* 2. Z ~ A^+ per head; with fewer heads than threads, let BLAS thread
+     * the M^3 products instead */
+    float global = 0;
+    for (size_t h = 0; h < H; h++)
+        global = fmaxf(global, colmax[h]);
+    int info_bad = 0;
+    int outer = (size_t)T <= H ? T : 1;
+    if (outer == 1 && T > 1 && M >= 256)
+        ab_blas_set_threads(T);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(outer) reduction(| : info_bad)
+    for (long h = 0; h < (long)H; h++) {
+        int t = omp_get_thread_num();
+        struct head_ws *w = &s->heads[h];
+        if (s->pinv == PINV_ITERATIVE) {
+            pinv_iterative(s, (size_t)h, s->init == INIT_GLOBAL ? global : colmax[h],
+                           s->scratch + (size_t)t * s->scratch_stride);
+        } else {
+            double *work = s->svd + (size_t)t * s->svd_stride;
+            double *zd = work + 3 * M * M + M + s->svd_lwork; /* the 4th M^2 block */
+            if (pinv_svd_f64(M, s->svd_lwork, w->a, zd, work, s->svd_iwork + (size_t)t * 8 * M))
+                info_bad |= 1;
+            for (size_t i = 0; i < M * M; i++)
+                w->z[i] = (float)zd[i];
+        }
+    }
+    if (outer == 1 && T > 1 && M >= 256)
+        ab_blas_set_threads(1);
+    if (info_bad)
+        return ab_errf(err, AB_ENUMERIC, "nystrom: the SVD of A did not converge");
+
+    /* 3. B V by chunks of keys, merged per head; W = Z (B V) */
+    size_t chunk = (N + P - 1) / P;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+    for (long it = 0; it < (long)(H * P); it++) {
+        size_t h = (size_t)it / P, c = (size_t)it % P;
+        size_t c0 = c * chunk, c1 = imin(N, c0 + chunk);
+        float *part = s->partial + (h * P + c) * up16(M * DV + 2 * M);
+        bv_chunk(s, h, c0, c1, part, s->scratch + (size_t)omp_get_thread_num() * s->scratch_stride);
+    }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+    for (long h = 0; h < (long)H; h++)
+        bv_merge(s, (size_t)h);
+
+    /* 4. O = F W, one query tile at a time */
+    size_t tiles = (N + s->tq - 1) / s->tq;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+    for (long it = 0; it < (long)(H * tiles); it++) {
+        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * s->tq;
+        size_t rows = imin(s->tq, N - r0);
+        float *Fb = s->scratch + (size_t)omp_get_thread_num() * s->scratch_stride;
+        f_rows(s, h, r0, rows, Fb);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)M, 1.0f, Fb,
+                    (int)M, s->heads[h].w, (int)DV, 0.0f, out + (h * N + r0) * DV, (int)DV);
+    }
+    return AB_OK;
+}
+
+/* Rows of S^ = F Z B for head h: G = F_rows Z, then S^[:, block] = G B_block
+ * with B_block = exp(s Qt K_block^T - lse_b). */
+static int nystrom_rows(void *state, size_t h, size_t r0, size_t r1, float *S, struct ab_err *err)
+{
+    struct nystrom_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, M = s->m, rows = r1 - r0;
+    if (h >= p->heads || r0 > r1 || r1 > N || rows > AB_ROWS_BLOCK)
+        return ab_errf(err, AB_EINVAL, "nystrom: rows [%zu, %zu) of head %zu out of range", r0, r1,
+                       h);
+    struct head_ws *w = &s->heads[h];
+    float *Fb = s->scratch, *G = Fb + AB_ROWS_BLOCK * M;
+    float *Bb = G + AB_ROWS_BLOCK * M; /* M x TK: fits, see compute_sizes */
+    float sc = (float)(1.0 / sqrt((double)D));
+    f_rows(s, h, r0, rows, Fb);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)M, (int)M, 1.0f, Fb,
+                (int)M, w->z, (int)M, 0.0f, G, (int)M);
+    for (size_t b0 = 0; b0 < N; b0 += s->tk) {
+        size_t cols = imin(s->tk, N - b0);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)cols, (int)D, sc, w->ql,
+                    (int)D, p->k + (h * N + b0) * D, (int)D, 0.0f, Bb, (int)cols);
+        for (size_t r = 0; r < M; r++) {
+            float *row = Bb + r * cols;
+            for (size_t c = 0; c < cols; c++)
+                row[c] -= w->lse_b[r];
+            ab_exp_inplace(row, cols);
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)cols, (int)M, 1.0f,
+                    G, (int)M, Bb, (int)cols, 0.0f, S + b0, (int)N);
+    }
+    return AB_OK;
+}
+
+static int nystrom_report(void *state, struct ab_report *rep, struct ab_err *err)
+{
+    struct nystrom_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t M = s->m, H = p->heads;
+    int lwork_q = -1;
+    double q = 0, dummy = 0;
+    int idummy = 0;
+    int Mi = (int)M;
+    LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', Mi, Mi, &dummy, Mi, &dummy, &dummy, Mi, &dummy, Mi,
+                        &q, lwork_q, &idummy);
+    size_t lwork = (size_t)q + 1;
+    size_t nd = 4 * M * M + M + lwork + 2 * M * M;
+    double *work = p->alloc(nd * sizeof(double));
+    int *iwork = p->alloc(8 * M * sizeof(int));
+    if (!work || !iwork) {
+        p->free(work);
+        p->free(iwork);
+        return ab_errf(err, AB_ENOMEM, "nystrom: out of memory for the report");
+    }
+    double *zs = work + 4 * M * M + M + lwork, *az = zs + M * M;
+    double resid = 0, vs = 0;
+    int rc = AB_OK;
+    for (size_t h = 0; h < H && rc == AB_OK; h++) {
+        struct head_ws *w = &s->heads[h];
+        double *ad = work, *zd = work + M * M; /* reuse: overwritten by the SVD afterwards */
+        for (size_t i = 0; i < M * M; i++) {
+            ad[i] = w->a[i];
+            zd[i] = w->z[i];
+        }
+        /* ||I - A Z||_F in float64 */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 1.0, ad, Mi, zd, Mi, 0.0,
+                    az, Mi);
+        double r2 = 0;
+        for (size_t i = 0; i < M; i++)
+            for (size_t j = 0; j < M; j++) {
+                double e = (i == j ? 1.0 : 0.0) - az[i * M + j];
+                r2 += e * e;
+            }
+        resid += sqrt(r2);
+        if (pinv_svd_f64(M, lwork, w->a, zs, work, iwork)) {
+            rc = ab_errf(err, AB_ENUMERIC, "nystrom: SVD of A (head %zu) did not converge", h);
+            break;
+        }
+        double num = 0, den = 0;
+        for (size_t i = 0; i < M * M; i++) {
+            double e = (double)w->z[i] - zs[i];
+            num += e * e;
+            den += zs[i] * zs[i];
+        }
+        vs += den > 0 ? sqrt(num / den) : sqrt(num);
+    }
+    p->free(work);
+    p->free(iwork);
+    if (rc)
+        return rc;
+    rep->pinv_resid = resid / (double)H;
+    rep->pinv_vs_svd = vs / (double)H;
+    return AB_OK;
+}
+
+static void nystrom_release(void *state)
+{
+    struct nystrom_state *s = state;
+    if (s)
+        s->p.free(s->block);
+}
+
+const struct ab_method ab_nystrom_cpu = {
+    .name = "nystrom",
+    .summary = "Nystromformer: segment-mean landmarks, iterative or SVD pseudo-inverse",
+    .params = nystrom_params,
+    .nparams = (int)(sizeof nystrom_params / sizeof nystrom_params[0]),
+    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_PINV,
+    .estimate = nystrom_estimate,
+    .prepare = nystrom_prepare,
+    .forward = nystrom_forward,
+    .rows = nystrom_rows,
+    .report = nystrom_report,
+    .release = nystrom_release,
+};

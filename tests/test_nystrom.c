@@ -1,0 +1,474 @@
+/* test_nystrom.c — methods/nystrom against a float64 implementation of its
+ * own formula, and the properties it claims: exact at M = N with the SVD
+ * pseudo-inverse; the iteration converges to the SVD pseudo-inverse; segment
+ * rules; per-head vs global init; rows consistent with forward; bad sizes. */
+#include "nystrom.h"
+#include "testlib.h"
+#include "util.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct ab_method ab_nystrom_cpu;
+
+/* ---- the float64 oracle of the formula (dense, small sizes) ---- */
+
+static void softmax_f64(double *a, size_t rows, size_t cols)
+{
+    for (size_t r = 0; r < rows; r++) {
+        double mx = -INFINITY, sum = 0;
+        for (size_t c = 0; c < cols; c++)
+            mx = fmax(mx, a[r * cols + c]);
+        for (size_t c = 0; c < cols; c++)
+            sum += (a[r * cols + c] = exp(a[r * cols + c] - mx));
+        for (size_t c = 0; c < cols; c++)
+            a[r * cols + c] /= sum;
+    }
+}
+
+/* C (r x c) = X (r x d) Y^T (c x d) * s */
+static void abt(const double *x, const double *y, size_t r, size_t c, size_t d, double s, double *out)
+{
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)c, (int)d, s, x, (int)d, y,
+                (int)d, 0.0, out, (int)c);
+}
+
+static void mm(const double *x, const double *y, size_t r, size_t k, size_t c, double *out)
+{
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)c, (int)k, 1.0, x, (int)k, y,
+                (int)c, 0.0, out, (int)c);
+}
+
+struct oracle {
+    size_t H, N, D, DV, M;
+    int mode, iters, global, svd;
+};
+
+/* Largest column sum of A (M x M). */
+static double colmax(const double *a, size_t m)
+{
+    double best = 0;
+    for (size_t c = 0; c < m; c++) {
+        double s = 0;
+        for (size_t r = 0; r < m; r++)
+            s += fabs(a[r * m + c]);
+        best = fmax(best, s);
+    }
+    return best;
+}
+
+static void pinv_svd_f64(const double *a, size_t m, double *z)
+{
+    double *x = malloc(m * m * 8), *u = malloc(m * m * 8), *vt = malloc(m * m * 8), *sv = malloc(m * 8);
+    memcpy(x, a, m * m * 8);
+    assert_int_equal(LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (int)m, (int)m, x, (int)m, sv, u, (int)m,
+                                    vt, (int)m),
+                     0);
+    double cut = (double)m * 1.1920928955078125e-07 * sv[0];
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < m; j++) {
+            double s = 0;
+            for (size_t k = 0; k < m; k++)
+                if (sv[k] > cut)
+                    s += vt[k * m + i] * u[j * m + k] / sv[k];
+            z[i * m + j] = s;
+        }
+    free(x), free(u), free(vt), free(sv);
+}
+
+/* 2-norm condition number of A (M x M). */
+static double cond2(const double *a, size_t m)
+{
+    double *x = malloc(m * m * 8), *sv = malloc(m * 8), *sup = malloc(m * 8);
+    memcpy(x, a, m * m * 8);
+    assert_int_equal(LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'N', (int)m, (int)m, x, (int)m, sv, NULL,
+                                    1, NULL, 1, sup),
+                     0);
+    double c = sv[m - 1] > 0 ? sv[0] / sv[m - 1] : INFINITY;
+    free(x), free(sv), free(sup);
+    return c;
+}
+
+/* Returns the largest condition number of the heads' A. */
+static double oracle_forward(const struct oracle *o, const float *q, const float *k, const float *v,
+                             double *out, double *zs /* H x M x M, may be NULL */)
+{
+    double worst_cond = 0;
+    size_t N = o->N, D = o->D, DV = o->DV, M = o->M;
+    double s = 1.0 / sqrt((double)D);
+    double *qd = malloc(N * D * 8), *kd = malloc(N * D * 8), *vd = malloc(N * DV * 8);
+    double *ql = malloc(M * D * 8), *kl = malloc(M * D * 8), *A = malloc(o->H * M * M * 8);
+    double *F = malloc(N * M * 8), *B = malloc(M * N * 8), *Z = malloc(M * M * 8);
+    double *az = malloc(M * M * 8), *t1 = malloc(M * M * 8), *t2 = malloc(M * M * 8);
+    double *bv = malloc(M * DV * 8), *w = malloc(M * DV * 8);
+    double global = 0;
+    for (size_t h = 0; h < o->H; h++) { /* all A first: the global init needs them */
+        for (size_t j = 0; j < M; j++) {
+            size_t t0, t1_, div;
+            ab_nystrom_segment(N, M, o->mode, j, &t0, &t1_, &div);
+            for (size_t c = 0; c < D; c++) {
+                double a = 0, b = 0;
+                for (size_t t = t0; t < t1_; t++)
+                    a += q[(h * N + t) * D + c], b += k[(h * N + t) * D + c];
+                ql[j * D + c] = a / (double)div, kl[j * D + c] = b / (double)div;
+            }
+        }
+        abt(ql, kl, M, M, D, s, A + h * M * M);
+        softmax_f64(A + h * M * M, M, M);
+        global = fmax(global, colmax(A + h * M * M, M));
+        worst_cond = fmax(worst_cond, cond2(A + h * M * M, M));
+    }
+    for (size_t h = 0; h < o->H; h++) {
+        for (size_t i = 0; i < N * D; i++)
+            qd[i] = q[h * N * D + i], kd[i] = k[h * N * D + i];
+        for (size_t i = 0; i < N * DV; i++)
+            vd[i] = v[h * N * DV + i];
+        for (size_t j = 0; j < M; j++) {
+            size_t t0, t1_, div;
+            ab_nystrom_segment(N, M, o->mode, j, &t0, &t1_, &div);
+            for (size_t c = 0; c < D; c++) {
+                double a = 0, b = 0;
+                for (size_t t = t0; t < t1_; t++)
+                    a += qd[t * D + c], b += kd[t * D + c];
+                ql[j * D + c] = a / (double)div, kl[j * D + c] = b / (double)div;
+            }
+        }
+        double *Ah = A + h * M * M;
+        abt(qd, kl, N, M, D, s, F);
+        softmax_f64(F, N, M);
+        abt(ql, kd, M, N, D, s, B);
+        softmax_f64(B, M, N);
+        if (o->svd) {
+            pinv_svd_f64(Ah, M, Z);
+        } else {
+            double c = o->global ? global : colmax(Ah, M);
+            for (size_t i = 0; i < M; i++)
+                for (size_t j = 0; j < M; j++)
+                    Z[i * M + j] = Ah[j * M + i] / c;
+            for (int it = 0; it < o->iters; it++) {
+                mm(Ah, Z, M, M, M, az);
+                for (size_t i = 0; i < M * M; i++)
+                    t1[i] = -az[i] + ((i % (M + 1)) == 0 ? 7.0 : 0.0);
+                mm(az, t1, M, M, M, t2);
+                for (size_t i = 0; i < M * M; i++)
+                    t2[i] = -t2[i] + ((i % (M + 1)) == 0 ? 15.0 : 0.0);
+                mm(az, t2, M, M, M, t1);
+                for (size_t i = 0; i < M * M; i++)
+                    t1[i] = -t1[i] + ((i % (M + 1)) == 0 ? 13.0 : 0.0);
+                mm(Z, t1, M, M, M, t2);
+                for (size_t i = 0; i < M * M; i++)
+                    Z[i] = 0.25 * t2[i];
+            }
+        }
+        if (zs)
+            memcpy(zs + h * M * M, Z, M * M * 8);
+        mm(B, vd, M, N, DV, bv);
+        mm(Z, bv, M, M, DV, w);
+        mm(F, w, N, M, DV, out + h * N * DV);
+    }
+    free(qd), free(kd), free(vd), free(ql), free(kl), free(A), free(F), free(B), free(Z);
+    free(az), free(t1), free(t2), free(bv), free(w);
+    return worst_cond;
+}
+
+struct inputs {
+    size_t H, N, D, DV;
+    float *q, *k, *v, *out;
+    double *ref;
+};
+
+static struct inputs make_inputs(size_t H, size_t N, size_t D, size_t DV, double scale, uint64_t seed)
+{
+    struct inputs in = {H, N, D, DV, NULL, NULL, NULL, NULL, NULL};
+    in.q = malloc(H * N * D * 4), in.k = malloc(H * N * D * 4), in.v = malloc(H * N * DV * 4);
+    in.out = malloc(H * N * DV * 4), in.ref = malloc(H * N * DV * 8);
+    ab_test_fill_normal(in.q, H * N * D, seed, sqrt(scale));
+    ab_test_fill_normal(in.k, H * N * D, seed + 1, sqrt(scale));
+    ab_test_fill_normal(in.v, H * N * DV, seed + 2, 1.0);
+    return in;
+}
+
+static void free_inputs(struct inputs *in)
+{
+    free(in->q), free(in->k), free(in->v), free(in->out), free(in->ref);
+}
+
+static void run(const struct inputs *in, const struct ab_values *vals)
+{
+    struct ab_problem p = ab_test_problem(in->H, in->N, in->D, in->DV, in->q, in->k, in->v, 1);
+    struct ab_err err;
+    if (ab_test_run_method(&ab_nystrom_cpu, &p, vals, in->out, &err))
+        fail_msg("%s", err.msg);
+}
+
+/* ---- tests ---- */
+
+static void matches_float64_formula_for_every_option(void **st)
+{
+    (void)st;
+    struct {
+        size_t H, N, D, DV, M;
+        const char *seg, *init;
+        int iters;
+    } cases[] = {
+        {2, 100, 16, 8, 8, "uneven", "per-head", 6},   {2, 100, 16, 8, 8, "pad", "global", 6},
+        {1, 257, 32, 32, 16, "uneven", "global", 3},   {3, 64, 8, 12, 5, "pad", "per-head", 10},
+        {1, 1000, 64, 64, 64, "uneven", "per-head", 6}, {2, 33, 4, 4, 33, "uneven", "per-head", 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct inputs in = make_inputs(cases[c].H, cases[c].N, cases[c].D, cases[c].DV, 1.0,
+                                       ab_test_seed() + 10 * c);
+        char m[32], it[32], seg[32], init[32];
+        snprintf(m, sizeof m, "landmarks=%zu", cases[c].M);
+        snprintf(it, sizeof it, "pinv_iters=%d", cases[c].iters);
+        snprintf(seg, sizeof seg, "segments=%s", cases[c].seg);
+        snprintf(init, sizeof init, "pinv_init=%s", cases[c].init);
+        /* small tiles so that chunking and tile edges are exercised */
+        struct ab_values vals =
+            ab_test_values(&ab_nystrom_cpu, m, it, seg, init, "tile_q=37", "tile_k=29", NULL);
+        run(&in, &vals);
+        struct oracle o = {in.H, in.N, in.D, in.DV, cases[c].M, !strcmp(cases[c].seg, "pad"),
+                           cases[c].iters, !strcmp(cases[c].init, "global"), 0};
+        double cond = oracle_forward(&o, in.q, in.k, in.v, in.ref, NULL);
+        double e = ab_test_rel_err(in.out, in.ref, in.H * in.N * in.DV);
+        /* float32 rounding in A reaches Z amplified by up to cond(A): the
+         * tolerance is 1e-5 or, for ill-conditioned A, 1e-7 * cond(A) */
+        double tol = fmax(1e-5, 1e-7 * cond);
+        print_message("case %zu: cond(A) %.3g, rel err vs float64 formula %.2e (tol %.1e)\n", c,
+                      cond, e, tol);
+        assert_rel_err(in.out, in.ref, in.H * in.N * in.DV, tol);
+        free_inputs(&in);
+    }
+}
+
+static void m_equals_n_with_svd_is_exact(void **st)
+{
+    (void)st;
+    /* With M = N every segment is one token: A = F = B = S, and
+     * S S^+ S = S. Keys near the queries (k = q + noise/4) make S diagonally
+     * dominant and so well conditioned: the float32 error of F Z B V grows
+     * with cond(S), which is not what this test is about. */
+    size_t sizes[][2] = {{16, 8}, {64, 16}, {128, 32}};
+    for (size_t c = 0; c < 3; c++) {
+        size_t N = sizes[c][0], D = sizes[c][1];
+        struct inputs in = make_inputs(2, N, D, D, 1.0, ab_test_seed() + 50 + c);
+        for (size_t i = 0; i < 2 * N * D; i++)
+            in.k[i] = in.q[i] + 0.25f * in.k[i];
+        char m[32];
+        snprintf(m, sizeof m, "landmarks=%zu", N);
+        struct ab_values vals = ab_test_values(&ab_nystrom_cpu, m, "pinv=svd", NULL);
+        run(&in, &vals);
+        ab_test_attention_f64(2, N, D, D, in.q, in.k, in.v, in.ref);
+        print_message("N=%zu: rel err vs exact %.2e\n", N, ab_test_rel_err(in.out, in.ref, 2 * N * D));
+        assert_rel_err(in.out, in.ref, 2 * N * D, 1e-4);
+        free_inputs(&in);
+    }
+}
+
+static void iterative_pinv_converges_to_svd_and_residual_falls(void **st)
+{
+    (void)st;
+    struct inputs in = make_inputs(2, 512, 32, 32, 1.0, ab_test_seed() + 60);
+    struct ab_problem p = ab_test_problem(2, 512, 32, 32, in.q, in.k, in.v, 1);
+    double prev_resid = INFINITY, prev_vs = INFINITY;
+    int iters[] = {1, 2, 4, 6, 10, 16, 24};
+    for (size_t i = 0; i < sizeof iters / sizeof iters[0]; i++) {
+        char it[32];
+        snprintf(it, sizeof it, "pinv_iters=%d", iters[i]);
+        struct ab_values vals = ab_test_values(&ab_nystrom_cpu, "landmarks=32", it, NULL);
+        struct ab_err err;
+        void *state = NULL;
+        assert_int_equal(ab_nystrom_cpu.prepare(&p, &vals, &state, &err), AB_OK);
+        assert_int_equal(ab_nystrom_cpu.forward(state, in.out, &err), AB_OK);
+        struct ab_report rep;
+        assert_int_equal(ab_nystrom_cpu.report(state, &rep, &err), AB_OK);
+        ab_nystrom_cpu.release(state);
+        print_message("iters %2d: ||I - AZ||_F = %.3e, ||Z - A+|| / ||A+|| = %.3e\n", iters[i],
+                      rep.pinv_resid, rep.pinv_vs_svd);
+        /* monotone until float32 rounding is reached */
+        if (prev_resid > 1e-4)
+            assert_true(rep.pinv_resid < prev_resid);
+        if (prev_vs > 1e-4)
+            assert_true(rep.pinv_vs_svd < prev_vs);
+        prev_resid = rep.pinv_resid, prev_vs = rep.pinv_vs_svd;
+    }
+    assert_true(prev_resid < 1e-3);
+    assert_true(prev_vs < 1e-3);
+    free_inputs(&in);
+}
+
+static void segments_follow_the_uneven_and_pad_rules(void **st)
+{
+    (void)st;
+    /* N = 10 tokens x_t = t, M = 4.
+     * uneven: l = 2, (l+1)M - N = 2 short segments: {0,1} {2,3} {4,5,6} {7,8,9}
+     * pad: ceil(10/4) = 3, 2 zero rows on the left: {z,z,0} {1,2,3} {4,5,6} {7,8,9} */
+    float x[10], out[4];
+    for (int t = 0; t < 10; t++)
+        x[t] = (float)t;
+    ab_nystrom_landmarks(x, 10, 1, 4, AB_SEG_UNEVEN, out);
+    float uneven[4] = {0.5f, 2.5f, 5.0f, 8.0f};
+    for (int j = 0; j < 4; j++)
+        assert_float_equal(out[j], uneven[j], 1e-6);
+    ab_nystrom_landmarks(x, 10, 1, 4, AB_SEG_PAD, out);
+    float pad[4] = {0.0f, 2.0f, 5.0f, 8.0f};
+    for (int j = 0; j < 4; j++)
+        assert_float_equal(out[j], pad[j], 1e-6);
+    /* N = 7, M = 3: uneven l = 2, 2 short: {0,1} {2,3} {4,5,6}; pad: 3 per
+     * segment, 2 zeros: {z,z,0} {1,2,3} {4,5,6} */
+    ab_nystrom_landmarks(x, 7, 1, 3, AB_SEG_UNEVEN, out);
+    assert_float_equal(out[0], 0.5f, 1e-6);
+    assert_float_equal(out[1], 2.5f, 1e-6);
+    assert_float_equal(out[2], 5.0f, 1e-6);
+    ab_nystrom_landmarks(x, 7, 1, 3, AB_SEG_PAD, out);
+    assert_float_equal(out[0], 0.0f, 1e-6);
+    assert_float_equal(out[1], 2.0f, 1e-6);
+    assert_float_equal(out[2], 5.0f, 1e-6);
+    /* every token in exactly one segment, for many (N, M) */
+    for (size_t n = 1; n < 300; n += 7)
+        for (size_t m = 1; m <= n; m += 3) {
+            size_t covered = 0, prev_end = 0;
+            for (size_t j = 0; j < m; j++) {
+                size_t t0, t1, div;
+                ab_nystrom_segment(n, m, AB_SEG_UNEVEN, j, &t0, &t1, &div);
+                assert_int_equal(t0, prev_end);
+                assert_true(t1 > t0 && (t1 - t0 == n / m || t1 - t0 == n / m + 1));
+                covered += t1 - t0, prev_end = t1;
+            }
+            assert_int_equal(covered, n);
+        }
+}
+
+static void global_init_scales_z0_by_the_ratio_of_column_sums(void **st)
+{
+    (void)st;
+    /* With pinv_iters = 0, Z = A^T / c, and the output is linear in Z: for
+     * each head h, O_global(h) = O_per_head(h) * c_h / c_global, where c_h is
+     * head h's largest column sum of A and c_global the largest over heads.
+     * Heads at different temperatures make c_h differ. */
+    size_t N = 96, D = 16, M = 12;
+    struct inputs in = make_inputs(2, N, D, D, 1.0, ab_test_seed() + 70);
+    for (size_t i = N * D; i < 2 * N * D; i++)
+        in.q[i] *= 3.0f, in.k[i] *= 3.0f; /* head 1 is sharper */
+    float *per = malloc(2 * N * D * 4);
+    struct ab_values v1 = ab_test_values(&ab_nystrom_cpu, "landmarks=12", "pinv_iters=0",
+                                         "pinv_init=per-head", NULL);
+    run(&in, &v1);
+    memcpy(per, in.out, 2 * N * D * 4);
+    struct ab_values v2 = ab_test_values(&ab_nystrom_cpu, "landmarks=12", "pinv_iters=0",
+                                         "pinv_init=global", NULL);
+    run(&in, &v2);
+    /* c_h from the float64 oracle's A */
+    double c[2], s = 1.0 / sqrt((double)D);
+    for (size_t h = 0; h < 2; h++) {
+        float ql[12 * 16], kl[12 * 16];
+        ab_nystrom_landmarks(in.q + h * N * D, N, D, M, AB_SEG_UNEVEN, ql);
+        ab_nystrom_landmarks(in.k + h * N * D, N, D, M, AB_SEG_UNEVEN, kl);
+        double qd[12 * 16], kd[12 * 16], A[144];
+        for (size_t i = 0; i < M * D; i++)
+            qd[i] = ql[i], kd[i] = kl[i];
+        abt(qd, kd, M, M, D, s, A);
+        softmax_f64(A, M, M);
+        c[h] = colmax(A, M);
+    }
+    double cg = fmax(c[0], c[1]);
+    print_message("c_0 = %.6f, c_1 = %.6f\n", c[0], c[1]);
+    assert_true(fabs(c[0] - c[1]) > 0.05 * cg); /* the case really distinguishes the scopes */
+    for (size_t h = 0; h < 2; h++) {
+        double *want = malloc(N * D * 8);
+        for (size_t i = 0; i < N * D; i++)
+            want[i] = per[h * N * D + i] * (c[h] / cg);
+        assert_rel_err(in.out + h * N * D, want, N * D, 1e-5);
+        free(want);
+    }
+    free(per);
+    free_inputs(&in);
+}
+
+static void rows_times_v_reproduce_forward(void **st)
+{
+    (void)st;
+    size_t H = 2, N = 300, D = 16, DV = 8;
+    struct inputs in = make_inputs(H, N, D, DV, 1.0, ab_test_seed() + 80);
+    struct ab_problem p = ab_test_problem(H, N, D, DV, in.q, in.k, in.v, 1);
+    struct ab_values vals = ab_test_values(&ab_nystrom_cpu, "landmarks=20", "tile_k=64", NULL);
+    struct ab_err err;
+    void *state = NULL;
+    assert_int_equal(ab_nystrom_cpu.prepare(&p, &vals, &state, &err), AB_OK);
+    assert_int_equal(ab_nystrom_cpu.forward(state, in.out, &err), AB_OK);
+    float *S = malloc(AB_ROWS_BLOCK * N * 4);
+    double *sv = malloc(H * N * DV * 8);
+    for (size_t h = 0; h < H; h++)
+        for (size_t r0 = 0; r0 < N; r0 += AB_ROWS_BLOCK) {
+            size_t r1 = r0 + AB_ROWS_BLOCK < N ? r0 + AB_ROWS_BLOCK : N;
+            assert_int_equal(ab_nystrom_cpu.rows(state, h, r0, r1, S, &err), AB_OK);
+            for (size_t r = r0; r < r1; r++)
+                for (size_t c = 0; c < DV; c++) {
+                    double s = 0;
+                    for (size_t j = 0; j < N; j++)
+                        s += (double)S[(r - r0) * N + j] * in.v[(h * N + j) * DV + c];
+                    sv[(h * N + r) * DV + c] = s;
+                }
+        }
+    assert_rel_err(in.out, sv, H * N * DV, 1e-5);
+    ab_nystrom_cpu.release(state);
+    free(S), free(sv);
+    free_inputs(&in);
+}
+
+static void bad_sizes_and_parameters_are_clear_errors(void **st)
+{
+    (void)st;
+    float x[64] = {0};
+    struct ab_err err;
+    struct ab_estimate est;
+    struct ab_problem p = ab_test_problem(1, 8, 4, 4, x, x, x, 1);
+    struct ab_values vals = ab_test_values(&ab_nystrom_cpu, "landmarks=9", NULL);
+    assert_int_equal(ab_nystrom_cpu.estimate(&p, &vals, &est, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "M=9 exceeds the sequence length N=8"));
+    void *state = NULL;
+    assert_int_equal(ab_nystrom_cpu.prepare(&p, &vals, &state, &err), AB_EINVAL);
+    ab_nystrom_cpu.release(state);
+    vals = ab_test_values(&ab_nystrom_cpu, "landmarks=4", "landmark_ratio=0.5", NULL);
+    assert_int_equal(ab_nystrom_cpu.estimate(&p, &vals, &est, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "not both"));
+    p = ab_test_problem(1, 0, 4, 4, x, x, x, 1);
+    vals = ab_test_values(&ab_nystrom_cpu, NULL);
+    assert_int_equal(ab_nystrom_cpu.estimate(&p, &vals, &est, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "N=0"));
+    p = ab_test_problem(1, 8, 0, 4, x, x, x, 1);
+    assert_int_equal(ab_nystrom_cpu.estimate(&p, &vals, &est, &err), AB_EINVAL);
+    struct ab_param const *lp = &ab_nystrom_cpu.params[0];
+    double v;
+    const char *s;
+    assert_int_equal(ab_value_parse(lp, "0", &v, &s, &err), AB_EINVAL); /* m = 0 */
+    /* landmark_ratio resolves to round(ratio * N), at least 1 */
+    p = ab_test_problem(1, 1000, 4, 4, x, x, x, 1);
+    vals = ab_test_values(&ab_nystrom_cpu, "landmark_ratio=0.0625", NULL);
+    assert_int_equal(ab_nystrom_cpu.estimate(&p, &vals, &est, &err), AB_OK);
+    assert_true(est.budget == 63); /* 62.5 rounds half up */
+    vals = ab_test_values(&ab_nystrom_cpu, "landmark_ratio=0.0001", NULL);
+    assert_int_equal(ab_nystrom_cpu.estimate(&p, &vals, &est, &err), AB_OK);
+    assert_true(est.budget == 1);
+    vals = ab_test_values(&ab_nystrom_cpu, NULL);
+    assert_int_equal(ab_nystrom_cpu.estimate(&p, &vals, &est, &err), AB_OK);
+    assert_true(est.budget == 64);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(matches_float64_formula_for_every_option),
+        cmocka_unit_test(m_equals_n_with_svd_is_exact),
+        cmocka_unit_test(iterative_pinv_converges_to_svd_and_residual_falls),
+        cmocka_unit_test(segments_follow_the_uneven_and_pad_rules),
+        cmocka_unit_test(global_init_scales_z0_by_the_ratio_of_column_sums),
+        cmocka_unit_test(rows_times_v_reproduce_forward),
+        cmocka_unit_test(bad_sizes_and_parameters_are_clear_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
