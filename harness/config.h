@@ -44,40 +44,57 @@ struct cfg_node {
 struct cfg_doc; /* owns every node and source */
 
 /* Parse a file / a string. NULL on error with err->msg formatted as below.
- * An empty document is an error ("... is empty"). */
+ * An empty document (nothing, only comments, a bare "---") is an error
+ * ("NAME: config is empty"); so is a second document ("only one YAML document
+ * is supported"). An unreadable file is AB_EIO with "PATH: strerror". */
 struct cfg_doc *cfg_parse_file(const char *path, struct ab_err *err);
 struct cfg_doc *cfg_parse_string(const char *name, const char *text, struct ab_err *err);
+/* cfg_parse_file with the status: AB_OK (and *out set), AB_EIO (unreadable),
+ * AB_EINVAL (YAML or structure error), AB_ENOMEM. *out is NULL on error. */
+int cfg_load_file(const char *path, struct cfg_doc **out, struct ab_err *err);
 struct cfg_node *cfg_root(struct cfg_doc *doc);
 void cfg_destroy(struct cfg_doc *doc);
 
 /* Parse `text` as one YAML value (flow style allowed: "[1, 2]", "{a: 1}")
- * into a node owned by `doc`; positions refer to `name`/`text`. */
+ * into a node owned by `doc`; positions refer to `name`/`text`. An empty text
+ * is a plain empty scalar. On error NULL, and doc stays valid. */
 struct cfg_node *cfg_parse_value(struct cfg_doc *doc, const char *name, const char *text,
                                  struct ab_err *err);
 
 /* Map lookup; NULL if absent or `map` is not a map. */
 struct cfg_node *cfg_map_get(const struct cfg_node *map, const char *key);
-/* Insert or replace key -> value in a map (value owned by the same doc). */
+/* Insert or replace key -> value in a map (value owned by the same doc). A new
+ * key is appended last and takes the value's position. */
 int cfg_map_set(struct cfg_doc *doc, struct cfg_node *map, const char *key,
                 struct cfg_node *value, struct ab_err *err);
 
-/* Format "name:line:col: message\n    <source line>\n    <caret>\n" into
- * err->msg and return AB_EINVAL. `at` may be NULL (then only the message). */
+/* Format "name:line:col: message\n    <source line>\n    <caret>" into
+ * err->msg and return AB_EINVAL. `at` may be NULL (then only the message).
+ * There is no trailing newline, as in every other ab_err message. Columns
+ * count characters; a tab in the source line is echoed as one space so the
+ * caret stays aligned; a long line is shown as a window around the column. */
 int cfg_errorf(struct ab_err *err, const struct cfg_node *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The same, at an explicit position of a source. */
 int cfg_errorf_at(struct ab_err *err, const struct cfg_source *src, int line, int col,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Typed views of a node, with the error pointing at the node. */
+/* Typed views of a node, with the error pointing at the node. A NULL node is
+ * "'what' is missing". Quoted scalars are strings: cfg_to_int, cfg_to_real and
+ * cfg_to_bool reject them ("got the string \"5\""); cfg_to_bytes and
+ * cfg_to_choice accept them. Integers are decimal with an optional sign; reals
+ * are decimal or scientific and finite (".inf", "nan" are rejected); bools are
+ * true/True/TRUE/yes/Yes and false/False/FALSE/no/No. */
 int cfg_expect(const struct cfg_node *n, enum cfg_kind kind, const char *what,
-               struct ab_err *err); /* "'what' must be a list/map/scalar" */
+               struct ab_err *err); /* "'what' must be a list", "a mapping", "a single value" */
 int cfg_to_int(const struct cfg_node *n, const char *what, long lo, long hi, long *out,
                struct ab_err *err);
 int cfg_to_real(const struct cfg_node *n, const char *what, double lo, double hi, double *out,
                 struct ab_err *err);
 int cfg_to_bool(const struct cfg_node *n, const char *what, int *out, struct ab_err *err);
-/* "4GiB", "512MiB", "100MB", "1024" (bytes) -> bytes. */
+/* "4GiB", "512 MiB", "1.5GiB", "100MB", "1024" (bytes) -> bytes. Units: B,
+ * KiB MiB GiB TiB (powers of 1024), kB/KB MB GB TB (powers of 1000); a
+ * fraction needs a unit and is rounded to the nearest byte. */
 int cfg_to_bytes(const struct cfg_node *n, const char *what, uint64_t *out, struct ab_err *err);
 /* One of "a|b|c": *idx; the error lists the choices and a "did you mean". */
 int cfg_to_choice(const struct cfg_node *n, const char *what, const char *choices, int *idx,
@@ -88,8 +105,8 @@ int cfg_check_keys(const struct cfg_node *map, const char *what, const char *con
                    size_t nallowed, struct ab_err *err);
 
 /* A value that may be a scalar or a list ("lists expand to the cartesian
- * product"): the length is 1 for a scalar (item 0 is the scalar itself) and the
- * item count for a list. */
+ * product"): the length is 1 for a scalar or a mapping (item 0 is the node
+ * itself), the item count for a list, 0 for NULL. */
 size_t cfg_list_len(const struct cfg_node *n);
 const struct cfg_node *cfg_list_at(const struct cfg_node *n, size_t i);
 
