@@ -1,0 +1,508 @@
+/* plan.c — see plan.h. Tests: tests/test_plan.c. */
+#define _POSIX_C_SOURCE 200809L
+#include "plan.h"
+
+#include "registry.h"
+#include "util.h"
+
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define AB_MAX_EXPANSION 100000
+
+static const char *const top_keys[] = {
+    "name",    "description",       "seeds",          "repeats",      "warmup",
+    "threads", "repeat_budget",     "timeout",        "reference_timeout", "mem_limit",
+    "attn_metrics", "attn_max_n",   "attn_spec",      "cache",        "data",
+    "methods",
+};
+#define NTOP (sizeof top_keys / sizeof top_keys[0])
+
+static int param_index(const struct ab_param *ps, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(ps[i].name, name))
+            return i;
+    return -1;
+}
+
+/* Parse one scalar node into parameter p, with the error at the node. */
+static int parse_param_node(const struct ab_param *p, const struct cfg_node *node, double *v,
+                            const char **str, struct ab_err *err)
+{
+    if (node->kind != CFG_SCALAR)
+        return cfg_errorf(err, node, "'%s' must be a value or a list of values", p->name);
+    if (node->quoted && (p->type == AB_PT_INT || p->type == AB_PT_REAL || p->type == AB_PT_BOOL))
+        return cfg_errorf(err, node, "'%s' must be a %s, got the string \"%s\"", p->name,
+                          p->type == AB_PT_BOOL ? "boolean" : "number", node->str);
+    struct ab_err e2;
+    if (ab_value_parse(p, node->str, v, str, &e2))
+        return cfg_errorf(err, node, "%s", e2.msg);
+    return AB_OK;
+}
+
+/* Expand one entry (a data or method map) into the cartesian product of
+ * its parameter lists. `selector` is "kind" or "name". */
+static int expand_entry(const struct cfg_node *entry, const char *what, const char *selector,
+                        const struct ab_param *params, int nparams, struct ab_values **out,
+                        size_t *nout, struct ab_err *err)
+{
+    const char *allowed[AB_MAX_PARAMS + 1];
+    allowed[0] = selector;
+    for (int i = 0; i < nparams; i++)
+        allowed[i + 1] = params[i].name;
+    int rc = cfg_check_keys(entry, what, allowed, (size_t)nparams + 1, err);
+    if (rc)
+        return rc;
+    struct ab_values base;
+    if ((rc = ab_values_defaults(&base, params, nparams, err)))
+        return rc;
+    const struct cfg_node *nodes[AB_MAX_PARAMS] = {0};
+    size_t lens[AB_MAX_PARAMS], total = 1;
+    for (int i = 0; i < nparams; i++) {
+        nodes[i] = cfg_map_get(entry, params[i].name);
+        lens[i] = 1;
+        if (!nodes[i])
+            continue;
+        if (nodes[i]->kind == CFG_MAP)
+            return cfg_errorf(err, nodes[i], "'%s' must be a value or a list of values",
+                              params[i].name);
+        lens[i] = cfg_list_len(nodes[i]);
+        if (lens[i] == 0)
+            return cfg_errorf(err, nodes[i], "'%s' is an empty list: give at least one value",
+                              params[i].name);
+        for (size_t j = 0; j < lens[i]; j++) {
+            double v;
+            const char *s;
+            if ((rc = parse_param_node(&params[i], cfg_list_at(nodes[i], j), &v, &s, err)))
+                return rc;
+        }
+        total *= lens[i];
+        if (total > AB_MAX_EXPANSION)
+            return cfg_errorf(err, entry, "%s expands to more than %d points", what,
+                              AB_MAX_EXPANSION);
+    }
+    struct ab_values *vals = calloc(total, sizeof *vals);
+    if (!vals)
+        return ab_errf(err, AB_ENOMEM, "out of memory expanding %s", what);
+    for (size_t k = 0; k < total; k++) {
+        vals[k] = base;
+        size_t rest = k;
+        for (int i = nparams - 1; i >= 0; i--) { /* the last parameter varies fastest */
+            if (!nodes[i])
+                continue;
+            size_t j = rest % lens[i];
+            rest /= lens[i];
+            parse_param_node(&params[i], cfg_list_at(nodes[i], j), &vals[k].v[i], &vals[k].str[i],
+                             err);
+            vals[k].set[i] = 1;
+        }
+    }
+    *out = vals;
+    *nout = total;
+    return AB_OK;
+}
+
+/* ---- --set ---- */
+
+static int apply_set(struct cfg_doc *doc, const char *assign, struct ab_err *err)
+{
+    const char *eq = strchr(assign, '=');
+    if (!eq || eq == assign)
+        return ab_errf(err, AB_EINVAL, "--set %s: expected KEY=VALUE", assign);
+    char key[256];
+    snprintf(key, sizeof key, "%.*s", (int)(eq - assign), assign);
+    char srcname[300];
+    snprintf(srcname, sizeof srcname, "--set %s", key);
+    struct cfg_node *value = cfg_parse_value(doc, srcname, eq + 1, err);
+    if (!value)
+        return AB_EINVAL;
+    struct cfg_node *root = cfg_root(doc);
+    char *parts[4] = {0}, buf[256];
+    snprintf(buf, sizeof buf, "%s", key);
+    int np = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ".", &save); t; t = strtok_r(NULL, ".", &save)) {
+        if (np == 3)
+            return ab_errf(err, AB_EINVAL, "--set %s: too many dots", key);
+        parts[np++] = t;
+    }
+    if (np == 1) {
+        int known = 0;
+        for (size_t i = 0; i < NTOP; i++)
+            known |= !strcmp(top_keys[i], parts[0]);
+        if (!known) {
+            const char *near = ab_closest(parts[0], top_keys, NTOP);
+            return ab_errf(err, AB_EINVAL, "--set %s: unknown top-level key%s%s%s", key,
+                           near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+        }
+        return cfg_map_set(doc, root, parts[0], value, err);
+    }
+    int is_data = !strcmp(parts[0], "data"), is_methods = !strcmp(parts[0], "methods");
+    if ((!is_data && !is_methods) || np < 2)
+        return ab_errf(err, AB_EINVAL,
+                       "--set %s: use KEY, data.[KIND.]PARAM or methods.[NAME.]PARAM", key);
+    const char *filter = np == 3 ? parts[1] : NULL, *param = parts[np - 1];
+    struct cfg_node *list = cfg_map_get(root, parts[0]);
+    size_t applied = 0;
+    for (size_t i = 0; list && list->kind == CFG_SEQ && i < list->count; i++) {
+        struct cfg_node *entry = list->items[i];
+        struct cfg_node *sel = cfg_map_get(entry, is_data ? "kind" : "name");
+        if (!sel || sel->kind != CFG_SCALAR)
+            continue;
+        if (filter && strcmp(filter, sel->str))
+            continue;
+        const struct ab_param *ps = NULL;
+        int nps = 0;
+        if (is_data) {
+            const struct ab_datakind *k = ab_datakind_find(sel->str);
+            if (k)
+                ps = k->params, nps = k->nparams;
+        } else {
+            const struct ab_method *m = ab_method_find(sel->str);
+            if (m)
+                ps = m->params, nps = m->nparams;
+        }
+        if (!ps || param_index(ps, nps, param) < 0)
+            continue;
+        int rc = cfg_map_set(doc, entry, param, value, err);
+        if (rc)
+            return rc;
+        applied++;
+    }
+    if (!applied)
+        return ab_errf(err, AB_EINVAL, "--set %s: no %s entry%s%s has a parameter '%s'", key,
+                       is_data ? "data" : "method", filter ? " named " : "", filter ? filter : "",
+                       param);
+    return AB_OK;
+}
+
+/* ---- top-level settings ---- */
+
+static long nproc(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? n : 1;
+}
+
+static int load_settings(const struct cfg_node *root, const char *path, struct ab_settings *s,
+                         struct ab_err *err)
+{
+    int rc;
+    const struct cfg_node *n;
+    memset(s, 0, sizeof *s);
+    /* defaults */
+    {
+        char tmp[1024];
+        snprintf(tmp, sizeof tmp, "%s", path);
+        char *b = basename(tmp), *dot = strrchr(b, '.');
+        if (dot)
+            *dot = '\0';
+        snprintf(s->name, sizeof s->name, "%s", b);
+    }
+    s->seeds[0] = 1, s->nseeds = 1;
+    s->repeats = 5, s->warmup = 1, s->repeat_budget_s = 10;
+    s->threads = (int)nproc();
+    s->timeout_s = 600, s->ref_timeout_s = 3600;
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    s->mem_limit = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz / 4 * 3 : (8ull << 30);
+    s->attn = AB_ATTN_AUTO, s->attn_max_n = 2048, s->attn_spec = 1;
+    const char *env = getenv("ATTNBENCH_CACHE");
+    snprintf(s->cache, sizeof s->cache, "%s", env && *env ? env : ".attnbench-cache");
+
+    if ((n = cfg_map_get(root, "name"))) {
+        if ((rc = cfg_expect(n, CFG_SCALAR, "name", err)))
+            return rc;
+        for (const char *c = n->str; *c; c++)
+            if (!(*c == '-' || *c == '_' || *c == '.' || (*c >= '0' && *c <= '9') ||
+                  (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+                return cfg_errorf(err, n, "'name' may hold letters, digits, '-', '_' and '.' only "
+                                          "(it names the results file)");
+        snprintf(s->name, sizeof s->name, "%s", n->str);
+    }
+    if ((n = cfg_map_get(root, "seeds"))) {
+        if (n->kind == CFG_MAP)
+            return cfg_errorf(err, n, "'seeds' must be a number or a list of numbers");
+        s->nseeds = cfg_list_len(n);
+        if (s->nseeds == 0)
+            return cfg_errorf(err, n, "'seeds' is an empty list: give at least one seed");
+        if (s->nseeds > 256)
+            return cfg_errorf(err, n, "'seeds' has %zu entries; at most 256", s->nseeds);
+        for (size_t i = 0; i < s->nseeds; i++) {
+            long v;
+            if ((rc = cfg_to_int(cfg_list_at(n, i), "seeds", 0, 2147483647L, &v, err)))
+                return rc;
+            s->seeds[i] = (uint64_t)v;
+        }
+    }
+    long v;
+    double x;
+    if ((n = cfg_map_get(root, "repeats"))) {
+        if ((rc = cfg_to_int(n, "repeats", 1, 100000, &v, err)))
+            return rc;
+        s->repeats = (int)v;
+    }
+    if ((n = cfg_map_get(root, "warmup"))) {
+        if ((rc = cfg_to_int(n, "warmup", 0, 1000, &v, err)))
+            return rc;
+        s->warmup = (int)v;
+    }
+    if ((n = cfg_map_get(root, "threads"))) {
+        if ((rc = cfg_to_int(n, "threads", 1, 4096, &v, err)))
+            return rc;
+        s->threads = (int)v;
+    }
+    if ((n = cfg_map_get(root, "repeat_budget"))) {
+        if ((rc = cfg_to_real(n, "repeat_budget", 1e-6, 1e6, &x, err)))
+            return rc;
+        s->repeat_budget_s = x;
+    }
+    if ((n = cfg_map_get(root, "timeout"))) {
+        if ((rc = cfg_to_real(n, "timeout", 1e-3, 1e7, &x, err)))
+            return rc;
+        s->timeout_s = x;
+    }
+    if ((n = cfg_map_get(root, "reference_timeout"))) {
+        if ((rc = cfg_to_real(n, "reference_timeout", 1e-3, 1e7, &x, err)))
+            return rc;
+        s->ref_timeout_s = x;
+    }
+    if ((n = cfg_map_get(root, "mem_limit"))) {
+        uint64_t b;
+        if ((rc = cfg_to_bytes(n, "mem_limit", &b, err)))
+            return rc;
+        if (b < 4096)
+            return cfg_errorf(err, n, "'mem_limit' must be at least 4 KiB");
+        s->mem_limit = b;
+    }
+    if ((n = cfg_map_get(root, "attn_metrics"))) {
+        int idx;
+        if ((rc = cfg_to_choice(n, "attn_metrics", "off|on|auto", &idx, err)))
+            return rc;
+        s->attn = idx;
+    }
+    if ((n = cfg_map_get(root, "attn_max_n"))) {
+        if ((rc = cfg_to_int(n, "attn_max_n", 1, 1L << 24, &v, err)))
+            return rc;
+        s->attn_max_n = (size_t)v;
+    }
+    if ((n = cfg_map_get(root, "attn_spec"))) {
+        int b;
+        if ((rc = cfg_to_bool(n, "attn_spec", &b, err)))
+            return rc;
+        s->attn_spec = b;
+    }
+    if ((n = cfg_map_get(root, "cache"))) {
+        if ((rc = cfg_expect(n, CFG_SCALAR, "cache", err)))
+            return rc;
+        snprintf(s->cache, sizeof s->cache, "%s", n->str);
+    }
+    if ((n = cfg_map_get(root, "description")) && (rc = cfg_expect(n, CFG_SCALAR, "description", err)))
+        return rc;
+    return AB_OK;
+}
+
+/* ---- the plan ---- */
+
+static int add_data(struct ab_plan *plan, const struct cfg_node *entry, const char *basedir,
+                    struct ab_err *err)
+{
+    int rc = cfg_expect(entry, CFG_MAP, "a data entry", err);
+    if (rc)
+        return rc;
+    const struct cfg_node *kn = cfg_map_get(entry, "kind");
+    if (!kn)
+        return cfg_errorf(err, entry, "a data entry needs 'kind' (one of gaussian, lowrank, "
+                                      "clustered, local, heavy, npy)");
+    if ((rc = cfg_expect(kn, CFG_SCALAR, "kind", err)))
+        return rc;
+    const struct ab_datakind *kind = ab_datakind_find(kn->str);
+    if (!kind) {
+        const char *names[32];
+        char list[256] = "";
+        for (int i = 0; i < ab_ndatakinds && i < 32; i++) {
+            names[i] = ab_datakinds[i]->name;
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                     names[i]);
+        }
+        const char *near = ab_closest(kn->str, names, (size_t)ab_ndatakinds);
+        char hint[96] = "";
+        if (near)
+            snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
+        return cfg_errorf(err, kn, "unknown data kind '%s'%s (valid: %s)", kn->str, hint, list);
+    }
+    char what[96];
+    snprintf(what, sizeof what, "data kind '%s'", kind->name);
+    struct ab_values *vals;
+    size_t nv;
+    if ((rc = expand_entry(entry, what, "kind", kind->params, kind->nparams, &vals, &nv, err)))
+        return rc;
+    struct ab_plan_data *grown = realloc(plan->data, (plan->ndata + nv) * sizeof *grown);
+    if (!grown) {
+        free(vals);
+        return ab_errf(err, AB_ENOMEM, "out of memory");
+    }
+    plan->data = grown;
+    for (size_t i = 0; i < nv; i++) {
+        struct ab_plan_data *d = &plan->data[plan->ndata];
+        memset(d, 0, sizeof *d);
+        d->kind = kind;
+        d->vals = vals[i];
+        d->at = entry;
+        ab_values_format(&d->vals, d->params, sizeof d->params);
+        snprintf(d->basedir, sizeof d->basedir, "%s", basedir);
+        struct ab_err e2;
+        if ((rc = kind->shape(&d->vals, basedir, d->dims, &e2))) {
+            free(vals);
+            return cfg_errorf(err, entry, "%s", e2.msg);
+        }
+        plan->ndata++;
+    }
+    free(vals);
+    return AB_OK;
+}
+
+static int add_method(struct ab_plan *plan, const struct cfg_node *entry, struct ab_err *err)
+{
+    int rc = cfg_expect(entry, CFG_MAP, "a method entry", err);
+    if (rc)
+        return rc;
+    const struct cfg_node *nn = cfg_map_get(entry, "name");
+    if (!nn)
+        return cfg_errorf(err, entry, "a method entry needs 'name' (see `attnbench list`)");
+    if ((rc = cfg_expect(nn, CFG_SCALAR, "name", err)))
+        return rc;
+    const struct ab_method *m = ab_method_find(nn->str);
+    if (!m) {
+        size_t count;
+        const struct ab_method *const *all = ab_methods(&count);
+        const char *names[64];
+        char list[512] = "";
+        for (size_t i = 0; i < count && i < 64; i++) {
+            names[i] = all[i]->name;
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                     names[i]);
+        }
+        const char *near = ab_closest(nn->str, names, count < 64 ? count : 64);
+        char hint[96] = "";
+        if (near)
+            snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
+        return cfg_errorf(err, nn, "unknown method '%s'%s (valid: %s)", nn->str, hint, list);
+    }
+    char what[96];
+    snprintf(what, sizeof what, "method '%s'", m->name);
+    struct ab_values *vals;
+    size_t nv;
+    if ((rc = expand_entry(entry, what, "name", m->params, m->nparams, &vals, &nv, err)))
+        return rc;
+    struct ab_plan_method *grown = realloc(plan->methods, (plan->nmethods + nv) * sizeof *grown);
+    if (!grown) {
+        free(vals);
+        return ab_errf(err, AB_ENOMEM, "out of memory");
+    }
+    plan->methods = grown;
+    for (size_t i = 0; i < nv; i++) {
+        struct ab_plan_method *pm = &plan->methods[plan->nmethods++];
+        memset(pm, 0, sizeof *pm);
+        pm->m = m;
+        pm->vals = vals[i];
+        pm->at = entry;
+        ab_values_format(&pm->vals, pm->params, sizeof pm->params);
+    }
+    free(vals);
+    return AB_OK;
+}
+
+int ab_plan_load(const char *path, const char *const *sets, size_t nsets, struct ab_plan *plan,
+                 struct ab_err *err)
+{
+    memset(plan, 0, sizeof *plan);
+    snprintf(plan->config, sizeof plan->config, "%s", path);
+    int rc = cfg_load_file(path, &plan->doc, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < nsets; i++)
+        if ((rc = apply_set(plan->doc, sets[i], err)))
+            goto fail;
+    struct cfg_node *root = cfg_root(plan->doc);
+    if ((rc = cfg_expect(root, CFG_MAP, "the config", err)))
+        goto fail;
+    if ((rc = cfg_check_keys(root, "the config", top_keys, NTOP, err)))
+        goto fail;
+    if ((rc = load_settings(root, path, &plan->set, err)))
+        goto fail;
+    char dirbuf[1024];
+    snprintf(dirbuf, sizeof dirbuf, "%s", path);
+    const char *basedir = dirname(dirbuf);
+    const struct cfg_node *data = cfg_map_get(root, "data"), *methods = cfg_map_get(root, "methods");
+    if (!data) {
+        rc = cfg_errorf(err, root, "the config has no 'data' list");
+        goto fail;
+    }
+    if (!methods) {
+        rc = cfg_errorf(err, root, "the config has no 'methods' list");
+        goto fail;
+    }
+    if ((rc = cfg_expect(data, CFG_SEQ, "data", err)) || (rc = cfg_expect(methods, CFG_SEQ, "methods", err)))
+        goto fail;
+    if (data->count == 0) {
+        rc = cfg_errorf(err, data, "'data' is an empty list");
+        goto fail;
+    }
+    if (methods->count == 0) {
+        rc = cfg_errorf(err, methods, "'methods' is an empty list");
+        goto fail;
+    }
+    for (size_t i = 0; i < data->count; i++)
+        if ((rc = add_data(plan, data->items[i], basedir, err)))
+            goto fail;
+    for (size_t i = 0; i < methods->count; i++)
+        if ((rc = add_method(plan, methods->items[i], err)))
+            goto fail;
+    return AB_OK;
+fail:
+    ab_plan_free(plan);
+    return rc;
+}
+
+void ab_plan_free(struct ab_plan *plan)
+{
+    free(plan->data);
+    free(plan->methods);
+    cfg_destroy(plan->doc);
+    memset(plan, 0, sizeof *plan);
+}
+
+size_t ab_plan_rows(const struct ab_plan *plan)
+{
+    return plan->ndata * plan->set.nseeds * plan->nmethods;
+}
+
+void ab_plan_row_id(const struct ab_plan_data *d, uint64_t seed, const struct ab_plan_method *m,
+                    char out[17])
+{
+    uint64_t h = ab_hash_str("attnbench-row-v1", AB_HASH_INIT);
+    h = ab_hash_str(d->kind->name, h);
+    h = ab_hash_str(d->params, h);
+    char sd[32];
+    snprintf(sd, sizeof sd, "%llu", (unsigned long long)seed); /* text: endian-free */
+    h = ab_hash_str(sd, h);
+    h = ab_hash_str(m->m->name, h);
+    h = ab_hash_str(m->params, h);
+    ab_hex64(h, out);
+}
+
+struct ab_problem ab_plan_problem(const struct ab_plan *plan, const struct ab_plan_data *d)
+{
+    struct ab_problem p = {.heads = d->dims[0], .n = d->dims[1], .d = d->dims[2],
+                           .dv = d->dims[3], .threads = plan->set.threads};
+    return p;
+}
+
+int ab_plan_attn(const struct ab_settings *s, size_t n)
+{
+    return s->attn == AB_ATTN_ON || (s->attn == AB_ATTN_AUTO && n <= s->attn_max_n);
+}

@@ -1,0 +1,90 @@
+/* plan.h — a YAML config turned into a measurement plan.
+ *
+ * The schema is a table (top-level keys below) plus the parameter tables of
+ * the data kinds and methods: a data entry is `kind:` and that kind's
+ * parameters; a method entry is `name:` and that method's parameters. Every
+ * parameter may be a value or a list; lists expand to the cartesian product
+ * within the entry. Rows are data expansions x seeds x method expansions.
+ * Unknown keys, wrong types and out-of-range values are errors at the
+ * offending node (file:line:col, the source line, a caret, the valid choices).
+ *
+ * --set overrides, applied before validation:
+ *   KEY=VALUE                   a top-level key (repeats=3, seeds=[1,2])
+ *   data.PARAM=VALUE            every data entry whose kind has PARAM
+ *   data.KIND.PARAM=VALUE       data entries of that kind
+ *   methods.PARAM=VALUE         every method entry whose method has PARAM
+ *   methods.NAME.PARAM=VALUE    method entries of that method
+ * VALUE is YAML (a scalar or a flow list: n=[512,1024]).
+ *
+ * Tests: tests/test_plan.c. */
+#ifndef AB_PLAN_H
+#define AB_PLAN_H
+
+#include "attnbench.h"
+#include "config.h"
+#include "data.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ab_attn_mode { AB_ATTN_OFF = 0, AB_ATTN_ON = 1, AB_ATTN_AUTO = 2 };
+
+struct ab_settings {
+    char name[128];
+    uint64_t seeds[256];
+    size_t nseeds;
+    int repeats, warmup;
+    double repeat_budget_s; /* stop repeating once this much time is spent */
+    int threads;
+    double timeout_s;     /* per row (child process) */
+    double ref_timeout_s; /* per exact reference */
+    uint64_t mem_limit;   /* bytes a method may allocate through the harness */
+    int attn;             /* enum ab_attn_mode */
+    size_t attn_max_n;    /* auto: matrix metrics for N <= this */
+    int attn_spec;        /* with matrix metrics, also the spectral norm */
+    char cache[1024];     /* exact-reference cache directory */
+};
+
+struct ab_plan_data {
+    const struct ab_datakind *kind;
+    struct ab_values vals;
+    char params[512];  /* "k=v;..." */
+    char basedir[1024];
+    size_t dims[4];    /* H, N, D, DV */
+    const struct cfg_node *at;
+};
+
+struct ab_plan_method {
+    const struct ab_method *m;
+    struct ab_values vals;
+    char params[512];
+    const struct cfg_node *at;
+};
+
+struct ab_plan {
+    struct ab_settings set;
+    char config[1024]; /* the config path as given */
+    struct ab_plan_data *data;
+    size_t ndata;
+    struct ab_plan_method *methods;
+    size_t nmethods;
+    struct cfg_doc *doc; /* owns the strings that values point to */
+};
+
+/* Load, apply overrides, validate, expand. On error err->msg is positioned
+ * and the plan is empty. */
+int ab_plan_load(const char *path, const char *const *sets, size_t nsets, struct ab_plan *plan,
+                 struct ab_err *err);
+void ab_plan_free(struct ab_plan *plan);
+
+size_t ab_plan_rows(const struct ab_plan *plan);
+/* The stable id of a row: hash of the data kind and params, seed, method and
+ * params (16 hex digits). The same on any machine for the same config. */
+void ab_plan_row_id(const struct ab_plan_data *d, uint64_t seed, const struct ab_plan_method *m,
+                    char out[17]);
+/* The problem sizes of a data entry as a problem with no arrays. */
+struct ab_problem ab_plan_problem(const struct ab_plan *plan, const struct ab_plan_data *d);
+/* Whether matrix metrics run for N (and with the spectral norm). */
+int ab_plan_attn(const struct ab_settings *s, size_t n);
+
+#endif

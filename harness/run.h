@@ -1,0 +1,50 @@
+/* run.h — the sweep driver: every row of a plan measured in isolation.
+ *
+ * For each data instance (entry x seed) the driver generates or loads Q, K, V
+ * (in the parent, single-threaded), gets the float64 reference from the cache
+ * or computes it in a child process, then measures each method row in its own
+ * forked child: memory limit (the harness allocator, plus RLIMIT_AS as a
+ * safety net), a timeout, OpenMP threads = `threads`, OpenBLAS at 1 thread.
+ * A crash, an allocation refused, a hang or a NaN output becomes a row with
+ * that status, and the sweep goes on. Rows are appended and flushed as they
+ * finish; Ctrl-C kills the row in flight and leaves a valid CSV; --resume
+ * skips rows already in the file.
+ *
+ * Tests: tests/test_run.c and the scripts in tests/e2e/. */
+#ifndef AB_RUN_H
+#define AB_RUN_H
+
+#include "attnbench.h"
+#include "plan.h"
+
+enum ab_progress_mode { AB_PROGRESS_AUTO, AB_PROGRESS_BAR, AB_PROGRESS_LINES, AB_PROGRESS_QUIET };
+
+struct ab_run_opts {
+    const char *out;          /* CSV path */
+    const char *save_outputs; /* directory for <row_id>.npy, or NULL */
+    int resume, force, dry_run;
+    int no_fork;              /* measure in-process (debugging, valgrind): no isolation */
+    int progress;             /* enum ab_progress_mode */
+};
+
+enum ab_row_status {
+    AB_ROW_OK,
+    AB_ROW_INVALID,
+    AB_ROW_REFUSED,
+    AB_ROW_OOM,
+    AB_ROW_ERROR,
+    AB_ROW_NAN,
+    AB_ROW_TIMEOUT,
+    AB_ROW_CRASHED,
+    AB_ROW_SKIPPED,
+};
+const char *ab_row_status_name(int status);
+
+/* Exit codes of ab_run (and of `attnbench run`). */
+enum { AB_EXIT_OK = 0, AB_EXIT_USAGE = 2, AB_EXIT_ROWS_FAILED = 3, AB_EXIT_INTERRUPTED = 130 };
+
+/* Run (or, with dry_run, print) the plan. Returns an AB_EXIT_* code; with
+ * AB_EXIT_USAGE err holds the message. */
+int ab_run(const struct ab_plan *plan, const struct ab_run_opts *opts, struct ab_err *err);
+
+#endif

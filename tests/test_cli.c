@@ -1,0 +1,471 @@
+/* test_cli.c — the attnbench binary end to end: a plugin through the driver,
+ * faults isolated into status rows, resume after an interrupt, config errors
+ * with positions, --set, --dry-run, --save-outputs, list. Runs the built
+ * binary (AB_BIN) and reads its CSV with the harness's own CSV reader. */
+#define _POSIX_C_SOURCE 200809L
+#include "csv.h"
+#include "data.h"
+#include "npy.h"
+#include "testlib.h"
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- helpers ---- */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = fread(b, 1, (size_t)n, f);
+    b[got] = '\0';
+    fclose(f);
+    return b;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Run `attnbench ARGS` in dir; stderr+stdout to dir/out.txt. Returns the
+ * exit status; *output gets the text (caller frees). */
+static int run(const char *dir, const char *args, char **output)
+{
+    char cmd[4096], outp[1024];
+    snprintf(outp, sizeof outp, "%s/out.txt", dir);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>&1", dir, AB_BIN, args, outp);
+    int st = system(cmd);
+    char *text = slurp(outp);
+    if (output)
+        *output = text;
+    else
+        free(text);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static const char *newdir(const char *name)
+{
+    static char buf[8][1024];
+    static int k;
+    char *d = buf[k++ % 8];
+    snprintf(d, 1024, "%s/%s", ab_test_tmpdir(), name);
+    mkdir(d, 0777);
+    return d;
+}
+
+struct table {
+    char *text;
+    int ncols, nrows;
+    char *cols[AB_CSV_MAX_COLS];
+    char *cells[512][AB_CSV_MAX_COLS];
+};
+
+static struct table *read_csv(const char *path)
+{
+    struct table *t = calloc(1, sizeof *t);
+    t->text = slurp(path);
+    assert_non_null(t->text);
+    char *save = NULL;
+    int first = 1;
+    size_t len = strlen(t->text);
+    assert_true(len == 0 || t->text[len - 1] == '\n'); /* no torn last line */
+    for (char *line = strtok_r(t->text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (first) {
+            t->ncols = ab_csv_split(line, t->cols, AB_CSV_MAX_COLS);
+            assert_true(t->ncols > 10);
+            first = 0;
+            continue;
+        }
+        assert_true(t->nrows < 512);
+        int nf = ab_csv_split(line, t->cells[t->nrows], AB_CSV_MAX_COLS);
+        assert_int_equal(nf, t->ncols);
+        t->nrows++;
+    }
+    return t;
+}
+
+static const char *cell(const struct table *t, int row, const char *col)
+{
+    for (int c = 0; c < t->ncols; c++)
+        if (!strcmp(t->cols[c], col))
+            return t->cells[row][c];
+    fail_msg("no column %s", col);
+    return NULL;
+}
+
+static void free_table(struct table *t)
+{
+    free(t->text);
+    free(t);
+}
+
+static int find_row(const struct table *t, const char *col, const char *value)
+{
+    for (int r = 0; r < t->nrows; r++)
+        if (!strcmp(cell(t, r, col), value))
+            return r;
+    return -1;
+}
+
+/* ---- tests ---- */
+
+static void plugin_faults_become_status_rows_and_the_sweep_completes(void **s)
+{
+    (void)s;
+    const char *dir = newdir("faults");
+    char cfg[1200];
+    snprintf(cfg, sizeof cfg, "%s/faults.yaml", dir);
+    write_file(cfg, "name: faults\n"
+                    "repeats: 2\n"
+                    "timeout: 3\n"
+                    "data:\n"
+                    "  - {kind: gaussian, n: 48, d: 8, heads: 2}\n"
+                    "methods:\n"
+                    "  - {name: test-fault, fault: [none, crash, abort, oom, hang, nan]}\n"
+                    "  - {name: exact}\n");
+    char args[2048], *out;
+    snprintf(args, sizeof args, "run faults.yaml --out r.csv --plugin '%s' --progress lines",
+             AB_PLUGIN);
+    int rc = run(dir, args, &out);
+    print_message("%s", out);
+    assert_int_equal(rc, 3); /* some rows failed, on purpose */
+    char path[1200];
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    struct table *t = read_csv(path);
+    assert_int_equal(t->nrows, 7);
+    const char *want[][2] = {{"fault=none;sleep_ms=100", "ok"},    {"fault=crash;sleep_ms=100", "crashed"},
+                             {"fault=abort;sleep_ms=100", "crashed"}, {"fault=oom;sleep_ms=100", "oom"},
+                             {"fault=hang;sleep_ms=100", "timeout"}, {"fault=nan;sleep_ms=100", "nan"}};
+    for (int i = 0; i < 6; i++) {
+        int r = find_row(t, "params", want[i][0]);
+        assert_true(r >= 0);
+        assert_string_equal(cell(t, r, "status"), want[i][1]);
+        assert_string_equal(cell(t, r, "method"), "test-fault");
+    }
+    /* the good plugin row is measured like any built-in: exact to float32 */
+    int r = find_row(t, "params", "fault=none;sleep_ms=100");
+    assert_true(strtod(cell(t, r, "out_rel_fro"), NULL) < 1e-6);
+    assert_string_equal(cell(t, r, "fault"), "none");
+    r = find_row(t, "params", "fault=crash;sleep_ms=100");
+    assert_non_null(strstr(cell(t, r, "error"), "signal 11"));
+    r = find_row(t, "params", "fault=nan;sleep_ms=100");
+    assert_non_null(strstr(cell(t, r, "error"), "[0, 1, 1]"));
+    r = find_row(t, "method", "exact");
+    assert_string_equal(cell(t, r, "status"), "ok");
+    assert_true(strtod(cell(t, r, "out_rel_fro"), NULL) < 1e-6);
+    assert_true(strtod(cell(t, r, "entropy"), NULL) > 0);
+    assert_string_equal(cell(t, r, "impl"), "stream");
+    assert_string_equal(cell(t, r, "fault"), "");
+    free_table(t);
+    free(out);
+}
+
+static void plugin_with_another_abi_is_refused(void **s)
+{
+    (void)s;
+    const char *dir = newdir("abi");
+    char args[2048], *out;
+    snprintf(args, sizeof args, "list --plugin '%s'", AB_PLUGIN_BADABI);
+    assert_int_equal(run(dir, args, &out), 2);
+    assert_non_null(strstr(out, "ABI version 1001"));
+    free(out);
+    assert_int_equal(run(dir, "list --plugin /nonexistent/lib.so", &out), 2);
+    assert_non_null(strstr(out, "/nonexistent/lib.so"));
+    free(out);
+}
+
+static void list_shows_methods_params_defaults_and_ranges(void **s)
+{
+    (void)s;
+    const char *dir = newdir("list");
+    char args[2048], *out;
+    snprintf(args, sizeof args, "list --plugin '%s'", AB_PLUGIN);
+    assert_int_equal(run(dir, args, &out), 0);
+    assert_non_null(strstr(out, "nystrom"));
+    assert_non_null(strstr(out, "pinv_init"));
+    assert_non_null(strstr(out, "per-head|global"));
+    assert_non_null(strstr(out, "test-fault"));
+    assert_non_null(strstr(out, "clustered"));
+    free(out);
+}
+
+/* Lines of the CSV keyed by row_id, with the columns that do not depend on
+ * time (timings, dates, run id and RSS excluded). */
+static void stable_columns(const struct table *t, int row, char *out, size_t cap)
+{
+    const char *cols[] = {"row_id", "data_id", "seed", "method", "params", "status",
+                          "out_rel_fro", "out_max_abs", "out_cos", "attn_rel_fro", "attn_rel_spec",
+                          "row_sum_dev", "pinv_resid", "pinv_vs_svd", "entropy", "peak_bytes"};
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        snprintf(out + strlen(out), cap - strlen(out), "%s|", cell(t, row, cols[i]));
+}
+
+static void resume_after_an_interrupt_gives_the_same_rows(void **s)
+{
+    (void)s;
+    const char *dir = newdir("resume");
+    char cfg[1200];
+    snprintf(cfg, sizeof cfg, "%s/sweep.yaml", dir);
+    write_file(cfg, "name: sweep\n"
+                    "seeds: [1, 2]\n"
+                    "repeats: 1\n"
+                    "warmup: 0\n"
+                    "data:\n"
+                    "  - {kind: gaussian, n: [40, 64], d: 8}\n"
+                    "methods:\n"
+                    "  - {name: exact}\n"
+                    "  - {name: nystrom, landmarks: [4, 8]}\n"
+                    "  - {name: test-fault, fault: slow, sleep_ms: 150}\n");
+    char args[2048];
+    snprintf(args, sizeof args, "run sweep.yaml --out full.csv --plugin '%s' --progress quiet",
+             AB_PLUGIN);
+    assert_int_equal(run(dir, args, NULL), 0);
+
+    /* the same sweep, interrupted with SIGINT after a few rows */
+    char part[1200];
+    snprintf(part, sizeof part, "%s/part.csv", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (chdir(dir) != 0)
+            _exit(99);
+        execl(AB_BIN, AB_BIN, "run", "sweep.yaml", "--out", "part.csv", "--plugin", AB_PLUGIN,
+              "--progress", "quiet", (char *)NULL);
+        _exit(98);
+    }
+    for (int waited = 0; waited < 600; waited++) { /* until 5 rows are in (at most 60 s) */
+        char *text = slurp(part);
+        int lines = 0;
+        for (char *p = text; p && *p; p++)
+            lines += *p == '\n';
+        free(text);
+        if (lines >= 6)
+            break;
+        struct timespec ts = {0, 100000000L};
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGINT);
+    int st;
+    waitpid(pid, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 130);
+    struct table *t = read_csv(part); /* asserts: every line complete */
+    int partial = t->nrows;
+    free_table(t);
+    print_message("interrupted after %d of 16 rows\n", partial);
+    assert_true(partial >= 5 && partial < 16);
+
+    snprintf(args, sizeof args,
+             "run sweep.yaml --out part.csv --resume --plugin '%s' --progress lines", AB_PLUGIN);
+    char *out;
+    assert_int_equal(run(dir, args, &out), 0);
+    assert_non_null(strstr(out, "already in the results"));
+    free(out);
+
+    char full[1200];
+    snprintf(full, sizeof full, "%s/full.csv", dir);
+    struct table *a = read_csv(full), *b = read_csv(part);
+    assert_int_equal(a->nrows, 16);
+    assert_int_equal(b->nrows, 16);
+    for (int r = 0; r < a->nrows; r++) {
+        int q = find_row(b, "row_id", cell(a, r, "row_id"));
+        assert_true(q >= 0);
+        char x[2048], y[2048];
+        stable_columns(a, r, x, sizeof x);
+        stable_columns(b, q, y, sizeof y);
+        assert_string_equal(x, y);
+    }
+    free_table(a);
+    free_table(b);
+}
+
+struct bad_case {
+    const char *name, *yaml, *expect_pos, *expect_msg;
+};
+
+static void bad_configs_name_file_line_and_column(void **s)
+{
+    (void)s;
+    const struct bad_case cases[] = {
+        {"unknown_key", "data:\n  - {kind: gaussian, n: 64}\nmethods:\n  - {name: nystrom, landmark: 8}\n",
+         "unknown_key.yaml:4:21:", "did you mean 'landmarks'?"},
+        {"range", "data:\n  - {kind: gaussian, n: 64}\nmethods:\n  - {name: nystrom, pinv_iters: -1}\n",
+         "range.yaml:4:33:", "out of range [0, 1000]"},
+        {"unknown_method", "data:\n  - {kind: gaussian, n: 64}\nmethods:\n  - {name: nystromm}\n",
+         "unknown_method.yaml:4:12:", "did you mean 'nystrom'?"},
+        {"bad_choice", "data:\n  - {kind: gaussian, n: 64}\nmethods:\n  - {name: nystrom, pinv: svdd}\n",
+         "bad_choice.yaml:4:27:", "iterative|svd"},
+        {"empty_list", "data:\n  - {kind: gaussian, n: []}\nmethods:\n  - {name: exact}\n",
+         "empty_list.yaml:2:25:", "empty list"},
+        {"tab", "data:\n\t- {kind: gaussian}\nmethods:\n  - {name: exact}\n", "tab.yaml:2:",
+         "tab"},
+        {"top_key", "seed: [1]\ndata:\n  - {kind: gaussian}\nmethods:\n  - {name: exact}\n",
+         "top_key.yaml:1:1:", "did you mean 'seeds'?"},
+        {"wrong_type", "repeats: many\ndata:\n  - {kind: gaussian}\nmethods:\n  - {name: exact}\n",
+         "wrong_type.yaml:1:10:", "integer"},
+        {"n_zero", "data:\n  - {kind: gaussian, n: 0}\nmethods:\n  - {name: exact}\n",
+         "n_zero.yaml:2:25:", "out of range"},
+        {"no_methods", "data:\n  - {kind: gaussian}\n", "no_methods.yaml:1:1:", "no 'methods'"},
+        {"kind", "data:\n  - {kind: gausian}\nmethods:\n  - {name: exact}\n", "kind.yaml:2:12:",
+         "did you mean 'gaussian'?"},
+    };
+    const char *dir = newdir("bad");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[1200], args[1400], *out;
+        snprintf(path, sizeof path, "%s/%s.yaml", dir, cases[i].name);
+        write_file(path, cases[i].yaml);
+        snprintf(args, sizeof args, "run %s.yaml --out x.csv", cases[i].name);
+        int rc = run(dir, args, &out);
+        print_message("%s: exit %d: %s", cases[i].name, rc, out);
+        assert_int_equal(rc, 2);
+        assert_non_null(strstr(out, cases[i].expect_pos));
+        assert_non_null(strstr(out, cases[i].expect_msg));
+        assert_non_null(strstr(out, "^")); /* the caret under the source line */
+        free(out);
+    }
+    char x[1200];
+    snprintf(x, sizeof x, "%s/x.csv", dir);
+    assert_int_equal(access(x, F_OK), -1); /* nothing written */
+}
+
+static void landmarks_above_n_is_an_invalid_row_with_the_reason(void **s)
+{
+    (void)s;
+    const char *dir = newdir("mgtn");
+    char cfg[1200];
+    snprintf(cfg, sizeof cfg, "%s/m.yaml", dir);
+    write_file(cfg, "repeats: 1\ndata:\n  - {kind: gaussian, n: 32, d: 8}\n"
+                    "methods:\n  - {name: nystrom, landmarks: [8, 64]}\n");
+    char *out;
+    assert_int_equal(run(dir, "run m.yaml --out m.csv --progress lines", &out), 3);
+    free(out);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/m.csv", dir);
+    struct table *t = read_csv(path);
+    assert_int_equal(t->nrows, 2);
+    int r = find_row(t, "landmarks", "64");
+    assert_string_equal(cell(t, r, "status"), "invalid");
+    assert_non_null(strstr(cell(t, r, "error"), "M=64 exceeds the sequence length N=32"));
+    r = find_row(t, "landmarks", "8");
+    assert_string_equal(cell(t, r, "status"), "ok");
+    free_table(t);
+}
+
+static void set_overrides_and_dry_run(void **s)
+{
+    (void)s;
+    const char *dir = newdir("set");
+    char cfg[1200];
+    snprintf(cfg, sizeof cfg, "%s/c.yaml", dir);
+    write_file(cfg, "data:\n  - {kind: gaussian, n: 64, d: 8}\n  - {kind: local, n: 64, d: 8}\n"
+                    "methods:\n  - {name: exact}\n  - {name: nystrom, landmarks: 8}\n");
+    char *out;
+    assert_int_equal(run(dir,
+                         "run c.yaml --dry-run --set seeds=[1,2,3] --set data.gaussian.n=[32,48] "
+                         "--set methods.nystrom.pinv_iters=[2,4]",
+                         &out),
+                     0);
+    /* (2 gaussian + 1 local) x 3 seeds x (1 exact + 2 nystrom) = 27 rows */
+    assert_non_null(strstr(out, "27 rows (0 invalid)"));
+    assert_non_null(strstr(out, "pinv_iters=4"));
+    free(out);
+    assert_int_equal(access("results/c.csv", F_OK), -1);
+    assert_int_equal(run(dir, "run c.yaml --dry-run --set methods.nystrom.landmark=3", &out), 2);
+    assert_non_null(strstr(out, "no method entry named nystrom has a parameter 'landmark'"));
+    free(out);
+    assert_int_equal(run(dir, "run c.yaml --dry-run --set repeat=3", &out), 2);
+    assert_non_null(strstr(out, "did you mean 'repeats'?"));
+    free(out);
+    assert_int_equal(run(dir, "run c.yaml --dry-run --set 'methods.nystrom.pinv_iters=[2'", &out), 2);
+    assert_non_null(strstr(out, "--set methods.nystrom.pinv_iters:1:"));
+    free(out);
+    /* an existing results file is not overwritten without --force */
+    assert_int_equal(run(dir, "run c.yaml --out c.csv --set repeats=1 --progress quiet", &out), 0);
+    free(out);
+    assert_int_equal(run(dir, "run c.yaml --out c.csv --set repeats=1", &out), 2);
+    assert_non_null(strstr(out, "--resume"));
+    free(out);
+}
+
+static void saved_outputs_reproduce_the_reported_error(void **s)
+{
+    (void)s;
+    const char *dir = newdir("save");
+    char cfg[1200];
+    snprintf(cfg, sizeof cfg, "%s/s.yaml", dir);
+    write_file(cfg, "seeds: [7]\nrepeats: 1\n"
+                    "data:\n  - {kind: clustered, n: 96, d: 16, dv: 8, heads: 2}\n"
+                    "methods:\n  - {name: nystrom, landmarks: 12}\n");
+    char *out;
+    assert_int_equal(run(dir, "run s.yaml --out s.csv --save-outputs outs --progress quiet", &out), 0);
+    free(out);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/s.csv", dir);
+    struct table *t = read_csv(path);
+    assert_int_equal(t->nrows, 1);
+    snprintf(path, sizeof path, "%s/outs/%s.npy", dir, cell(t, 0, "row_id"));
+    struct ab_npy a;
+    struct ab_err err;
+    if (ab_npy_read(path, &a, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(a.ndim, 3);
+    assert_int_equal(a.shape[0], 2);
+    assert_int_equal(a.shape[1], 96);
+    assert_int_equal(a.shape[2], 8);
+    /* regenerate the data, compute the float64 exact output here, compare */
+    const struct ab_datakind *k = ab_datakind_find("clustered");
+    struct ab_values vals;
+    assert_int_equal(ab_values_defaults(&vals, k->params, k->nparams, &err), AB_OK);
+    const char *kv[][2] = {{"n", "96"}, {"d", "16"}, {"dv", "8"}, {"heads", "2"}};
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < k->nparams; j++)
+            if (!strcmp(k->params[j].name, kv[i][0])) {
+                ab_value_parse(&k->params[j], kv[i][1], &vals.v[j], &vals.str[j], &err);
+                vals.set[j] = 1;
+            }
+    struct ab_data d;
+    assert_int_equal(k->make(&vals, 7, NULL, &d, &err), AB_OK);
+    assert_string_equal(d.idhex, cell(t, 0, "data_id"));
+    double *ref = malloc(2 * 96 * 8 * sizeof *ref);
+    ab_test_attention_f64(2, 96, 16, 8, d.q, d.k, d.v, ref);
+    double e = ab_test_rel_err(a.data, ref, 2 * 96 * 8), reported = strtod(cell(t, 0, "out_rel_fro"), NULL);
+    print_message("recomputed %.9g, reported %.9g\n", e, reported);
+    assert_true(fabs(e - reported) <= 1e-6 * reported);
+    free(ref);
+    ab_data_free(&d);
+    ab_npy_free(&a);
+    free_table(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(plugin_faults_become_status_rows_and_the_sweep_completes),
+        cmocka_unit_test(plugin_with_another_abi_is_refused),
+        cmocka_unit_test(list_shows_methods_params_defaults_and_ranges),
+        cmocka_unit_test(resume_after_an_interrupt_gives_the_same_rows),
+        cmocka_unit_test(bad_configs_name_file_line_and_column),
+        cmocka_unit_test(landmarks_above_n_is_an_invalid_row_with_the_reason),
+        cmocka_unit_test(set_overrides_and_dry_run),
+        cmocka_unit_test(saved_outputs_reproduce_the_reported_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
