@@ -1,0 +1,148 @@
+/* test_plan.c — a config becomes a plan: the issue's example shape is
+ * accepted, lists expand to the cartesian product in a fixed order, defaults
+ * fill in, --set overrides apply where they should, and row ids are stable. */
+#define _POSIX_C_SOURCE 200809L
+#include "npy.h"
+#include "plan.h"
+#include "testlib.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *write_config(const char *name, const char *text)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", ab_test_tmpdir(), name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void write_npy(const char *rel, size_t h, size_t n, size_t d)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", ab_test_tmpdir(), rel);
+    float *x = malloc(h * n * d * sizeof *x);
+    ab_test_fill_normal(x, h * n * d, ab_test_seed(), 1.0);
+    size_t shape[3] = {h, n, d};
+    struct ab_err err;
+    if (ab_npy_write_f32(path, shape, 3, x, &err))
+        fail_msg("%s", err.msg);
+    free(x);
+}
+
+static void the_issue_example_is_accepted_and_expands(void **s)
+{
+    (void)s;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/a", ab_test_tmpdir());
+    mkdir(dir, 0777);
+    write_npy("a/q.npy", 2, 100, 16);
+    write_npy("a/k.npy", 2, 100, 16);
+    write_npy("a/v.npy", 2, 100, 8);
+    const char *path = write_config("example.yaml",
+                                    "name: example\n"
+                                    "seeds: [1, 2]\n"
+                                    "repeats: 5\n"
+                                    "data:\n"
+                                    "  - {kind: gaussian, n: [1024, 4096], d: 64, heads: 2, scale: 0.5}\n"
+                                    "  - {kind: npy, q: a/q.npy, k: a/k.npy, v: a/v.npy}\n"
+                                    "methods:\n"
+                                    "  - {name: exact, impl: stream}\n"
+                                    "  - {name: nystrom, landmarks: [16, 64], pinv_iters: [1, 6, 12], "
+                                    "pinv_init: per-head}\n");
+    struct ab_plan plan;
+    struct ab_err err;
+    if (ab_plan_load(path, NULL, 0, &plan, &err))
+        fail_msg("%s", err.msg);
+    assert_string_equal(plan.set.name, "example");
+    assert_int_equal(plan.set.nseeds, 2);
+    assert_int_equal(plan.set.repeats, 5);
+    assert_int_equal(plan.ndata, 3);    /* 2 gaussian sizes + 1 npy */
+    assert_int_equal(plan.nmethods, 7); /* exact + 2 x 3 nystrom */
+    assert_int_equal(ab_plan_rows(&plan), 3 * 2 * 7);
+    /* data: the npy shapes come from the headers, relative to the config */
+    assert_int_equal(plan.data[2].dims[0], 2);
+    assert_int_equal(plan.data[2].dims[1], 100);
+    assert_int_equal(plan.data[2].dims[2], 16);
+    assert_int_equal(plan.data[2].dims[3], 8);
+    assert_int_equal(plan.data[1].dims[1], 4096);
+    /* the last parameter varies fastest: landmarks 16 with iters 1, 6, 12, then 64 */
+    assert_string_equal(plan.methods[1].params,
+                        "landmarks=16;segments=uneven;pinv=iterative;pinv_iters=1;"
+                        "pinv_init=per-head;tile_q=256;tile_k=1024");
+    assert_non_null(strstr(plan.methods[3].params, "landmarks=16;") );
+    assert_non_null(strstr(plan.methods[3].params, "pinv_iters=12"));
+    assert_non_null(strstr(plan.methods[4].params, "landmarks=64;"));
+    /* row ids: stable and distinct */
+    char a[17], b[17], c[17];
+    ab_plan_row_id(&plan.data[0], 1, &plan.methods[1], a);
+    ab_plan_row_id(&plan.data[0], 1, &plan.methods[1], b);
+    ab_plan_row_id(&plan.data[0], 2, &plan.methods[1], c);
+    assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    ab_plan_free(&plan);
+}
+
+static void defaults_fill_in_and_sets_apply_where_they_should(void **s)
+{
+    (void)s;
+    const char *path = write_config("d.yaml", "data:\n"
+                                              "  - {kind: gaussian}\n"
+                                              "  - {kind: local, n: 256}\n"
+                                              "methods:\n"
+                                              "  - {name: exact}\n"
+                                              "  - {name: nystrom, landmark_ratio: [0.125, 0.25]}\n");
+    struct ab_plan plan;
+    struct ab_err err;
+    const char *sets[] = {"repeats=2", "data.local.n=[64, 128]", "methods.nystrom.pinv=svd",
+                          "threads=1"};
+    if (ab_plan_load(path, sets, 4, &plan, &err))
+        fail_msg("%s", err.msg);
+    assert_string_equal(plan.set.name, "d");
+    assert_int_equal(plan.set.repeats, 2);
+    assert_int_equal(plan.set.threads, 1);
+    assert_int_equal(plan.set.nseeds, 1);
+    assert_int_equal(plan.set.seeds[0], 1);
+    assert_int_equal(plan.ndata, 3);
+    assert_int_equal(plan.data[0].dims[1], 1024); /* the gaussian default n */
+    assert_int_equal(plan.data[1].dims[1], 64);
+    assert_int_equal(plan.data[2].dims[1], 128);
+    assert_int_equal(plan.nmethods, 3);
+    assert_non_null(strstr(plan.methods[1].params, "landmark_ratio=0.125;"));
+    assert_null(strstr(plan.methods[1].params, "landmarks="));
+    assert_non_null(strstr(plan.methods[2].params, "pinv=svd"));
+    assert_null(strstr(plan.methods[0].params, "pinv"));
+    ab_plan_free(&plan);
+    const char *bad[] = {"data.gaussian.landmarks=3"};
+    assert_int_not_equal(ab_plan_load(path, bad, 1, &plan, &err), AB_OK);
+    assert_non_null(strstr(err.msg, "no data entry named gaussian has a parameter 'landmarks'"));
+}
+
+static void a_missing_npy_file_is_a_config_error_naming_it(void **s)
+{
+    (void)s;
+    const char *path = write_config("m.yaml", "data:\n"
+                                              "  - {kind: npy, q: nope/q.npy, k: nope/k.npy, v: nope/v.npy}\n"
+                                              "methods:\n  - {name: exact}\n");
+    struct ab_plan plan;
+    struct ab_err err;
+    assert_int_not_equal(ab_plan_load(path, NULL, 0, &plan, &err), AB_OK);
+    print_message("%s\n", err.msg);
+    assert_non_null(strstr(err.msg, "m.yaml:2:5:"));
+    assert_non_null(strstr(err.msg, "nope/q.npy"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_issue_example_is_accepted_and_expands),
+        cmocka_unit_test(defaults_fill_in_and_sets_apply_where_they_should),
+        cmocka_unit_test(a_missing_npy_file_is_a_config_error_naming_it),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
