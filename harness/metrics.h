@@ -1,8 +1,8 @@
 /* metrics.h — how far a method's output and attention matrix are from the
  * exact ones. Output metrics compare against the float64 reference; matrix
  * metrics stream the difference E = S^ - S in row blocks (never an N x N
- * buffer): ||E||_F, max_i |sum_j S^_ij - 1|, and ||E||_2 by power iteration on
- * E^T E (each iteration is one pass over the rows).
+ * buffer): ||E||_F, max_i |sum_j S^_ij - 1|, and ||E||_2 by Lanczos iteration
+ * on E^T E (each iteration is one pass over the rows).
  * Tests: tests/test_metrics.c. */
 #ifndef AB_METRICS_H
 #define AB_METRICS_H
@@ -26,12 +26,14 @@ void ab_metrics_output(const float *out, const double *ref, size_t count, size_t
 /* Rows [r0, r1) of some N x N matrix, float64, into rows ((r1-r0) x N). */
 typedef int (*ab_rowblock_fn)(void *ctx, size_t r0, size_t r1, double *rows);
 #define AB_POWER_MAX_ITERS 60
-#define AB_POWER_TOL 1e-5
+#define AB_POWER_TOL 1e-9
 /* Doubles of workspace ab_power_spec needs for an N x N matrix. */
 size_t ab_power_spec_doubles(size_t n);
-/* ||X||_2 by power iteration on X^T X from a seeded random start; stops when
- * the estimate changes by less than AB_POWER_TOL (relative) or after
- * AB_POWER_MAX_ITERS. NaN if fn fails. */
+/* ||X||_2 = sqrt of the top eigenvalue of X^T X, by Lanczos iteration (the
+ * power iteration's Krylov space, fully reorthogonalised) from a seeded
+ * random start: each step is one pass over X's rows. Stops when the estimate
+ * changes by less than AB_POWER_TOL (relative) or after AB_POWER_MAX_ITERS
+ * passes. NaN if fn fails. */
 double ab_power_spec(ab_rowblock_fn fn, void *ctx, size_t n, uint64_t seed, double *work);
 
 struct ab_attn_metrics {

@@ -281,7 +281,7 @@ static void run_isolated(child_fn fn, const void *arg, double timeout_s, uint64_
             setrlimit(RLIMIT_AS, &rl);
         }
 #else
-        (void)vm;
+        (void)vm, (void)mem_limit;
 #endif
         struct ab_result r;
         fn(arg, &r);
