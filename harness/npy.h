@@ -37,6 +37,10 @@ int ab_npy_read(const char *path, struct ab_npy *out, struct ab_err *err);
 int ab_npy_read_mem(const char *name, const void *buf, size_t len, struct ab_npy *out,
                     struct ab_err *err);
 void ab_npy_free(struct ab_npy *a);
+/* Read and validate only the header of `path` (no data, no NaN check): the
+ * shape and dtype for planning. out->data stays NULL. The file's size must
+ * match the shape (a truncated file is reported here already). */
+int ab_npy_peek(const char *path, struct ab_npy *out, struct ab_err *err);
 
 /* Write a float32 C-order array as .npy version 1.0. Writes to a temporary
  * file beside `path` and renames it, so a reader never sees a torn file. */
