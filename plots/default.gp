@@ -31,9 +31,12 @@ do for [k in kinds] {
 unset multiplot
 
 set output out.'/default-pinv.png'
-set multiplot layout 1,2 title "Pseudo-inverse iterations (m = 64): output error and ||I - AZ||_F"
+set key top left
+set multiplot layout 1,2 title "Pseudo-inverse iterations (m = 64): output error and ||I - AZ||_F; SVD pinv drawn at 48"
 set logscale x 2
+set logscale y
 set logscale y2
+set xrange [0.8:64]
 set xlabel "pinv iterations"
 set ylabel "output rel. error"
 set y2label "||I - AZ||_F (dashed)"
@@ -44,10 +47,15 @@ do for [k in kinds] {
   plot for [n in ns] csv using (sweepI(k, n+0) && strcol("pinv") eq "iterative" ? column("pinv_iters") : NaN):"out_rel_fro" \
          smooth unique with linespoints pt 7 title sprintf("error, n = %s", n), \
        for [n in ns] csv using (sweepI(k, n+0) && strcol("pinv") eq "iterative" ? column("pinv_iters") : NaN):"pinv_resid" \
-         smooth unique with linespoints dt 2 pt 6 axes x1y2 title sprintf("resid, n = %s", n)
+         smooth unique with linespoints dt 2 pt 6 axes x1y2 title sprintf("resid, n = %s", n), \
+       for [n in ns] csv using (sweepI(k, n+0) && strcol("pinv") eq "svd" ? 48 : NaN):"out_rel_fro" \
+         smooth unique with points pt 9 ps 1.6 title sprintf("SVD pinv, n = %s", n)
 }
 unset multiplot
 unset logscale y2
+unset logscale y
+unset xrange
+set key top right
 unset y2tics
 unset y2label
 set ytics mirror
