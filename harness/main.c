@@ -10,7 +10,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "attnbench.h"
 #include "data.h"
+#include "heatmap.h"
 #include "plan.h"
+#include "plot.h"
 #include "registry.h"
 #include "run.h"
 #include "util.h"
@@ -29,6 +31,8 @@ static void usage_main(FILE *f)
           "  run [CONFIG...]   measure every row of the configs' sweeps into a CSV\n"
           "                    (default config: " DEFAULT_CONFIG ")\n"
           "  list              print every method and data kind with its parameters\n"
+          "  plot RESULTS.csv  render a results file's charts with gnuplot\n"
+          "  heatmap CONFIG    exact vs approximate attention blocks, side by side\n"
           "\n"
           "`attnbench <command> --help` describes a command.\n",
           f);
@@ -67,6 +71,152 @@ static void usage_list(FILE *f)
           "Prints every method (built-in and loaded plugins) and every data kind, with\n"
           "each parameter's type, default and allowed range or choices.\n",
           f);
+}
+
+static void usage_plot(FILE *f)
+{
+    fputs("usage: attnbench plot RESULTS.csv [--out DIR] [--format png,svg] [--no-render]\n"
+          "\n"
+          "Aggregates the rows over seeds and writes, for each chart the CSV supports,\n"
+          "DIR/<csv name>-<chart>.dat, a gnuplot script .gp beside it (kept, so that you can\n"
+          "restyle and re-render), and the rendered .png/.svg. Charts: time and memory vs n\n"
+          "(log-log, fitted slopes), error vs budget and vs budget/n (per data kind, min-max\n"
+          "band over seeds), error and ||I - AZ|| vs pinv iterations, error vs time with the\n"
+          "Pareto front, error vs attention entropy. Default DIR: plots.\n",
+          f);
+}
+
+static int cmd_plot(int argc, char **argv)
+{
+    const char *csv = NULL;
+    struct ab_plot_opts o = {.out_dir = "plots", .png = 1, .svg = 1, .render = 1};
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage_plot(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+            o.out_dir = argv[++i];
+        } else if (!strcmp(argv[i], "--no-render")) {
+            o.render = 0;
+        } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+            const char *f = argv[++i];
+            o.png = strstr(f, "png") != NULL;
+            o.svg = strstr(f, "svg") != NULL;
+            char rest[64];
+            snprintf(rest, sizeof rest, "%s", f);
+            for (char *save = NULL, *t = strtok_r(rest, ",", &save); t; t = strtok_r(NULL, ",", &save))
+                if (strcmp(t, "png") && strcmp(t, "svg")) {
+                    fprintf(stderr, "attnbench plot: --format takes png and/or svg, got '%s'\n", t);
+                    return 2;
+                }
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "attnbench plot: unknown or incomplete option '%s' (see --help)\n", argv[i]);
+            return 2;
+        } else if (!csv) {
+            csv = argv[i];
+        } else {
+            fprintf(stderr, "attnbench plot: one results file at a time\n");
+            return 2;
+        }
+    }
+    if (!csv) {
+        usage_plot(stderr);
+        return 2;
+    }
+    struct ab_err err;
+    int rc = ab_plot(csv, &o, &err);
+    if (rc) {
+        fprintf(stderr, "attnbench plot: %s\n", err.msg);
+        return rc == AB_EUNSUPPORTED ? 3 : 2;
+    }
+    return 0;
+}
+
+static int load_plugin(const char *path);
+
+static void usage_heatmap(FILE *f)
+{
+    fputs("usage: attnbench heatmap CONFIG.yaml [--set KEY=VALUE]... [--plugin SO]... [--out DIR]\n"
+          "                         [--head H] [--rows R0:R1] [--cols C0:C1] [--format png,svg]\n"
+          "\n"
+          "For the config's first data entry and first seed, renders the block rows\n"
+          "[R0, R1) x keys [C0, C1) (default 0:64 x 0:64) of the exact attention matrix and\n"
+          "of every method with rows(), side by side, on one colour scale (the Nystromformer\n"
+          "paper's Fig. 3 view). Writes DIR/<name>-heatmap.{gp,png,svg} and the blocks as\n"
+          ".dat (default DIR: plots).\n",
+          f);
+}
+
+static int parse_range(const char *s, size_t *a, size_t *b)
+{
+    char *end;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (*end != ':')
+        return -1;
+    unsigned long long y = strtoull(end + 1, &end, 10);
+    if (*end || y <= x)
+        return -1;
+    *a = (size_t)x, *b = (size_t)y;
+    return 0;
+}
+
+static int cmd_heatmap(int argc, char **argv)
+{
+    const char *config = NULL, *sets[256];
+    size_t nsets = 0;
+    struct ab_heatmap_opts o = {.out_dir = "plots", .png = 1, .svg = 1, .render = 1};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage_heatmap(stdout);
+            return 0;
+        } else if (!strcmp(a, "--out") && i + 1 < argc) {
+            o.out_dir = argv[++i];
+        } else if (!strcmp(a, "--set") && i + 1 < argc && nsets < 256) {
+            sets[nsets++] = argv[++i];
+        } else if (!strcmp(a, "--plugin") && i + 1 < argc) {
+            if (load_plugin(argv[++i]))
+                return 2;
+        } else if (!strcmp(a, "--head") && i + 1 < argc) {
+            o.head = (size_t)strtoull(argv[++i], NULL, 10);
+        } else if ((!strcmp(a, "--rows") || !strcmp(a, "--cols")) && i + 1 < argc) {
+            int bad = a[2] == 'r' ? parse_range(argv[i + 1], &o.r0, &o.r1)
+                                  : parse_range(argv[i + 1], &o.c0, &o.c1);
+            if (bad) {
+                fprintf(stderr, "attnbench heatmap: %s takes START:END with START < END, got '%s'\n",
+                        a, argv[i + 1]);
+                return 2;
+            }
+            i++;
+        } else if (!strcmp(a, "--format") && i + 1 < argc) {
+            o.png = strstr(argv[i + 1], "png") != NULL, o.svg = strstr(argv[i + 1], "svg") != NULL;
+            i++;
+        } else if (!strcmp(a, "--no-render")) {
+            o.render = 0;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "attnbench heatmap: unknown or incomplete option '%s' (see --help)\n", a);
+            return 2;
+        } else {
+            config = a;
+        }
+    }
+    if (!config) {
+        usage_heatmap(stderr);
+        return 2;
+    }
+    struct ab_plan plan;
+    struct ab_err err;
+    if (ab_plan_load(config, sets, nsets, &plan, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 2;
+    }
+    int rc = ab_heatmap(&plan, &o, &err);
+    ab_plan_free(&plan);
+    if (rc) {
+        fprintf(stderr, "attnbench heatmap: %s\n", err.msg);
+        return rc == AB_EUNSUPPORTED ? 3 : 2;
+    }
+    return 0;
 }
 
 static void print_params(const struct ab_param *ps, int n)
@@ -248,6 +398,10 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "plot"))
+        return cmd_plot(argc - 2, argv + 2);
+    if (!strcmp(cmd, "heatmap"))
+        return cmd_heatmap(argc - 2, argv + 2);
     if (!strcmp(cmd, "list")) {
         for (int i = 2; i < argc; i++) {
             if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

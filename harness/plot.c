@@ -1,0 +1,884 @@
+/* plot.c — see plot.h. Tests: tests/test_plot.c. */
+#define _POSIX_C_SOURCE 200809L
+#include "plot.h"
+
+#include "table.h"
+#include "util.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Parameters that set a method's budget: left out of series labels on the
+ * budget charts (they are the x axis there). */
+static const char *const budget_keys[] = {"landmarks", "landmark_ratio", "k", "features", "window"};
+#define NBUDGET (sizeof budget_keys / sizeof budget_keys[0])
+
+/* ---- columns ---- */
+
+struct cols {
+    int status, method, params, data, n, d, seed, budget, out, time, peak, entropy, resid, iters,
+        pinv, config, cpu, threads;
+};
+
+static int find_cols(const struct ab_table *t, const char *path, struct cols *c, struct ab_err *err)
+{
+    const char *need[] = {"status", "method", "params", "data", "n", "out_rel_fro", "time_ms_median"};
+    char missing[256] = "";
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (ab_table_col(t, need[i]) < 0)
+            snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
+                     *missing ? ", " : "", need[i]);
+    if (*missing)
+        return ab_errf(err, AB_EINVAL, "%s: lacks the column(s) %s: not an attnbench results file?",
+                       path, missing);
+    c->status = ab_table_col(t, "status"), c->method = ab_table_col(t, "method");
+    c->params = ab_table_col(t, "params"), c->data = ab_table_col(t, "data");
+    c->n = ab_table_col(t, "n"), c->d = ab_table_col(t, "d"), c->seed = ab_table_col(t, "seed");
+    c->budget = ab_table_col(t, "budget"), c->out = ab_table_col(t, "out_rel_fro");
+    c->time = ab_table_col(t, "time_ms_median"), c->peak = ab_table_col(t, "peak_bytes");
+    c->entropy = ab_table_col(t, "entropy"), c->resid = ab_table_col(t, "pinv_resid");
+    c->iters = ab_table_col(t, "pinv_iters"), c->pinv = ab_table_col(t, "pinv");
+    c->config = ab_table_col(t, "config"), c->cpu = ab_table_col(t, "cpu");
+    c->threads = ab_table_col(t, "threads");
+    return AB_OK;
+}
+
+static int is_ok(const struct ab_table *t, const struct cols *c, size_t r)
+{
+    return !strcmp(ab_table_str(t, r, c->status), "ok");
+}
+
+/* ---- series labels: method + the parameters that vary for that method ---- */
+
+#define MAXKEYS 32
+struct varying {
+    char method[64];
+    char keys[MAXKEYS][32];
+    int nkeys;
+};
+
+struct labeler {
+    struct varying *v;
+    size_t n;
+};
+
+static void labeler_build(const struct ab_table *t, const struct cols *c, struct labeler *lb)
+{
+    lb->v = calloc(t->nrows + 1, sizeof *lb->v);
+    lb->n = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *m = ab_table_str(t, r, c->method);
+        struct varying *v = NULL;
+        for (size_t i = 0; i < lb->n && !v; i++)
+            if (!strcmp(lb->v[i].method, m))
+                v = &lb->v[i];
+        if (v)
+            continue;
+        v = &lb->v[lb->n++];
+        snprintf(v->method, sizeof v->method, "%s", m);
+        /* every key of this method's params whose value differs between rows */
+        char first[1024];
+        snprintf(first, sizeof first, "%s", ab_table_str(t, r, c->params));
+        for (char *save = NULL, *kv = strtok_r(first, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+            char *eq = strchr(kv, '=');
+            if (!eq)
+                continue;
+            *eq = '\0';
+            char v0[128], vi[128];
+            ab_kv_get(ab_table_str(t, r, c->params), kv, v0, sizeof v0);
+            int differs = 0;
+            for (size_t q = r + 1; q < t->nrows && !differs; q++) {
+                if (strcmp(ab_table_str(t, q, c->method), m))
+                    continue;
+                ab_kv_get(ab_table_str(t, q, c->params), kv, vi, sizeof vi);
+                differs = strcmp(v0, vi) != 0;
+            }
+            if (differs && v->nkeys < MAXKEYS)
+                snprintf(v->keys[v->nkeys++], sizeof v->keys[0], "%s", kv);
+        }
+    }
+}
+
+static int key_excluded(const char *key, const char *const *skip, size_t nskip)
+{
+    for (size_t i = 0; i < nskip; i++)
+        if (!strcmp(key, skip[i]))
+            return 1;
+    return 0;
+}
+
+/* "nystrom landmarks=64 pinv=svd": the varying params, minus `skip`. */
+static void label_of(const struct labeler *lb, const char *method, const char *params,
+                     const char *const *skip, size_t nskip, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", method);
+    for (size_t i = 0; i < lb->n; i++) {
+        if (strcmp(lb->v[i].method, method))
+            continue;
+        for (int k = 0; k < lb->v[i].nkeys; k++) {
+            if (key_excluded(lb->v[i].keys[k], skip, nskip))
+                continue;
+            char val[128];
+            ab_kv_get(params, lb->v[i].keys[k], val, sizeof val);
+            snprintf(out + strlen(out), cap - strlen(out), " %s=%s", lb->v[i].keys[k], val);
+        }
+    }
+}
+
+/* ---- aggregation: (panel, series, x) -> mean, min, max of y (and y2) ---- */
+
+struct obs {
+    char panel[64], series[200];
+    double x, y, y2;
+};
+
+struct obsv {
+    struct obs *o;
+    size_t n, cap;
+};
+
+static void obs_add(struct obsv *v, const char *panel, const char *series, double x, double y,
+                    double y2)
+{
+    if (!isfinite(x) || !isfinite(y))
+        return;
+    if (v->n == v->cap) {
+        v->cap = v->cap ? 2 * v->cap : 256;
+        v->o = realloc(v->o, v->cap * sizeof *v->o);
+    }
+    struct obs *o = &v->o[v->n++];
+    snprintf(o->panel, sizeof o->panel, "%s", panel);
+    snprintf(o->series, sizeof o->series, "%s", series);
+    o->x = x, o->y = y, o->y2 = y2;
+}
+
+static int obs_cmp(const void *a, const void *b)
+{
+    const struct obs *p = a, *q = b;
+    int c = strcmp(p->panel, q->panel);
+    if (!c)
+        c = strcmp(p->series, q->series);
+    if (!c)
+        c = (p->x > q->x) - (p->x < q->x);
+    return c;
+}
+
+/* One aggregated point. */
+struct pt {
+    double x, mean, lo, hi, y2;
+};
+
+enum { ST_LINE, ST_FRONT, ST_REFLINE, ST_FAILED };
+
+struct series {
+    char panel[64], name[200];
+    struct pt *p;
+    size_t n;
+    int style;
+};
+
+struct chart {
+    struct series *s;
+    size_t n;
+    char panels[16][64];
+    size_t npanels;
+};
+
+static void chart_free(struct chart *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->s[i].p);
+    free(c->s);
+    memset(c, 0, sizeof *c);
+}
+
+/* Group observations into series of points (mean/min/max over equal x). */
+static void aggregate(struct obsv *v, struct chart *c)
+{
+    memset(c, 0, sizeof *c);
+    if (!v->n)
+        return;
+    qsort(v->o, v->n, sizeof *v->o, obs_cmp);
+    c->s = calloc(v->n, sizeof *c->s);
+    for (size_t i = 0; i < v->n;) {
+        struct series *s = &c->s[c->n++];
+        snprintf(s->panel, sizeof s->panel, "%s", v->o[i].panel);
+        snprintf(s->name, sizeof s->name, "%s", v->o[i].series);
+        s->p = calloc(v->n - i, sizeof *s->p);
+        size_t j = i;
+        while (j < v->n && !strcmp(v->o[j].panel, s->panel) && !strcmp(v->o[j].series, s->name)) {
+            size_t k = j;
+            double sum = 0, sum2 = 0, lo = INFINITY, hi = -INFINITY;
+            int cnt = 0, cnt2 = 0;
+            while (k < v->n && !strcmp(v->o[k].panel, s->panel) &&
+                   !strcmp(v->o[k].series, s->name) && v->o[k].x == v->o[j].x) {
+                sum += v->o[k].y, cnt++;
+                lo = fmin(lo, v->o[k].y), hi = fmax(hi, v->o[k].y);
+                if (isfinite(v->o[k].y2))
+                    sum2 += v->o[k].y2, cnt2++;
+                k++;
+            }
+            s->p[s->n++] = (struct pt){v->o[j].x, sum / cnt, lo, hi, cnt2 ? sum2 / cnt2 : NAN};
+            j = k;
+        }
+        int seen = 0;
+        for (size_t q = 0; q < c->npanels; q++)
+            seen |= !strcmp(c->panels[q], s->panel);
+        if (!seen && c->npanels < 16)
+            snprintf(c->panels[c->npanels++], sizeof c->panels[0], "%s", s->panel);
+        i = j;
+    }
+}
+
+/* Append a series of `n` points (copied) to the chart. */
+static void chart_add(struct chart *c, const char *panel, const char *name, const struct pt *p,
+                      size_t n, int style)
+{
+    c->s = realloc(c->s, (c->n + 1) * sizeof *c->s);
+    struct series *s = &c->s[c->n++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->panel, sizeof s->panel, "%s", panel);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    s->p = malloc((n ? n : 1) * sizeof *s->p);
+    memcpy(s->p, p, n * sizeof *p);
+    s->n = n;
+    s->style = style;
+}
+
+static size_t max_points(const struct chart *c)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < c->n; i++)
+        m = c->s[i].n > m ? c->s[i].n : m;
+    return m;
+}
+
+/* ---- writing .dat and .gp ---- */
+
+struct ctx {
+    const struct ab_table *t;
+    struct cols c;
+    struct labeler lb;
+    const struct ab_plot_opts *o;
+    char stem[256], subtitle[400];
+    char written[64][300];
+    size_t nwritten;
+    char skipped[1024];
+    struct ab_err *err;
+};
+
+static void gp_quote(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '\n') {
+            fputs("\\n", f);
+            continue;
+        }
+        if (*s == '"' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* Write the series as index blocks "x mean lo hi y2". */
+static int write_dat(struct ctx *cx, const char *path, const struct chart *ch)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return ab_errf(cx->err, AB_EIO, "%s: %s", path, strerror(errno));
+    for (size_t i = 0; i < ch->n; i++) {
+        fprintf(f, "# panel %s, series %s\n", ch->s[i].panel, ch->s[i].name);
+        for (size_t k = 0; k < ch->s[i].n; k++) {
+            const struct pt *p = &ch->s[i].p[k];
+            fprintf(f, "%.9g %.9g %.9g %.9g %.9g\n", p->x, p->mean, p->lo, p->hi, p->y2);
+        }
+        fputs("\n\n", f);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return ab_errf(cx->err, AB_EIO, "%s: cannot write", path);
+    return AB_OK;
+}
+
+struct spec {
+    const char *name, *title, *xlabel, *ylabel, *y2label;
+    int logx, logy, logy2, band, points_only;
+};
+
+/* A chart: one panel per distinct panel name, one plot clause per series. */
+static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart *ch,
+                       const char *(*legend)(const struct series *, char *, size_t))
+{
+    char dat[600], gp[600], base[400];
+    snprintf(base, sizeof base, "%s-%s", cx->stem, sp->name);
+    snprintf(dat, sizeof dat, "%s/%s.dat", cx->o->out_dir, base);
+    snprintf(gp, sizeof gp, "%s/%s.gp", cx->o->out_dir, base);
+    int rc = write_dat(cx, dat, ch);
+    if (rc)
+        return rc;
+    FILE *f = fopen(gp, "w");
+    if (!f)
+        return ab_errf(cx->err, AB_EIO, "%s: %s", gp, strerror(errno));
+    size_t np = ch->npanels ? ch->npanels : 1, cols = np < 3 ? np : 3, rows = (np + cols - 1) / cols;
+    /* the legend goes below each panel: room for its lines (two columns) */
+    size_t most = 0;
+    for (size_t pi = 0; pi < np; pi++) {
+        size_t k = 0;
+        for (size_t i = 0; i < ch->n; i++)
+            k += !strcmp(ch->s[i].panel, ch->npanels ? ch->panels[pi] : "");
+        most = k > most ? k : most;
+    }
+    size_t width = cols == 1 ? 960 : 520 * cols, height = 380 + 14 * ((most + 1) / (cols == 1 ? 2 : 1));
+    fprintf(f, "# %s.gp — written by `attnbench plot`; data in %s.dat (blocks: x mean min max y2).\n"
+               "# Render again with: gnuplot %s.gp (in this directory).\n",
+            base, base, base);
+    fprintf(f, "formats = \"%s%s%s\"\n", cx->o->png ? "png" : "", cx->o->png && cx->o->svg ? " " : "",
+            cx->o->svg ? "svg" : "");
+    fprintf(f, "set grid lw 0.5 lc rgb \"#dddddd\"\nset key below left Left reverse font \",8\" "
+               "maxcols %d\n",
+            cols == 1 ? 2 : 1);
+    fprintf(f, "set xlabel ");
+    gp_quote(f, sp->xlabel);
+    fprintf(f, "\nset ylabel ");
+    gp_quote(f, sp->ylabel);
+    fputc('\n', f);
+    fprintf(f, "set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\nset format y \"%%g\"\n");
+    if (sp->logx)
+        fprintf(f, "set logscale x\n");
+    if (sp->logy)
+        fprintf(f, "set logscale y\n");
+    if (sp->y2label) {
+        fprintf(f, "set y2label ");
+        gp_quote(f, sp->y2label);
+        fprintf(f, "\nset ytics nomirror\nset y2tics\nset format y2 \"%%g\"\n");
+        if (sp->logy2)
+            fprintf(f, "set logscale y2\n");
+    }
+    fprintf(f, "do for [fmt in formats] {\n"
+               "  if (fmt eq \"png\") { set terminal pngcairo noenhanced size %zu,%zu font \"sans,9\"; "
+               "set output \"%s.png\" }\n"
+               "  if (fmt eq \"svg\") { set terminal svg noenhanced size %zu,%zu dynamic font \"sans,9\"; "
+               "set output \"%s.svg\" }\n",
+            width, height * rows + 40, base, width, height * rows + 40, base);
+    fprintf(f, "  set multiplot layout %zu,%zu title ", rows, cols);
+    char title[700];
+    snprintf(title, sizeof title, "%s\n%s", sp->title, cx->subtitle);
+    gp_quote(f, title);
+    fputc('\n', f);
+    for (size_t pi = 0; pi < np; pi++) {
+        const char *panel = ch->npanels ? ch->panels[pi] : "";
+        fprintf(f, "  set title ");
+        gp_quote(f, panel);
+        fprintf(f, "\n  plot ");
+        int first = 1, color = 1;
+        for (size_t i = 0; i < ch->n; i++) {
+            const struct series *s = &ch->s[i];
+            if (strcmp(s->panel, panel))
+                continue;
+            if (s->style == ST_LINE && s->n < 2 && !sp->points_only)
+                continue; /* a line needs two points: a lone point is another chart's */
+            char lab[400];
+            const char *name = legend && s->style == ST_LINE ? legend(s, lab, sizeof lab) : s->name;
+            const char *with;
+            char w[160];
+            switch (s->style) {
+            case ST_FRONT:
+                with = "steps lw 2 lc rgb \"black\"";
+                break;
+            case ST_REFLINE:
+                snprintf(w, sizeof w, "lines dt 3 lw 1.5 lc %d", color);
+                with = w;
+                break;
+            case ST_FAILED:
+                with = "points pt 2 ps 1.6 lc rgb \"red\"";
+                break;
+            default:
+                snprintf(w, sizeof w, "%s lc %d pt 7 ps 0.7", sp->points_only ? "points" : "linespoints",
+                         color);
+                with = w;
+            }
+            if (sp->band && s->style == ST_LINE && s->n > 1) {
+                fprintf(f, "%s\\\n    \"%s.dat\" index %zu using 1:3:4 with filledcurves "
+                           "fs transparent solid 0.15 lc %d notitle",
+                        first ? "" : ", ", base, i, color);
+                first = 0;
+            }
+            fprintf(f, "%s\\\n    \"%s.dat\" index %zu using 1:2 with %s title ", first ? "" : ", ", base,
+                    i, with);
+            gp_quote(f, name);
+            first = 0;
+            if (sp->y2label && s->style == ST_LINE)
+                fprintf(f, ", \\\n    \"%s.dat\" index %zu using 1:5 axes x1y2 with linespoints "
+                           "dt 2 pt 6 ps 0.7 lc %d notitle",
+                        base, i, color);
+            if (s->style == ST_LINE || s->style == ST_REFLINE)
+                color++;
+        }
+        fputc('\n', f);
+    }
+    fprintf(f, "  unset multiplot\n  unset output\n}\n");
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return ab_errf(cx->err, AB_EIO, "%s: cannot write", gp);
+    if (cx->nwritten < 64)
+        snprintf(cx->written[cx->nwritten++], sizeof cx->written[0], "%s", base);
+    return AB_OK;
+}
+
+static void skip(struct ctx *cx, const char *name, const char *why)
+{
+    snprintf(cx->skipped + strlen(cx->skipped), sizeof cx->skipped - strlen(cx->skipped),
+             "  %s: %s\n", name, why);
+}
+
+/* ---- the charts ---- */
+
+struct fit {
+    double slope;
+    int ok;
+};
+
+/* Least-squares slope of log y vs log x over the upper half of the points. */
+static struct fit loglog_slope(const struct series *s)
+{
+    struct fit r = {NAN, 0};
+    size_t from = s->n >= 4 ? s->n / 2 : 0;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    int k = 0;
+    for (size_t i = from; i < s->n; i++) {
+        if (!(s->p[i].x > 0 && s->p[i].mean > 0))
+            continue;
+        double x = log(s->p[i].x), y = log(s->p[i].mean);
+        sx += x, sy += y, sxx += x * x, sxy += x * y, k++;
+    }
+    if (k >= 2 && k * sxx - sx * sx > 0) {
+        r.slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+        r.ok = 1;
+    }
+    return r;
+}
+
+static const char *slope_legend(const struct series *s, char *buf, size_t cap)
+{
+    struct fit f = loglog_slope(s);
+    if (f.ok)
+        snprintf(buf, cap, "%s (slope %.2f)", s->name, f.slope);
+    else
+        snprintf(buf, cap, "%s", s->name);
+    return buf;
+}
+
+static int chart_time(struct ctx *cx)
+{
+    struct obsv v = {0};
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        if (!is_ok(cx->t, &cx->c, r))
+            continue;
+        char lab[200];
+        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
+                 NULL, 0, lab, sizeof lab);
+        obs_add(&v, "", lab, ab_table_num(cx->t, r, cx->c.n), ab_table_num(cx->t, r, cx->c.time), NAN);
+    }
+    struct chart ch;
+    aggregate(&v, &ch);
+    free(v.o);
+    int rc = AB_OK;
+    if (max_points(&ch) < 2)
+        skip(cx, "time", "no series with two or more n");
+    else
+        rc = write_chart(cx,
+                         &(struct spec){"time", "median forward time vs n (log-log; slope fitted on the upper half of n)",
+                                        "n (tokens)", "time (ms)", NULL, 1, 1, 0, 0, 0},
+                         &ch, slope_legend);
+    chart_free(&ch);
+    return rc;
+}
+
+static int chart_memory(struct ctx *cx)
+{
+    if (cx->c.peak < 0) {
+        skip(cx, "memory", "no peak_bytes column");
+        return AB_OK;
+    }
+    struct obsv v = {0};
+    double top = 0;
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        if (!is_ok(cx->t, &cx->c, r))
+            continue;
+        char lab[200];
+        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
+                 NULL, 0, lab, sizeof lab);
+        double mib = ab_table_num(cx->t, r, cx->c.peak) / 1048576.0;
+        top = fmax(top, mib);
+        obs_add(&v, "", lab, ab_table_num(cx->t, r, cx->c.n), mib, NAN);
+    }
+    /* failed-for-memory rows: a series of their own, drawn at 2x the top */
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        const char *st = ab_table_str(cx->t, r, cx->c.status);
+        if (strcmp(st, "refused") && strcmp(st, "oom"))
+            continue;
+        char lab[240];
+        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
+                 NULL, 0, lab, sizeof lab - 40);
+        snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " [%s: drawn at the top]", st);
+        obs_add(&v, "", lab, ab_table_num(cx->t, r, cx->c.n), top > 0 ? 2 * top : 1, NAN);
+    }
+    struct chart ch;
+    aggregate(&v, &ch);
+    free(v.o);
+    for (size_t i = 0; i < ch.n; i++)
+        if (strstr(ch.s[i].name, ": drawn at the top]"))
+            ch.s[i].style = ST_FAILED;
+    int rc = AB_OK;
+    if (max_points(&ch) < 2)
+        skip(cx, "memory", "no series with two or more n");
+    else
+        rc = write_chart(cx,
+                         &(struct spec){"memory", "peak working memory vs n (harness allocator; inputs and output excluded)",
+                                        "n (tokens)", "MiB", NULL, 1, 1, 0, 0, 0},
+                         &ch, NULL);
+    chart_free(&ch);
+    return rc;
+}
+
+/* error vs budget (ratio = 0) or vs budget / n (ratio = 1), panel per data kind */
+static int chart_budget(struct ctx *cx, int ratio)
+{
+    const char *name = ratio ? "ratio" : "budget";
+    if (cx->c.budget < 0) {
+        skip(cx, name, "no budget column");
+        return AB_OK;
+    }
+    struct obsv v = {0};
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        if (!is_ok(cx->t, &cx->c, r) || !strcmp(ab_table_str(cx->t, r, cx->c.method), "exact"))
+            continue;
+        char lab[200];
+        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
+                 budget_keys, NBUDGET, lab, sizeof lab - 24);
+        double n = ab_table_num(cx->t, r, cx->c.n), b = ab_table_num(cx->t, r, cx->c.budget);
+        if (!ratio)
+            snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " n=%.0f", n);
+        obs_add(&v, ab_table_str(cx->t, r, cx->c.data), lab, ratio ? b / n : b,
+                ab_table_num(cx->t, r, cx->c.out), NAN);
+    }
+    struct chart ch;
+    aggregate(&v, &ch);
+    free(v.o);
+    int rc = AB_OK;
+    if (max_points(&ch) < 2)
+        skip(cx, name, "no method swept over its budget");
+    else
+        rc = write_chart(cx,
+                         ratio ? &(struct spec){"ratio", "output error vs budget / n (landmark ratio); band: min-max over seeds",
+                                                "budget / n", "||O^ - O||_F / ||O||_F", NULL, 1, 1, 0, 1, 0}
+                               : &(struct spec){"budget", "output error vs budget (landmarks m, projection k, features r, window w); band: min-max over seeds",
+                                                "budget", "||O^ - O||_F / ||O||_F", NULL, 1, 1, 0, 1, 0},
+                         &ch, NULL);
+    chart_free(&ch);
+    return rc;
+}
+
+/* The SVD rows of each panel as horizontal lines over its iteration range. */
+static void add_svd_lines(struct ctx *cx, struct chart *ch)
+{
+    size_t nseries = ch->n;
+    for (size_t pi = 0; pi < ch->npanels; pi++) {
+        const char *panel = ch->panels[pi];
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < nseries; i++)
+            if (!strcmp(ch->s[i].panel, panel))
+                for (size_t k = 0; k < ch->s[i].n; k++)
+                    lo = fmin(lo, ch->s[i].p[k].x), hi = fmax(hi, ch->s[i].p[k].x);
+        struct obsv v = {0};
+        static const char *const skipk[] = {"pinv", "pinv_iters", "pinv_init"};
+        for (size_t r = 0; r < cx->t->nrows; r++) {
+            if (!is_ok(cx->t, &cx->c, r) || strcmp(ab_table_str(cx->t, r, cx->c.data), panel) ||
+                strcmp(ab_table_str(cx->t, r, cx->c.pinv), "svd"))
+                continue;
+            char lab[200];
+            label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method),
+                     ab_table_str(cx->t, r, cx->c.params), skipk, 3, lab, sizeof lab - 40);
+            snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " n=%.0f, SVD pinv",
+                     ab_table_num(cx->t, r, cx->c.n));
+            obs_add(&v, panel, lab, 0, ab_table_num(cx->t, r, cx->c.out), NAN);
+        }
+        struct chart svd;
+        aggregate(&v, &svd);
+        free(v.o);
+        for (size_t i = 0; i < svd.n && lo <= hi; i++) {
+            struct pt line[2] = {{lo, svd.s[i].p[0].mean, 0, 0, NAN}, {hi, svd.s[i].p[0].mean, 0, 0, NAN}};
+            chart_add(ch, panel, svd.s[i].name, line, 2, ST_REFLINE);
+        }
+        chart_free(&svd);
+    }
+}
+
+static int chart_pinv(struct ctx *cx)
+{
+    if (cx->c.iters < 0 || cx->c.pinv < 0) {
+        skip(cx, "pinv", "no pinv_iters column (no nystrom rows)");
+        return AB_OK;
+    }
+    struct obsv v = {0};
+    static const char *const skipk[] = {"pinv_iters", "pinv"};
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        if (!is_ok(cx->t, &cx->c, r) || strcmp(ab_table_str(cx->t, r, cx->c.pinv), "iterative"))
+            continue;
+        char lab[200];
+        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
+                 skipk, 2, lab, sizeof lab - 24);
+        snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " n=%.0f", ab_table_num(cx->t, r, cx->c.n));
+        obs_add(&v, ab_table_str(cx->t, r, cx->c.data), lab, ab_table_num(cx->t, r, cx->c.iters),
+                ab_table_num(cx->t, r, cx->c.out), ab_table_num(cx->t, r, cx->c.resid));
+    }
+    struct chart ch;
+    aggregate(&v, &ch);
+    free(v.o);
+    int rc = AB_OK;
+    if (max_points(&ch) < 2) {
+        skip(cx, "pinv", "no sweep over pinv_iters");
+    } else {
+        add_svd_lines(cx, &ch);
+        rc = write_chart(cx,
+                         &(struct spec){"pinv", "output error (solid) and ||I - AZ||_F (dashed, right axis) vs pseudo-inverse iterations; dotted: SVD pseudo-inverse",
+                                        "pinv iterations", "||O^ - O||_F / ||O||_F", "||I - AZ||_F", 1, 1, 1, 0, 0},
+                         &ch, NULL);
+    }
+    chart_free(&ch);
+    return rc;
+}
+
+static int cmp_pt_x(const void *a, const void *b)
+{
+    const struct pt *p = a, *q = b;
+    return (p->x > q->x) - (p->x < q->x);
+}
+
+/* Per panel, the points no faster point beats on error: the Pareto front. */
+static void add_fronts(struct chart *ch)
+{
+    size_t nseries = ch->n;
+    for (size_t pi = 0; pi < ch->npanels; pi++) {
+        size_t n = 0;
+        for (size_t i = 0; i < nseries; i++)
+            if (!strcmp(ch->s[i].panel, ch->panels[pi]))
+                n += ch->s[i].n;
+        struct pt *all = malloc((n ? n : 1) * sizeof *all), *front = malloc((n ? n : 1) * sizeof *front);
+        size_t k = 0, nf = 0;
+        for (size_t i = 0; i < nseries; i++)
+            if (!strcmp(ch->s[i].panel, ch->panels[pi]))
+                for (size_t j = 0; j < ch->s[i].n; j++)
+                    all[k++] = ch->s[i].p[j];
+        qsort(all, n, sizeof *all, cmp_pt_x);
+        double best = INFINITY;
+        for (size_t i = 0; i < n; i++)
+            if (all[i].mean < best) {
+                best = all[i].mean;
+                front[nf++] = all[i];
+            }
+        if (nf)
+            chart_add(ch, ch->panels[pi], "Pareto front", front, nf, ST_FRONT);
+        free(all), free(front);
+    }
+}
+
+static int chart_pareto(struct ctx *cx)
+{
+    /* the largest n that has two or more methods */
+    double best_n = -1;
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        if (!is_ok(cx->t, &cx->c, r))
+            continue;
+        double n = ab_table_num(cx->t, r, cx->c.n);
+        if (n <= best_n)
+            continue;
+        int other = 0;
+        for (size_t q = 0; q < cx->t->nrows && !other; q++)
+            other = is_ok(cx->t, &cx->c, q) && ab_table_num(cx->t, q, cx->c.n) == n &&
+                    strcmp(ab_table_str(cx->t, q, cx->c.method), ab_table_str(cx->t, r, cx->c.method));
+        if (other)
+            best_n = n;
+    }
+    if (best_n < 0) {
+        skip(cx, "pareto", "no n with two or more methods");
+        return AB_OK;
+    }
+    struct obsv v = {0};
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        if (!is_ok(cx->t, &cx->c, r) || ab_table_num(cx->t, r, cx->c.n) != best_n)
+            continue;
+        /* series per method; each parameter point is one x (time) */
+        obs_add(&v, ab_table_str(cx->t, r, cx->c.data), ab_table_str(cx->t, r, cx->c.method),
+                ab_table_num(cx->t, r, cx->c.time), ab_table_num(cx->t, r, cx->c.out), NAN);
+    }
+    struct chart ch;
+    aggregate(&v, &ch);
+    free(v.o);
+    char title[200];
+    snprintf(title, sizeof title, "output error vs median time at n = %.0f; black: the Pareto front",
+             best_n);
+    add_fronts(&ch);
+    int rc = write_chart(cx,
+                         &(struct spec){"pareto", title, "time (ms)", "||O^ - O||_F / ||O||_F", NULL, 1,
+                                        1, 0, 0, 1},
+                         &ch, NULL);
+    chart_free(&ch);
+    return rc;
+}
+
+static int chart_entropy(struct ctx *cx)
+{
+    if (cx->c.entropy < 0) {
+        skip(cx, "entropy", "no entropy column");
+        return AB_OK;
+    }
+    struct obsv v = {0};
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        if (!is_ok(cx->t, &cx->c, r) || !strcmp(ab_table_str(cx->t, r, cx->c.method), "exact"))
+            continue;
+        char lab[200];
+        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
+                 NULL, 0, lab, sizeof lab);
+        obs_add(&v, "", lab, ab_table_num(cx->t, r, cx->c.entropy), ab_table_num(cx->t, r, cx->c.out),
+                NAN);
+    }
+    struct chart ch;
+    aggregate(&v, &ch);
+    free(v.o);
+    int rc = AB_OK;
+    /* entropies differ per data instance: need distinct entropies, not seeds */
+    size_t distinct = 0;
+    for (size_t i = 0; i < ch.n; i++)
+        distinct = ch.s[i].n > distinct ? ch.s[i].n : distinct;
+    if (distinct < 3)
+        skip(cx, "entropy", "fewer than 3 distinct entropies (sweep scale or data kinds)");
+    else
+        rc = write_chart(cx,
+                         &(struct spec){"entropy", "output error vs mean row entropy of the exact attention (all data)",
+                                        "entropy (nats)", "||O^ - O||_F / ||O||_F", NULL, 0, 1, 0, 0, 1},
+                         &ch, NULL);
+    chart_free(&ch);
+    return rc;
+}
+
+/* ---- rendering ---- */
+
+int ab_gnuplot_available(void)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return 0;
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *save = NULL, *dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        char exe[4200];
+        snprintf(exe, sizeof exe, "%s/gnuplot", dir);
+        if (access(exe, X_OK) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int ab_gnuplot_render(const char *dir, const char *script, struct ab_err *err)
+{
+    if (!ab_gnuplot_available())
+        return ab_errf(err, AB_EUNSUPPORTED,
+                       "gnuplot is not installed (Debian: apt-get install gnuplot-nox); %s/%s is "
+                       "written, render it later with gnuplot",
+                       dir, script);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return ab_errf(err, AB_EIO, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        if (chdir(dir) != 0)
+            _exit(126);
+        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return ab_errf(err, AB_EUNSUPPORTED, "gnuplot failed on %s/%s (exit %d)", dir, script,
+                       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    return AB_OK;
+}
+
+int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *err)
+{
+    struct ctx cx = {0};
+    cx.o = o;
+    cx.err = err;
+    struct ab_table t;
+    int rc = ab_table_load(csv_path, &t, err);
+    if (rc)
+        return rc;
+    cx.t = &t;
+    if ((rc = find_cols(&t, csv_path, &cx.c, err))) {
+        ab_table_free(&t);
+        return rc;
+    }
+    size_t ok = 0;
+    for (size_t r = 0; r < t.nrows; r++)
+        ok += is_ok(&t, &cx.c, r);
+    if (ok == 0) {
+        ab_table_free(&t);
+        return ab_errf(err, AB_EINVAL, "%s: no rows with status ok to plot (%zu rows in all)",
+                       csv_path, t.nrows);
+    }
+    struct stat st;
+    if (stat(o->out_dir, &st) != 0 && mkdir(o->out_dir, 0777) != 0) {
+        ab_table_free(&t);
+        return ab_errf(err, AB_EIO, "%s: %s", o->out_dir, strerror(errno));
+    }
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", csv_path);
+    char *b = basename(tmp), *dot = strrchr(b, '.');
+    if (dot)
+        *dot = '\0';
+    snprintf(cx.stem, sizeof cx.stem, "%s", b);
+    snprintf(cx.subtitle, sizeof cx.subtitle, "%s - %s - %s threads", ab_table_str(&t, 0, cx.c.config),
+             ab_table_str(&t, 0, cx.c.cpu), ab_table_str(&t, 0, cx.c.threads));
+    labeler_build(&t, &cx.c, &cx.lb);
+    int (*charts[])(struct ctx *) = {chart_time, chart_memory, chart_pinv, chart_pareto, chart_entropy};
+    for (size_t i = 0; i < sizeof charts / sizeof charts[0] && rc == AB_OK; i++) {
+        rc = charts[i](&cx);
+        if (rc == AB_OK && i == 1)
+            rc = chart_budget(&cx, 0);
+        if (rc == AB_OK && i == 1)
+            rc = chart_budget(&cx, 1);
+    }
+    free(cx.lb.v);
+    if (rc == AB_OK && o->render) {
+        if (!ab_gnuplot_available())
+            rc = ab_errf(err, AB_EUNSUPPORTED,
+                         "gnuplot is not installed (Debian: apt-get install gnuplot-nox); the "
+                         "scripts are in %s, %s is untouched",
+                         o->out_dir, csv_path);
+        for (size_t i = 0; i < cx.nwritten && rc == AB_OK; i++) {
+            char script[400];
+            snprintf(script, sizeof script, "%s.gp", cx.written[i]);
+            rc = ab_gnuplot_render(o->out_dir, script, err);
+        }
+    }
+    if (rc == AB_OK) {
+        for (size_t i = 0; i < cx.nwritten; i++)
+            fprintf(stderr, "attnbench plot: %s/%s.{%s%s%sgp,dat}\n", o->out_dir, cx.written[i],
+                    o->render && o->png ? "png," : "", o->render && o->svg ? "svg," : "", "");
+        if (*cx.skipped)
+            fprintf(stderr, "attnbench plot: skipped (not in this CSV):\n%s", cx.skipped);
+    }
+    ab_table_free(&t);
+    return rc;
+}

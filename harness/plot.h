@@ -1,0 +1,43 @@
+/* plot.h — `attnbench plot`: a results CSV into gnuplot charts.
+ *
+ * For each chart the data are aggregated over seeds (mean, min, max), written
+ * to OUT/<stem>-<chart>.dat, and a gnuplot script OUT/<stem>-<chart>.gp is
+ * written beside it (kept, so a user can restyle and re-render), then gnuplot
+ * renders it to .png and/or .svg. Charts (each only when the CSV has the rows
+ * it needs; the others are reported as skipped):
+ *   time       median forward time vs n, log-log, one line per method and
+ *              parameter point, the fitted log-log slope in the legend
+ *   memory     peak working memory vs n, log-log; refused/oom rows drawn as
+ *              marked points at the top, not dropped
+ *   budget     output error vs the method's budget (landmarks, k, features,
+ *              window), one panel per data kind, min-max band over seeds
+ *   ratio      output error vs budget / n (the landmark ratio), per data kind
+ *   pinv       output error vs pinv iterations with ||I - AZ||_F on the second
+ *              axis; the SVD pseudo-inverse as a horizontal line
+ *   pareto     output error vs time at the largest n, one panel per data
+ *              kind, the Pareto front marked
+ *   entropy    output error vs the exact attention's entropy, all methods
+ * Rows whose method is `peer:<name>` are ordinary series on the same axes.
+ * Tests: tests/test_plot.c. */
+#ifndef AB_PLOT_H
+#define AB_PLOT_H
+
+#include "attnbench.h"
+
+struct ab_plot_opts {
+    const char *out_dir;
+    int png, svg;
+    int render; /* 0: write .dat and .gp only */
+};
+
+/* AB_OK, AB_EINVAL (bad CSV), AB_EIO (cannot write), AB_EUNSUPPORTED
+ * (gnuplot missing or failing: the scripts are written, the CSV untouched). */
+int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *err);
+
+/* gnuplot on PATH? */
+int ab_gnuplot_available(void);
+/* Run `gnuplot script` in dir; AB_EUNSUPPORTED (naming the Debian package)
+ * when gnuplot is missing or fails. */
+int ab_gnuplot_render(const char *dir, const char *script, struct ab_err *err);
+
+#endif

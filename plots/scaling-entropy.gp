@@ -1,0 +1,21 @@
+# scaling-entropy.gp — written by `attnbench plot`; data in scaling-entropy.dat (blocks: x mean min max y2).
+# Render again with: gnuplot scaling-entropy.gp (in this directory).
+formats = "png svg"
+set grid lw 0.5 lc rgb "#dddddd"
+set key below left Left reverse font ",8" maxcols 2
+set xlabel "entropy (nats)"
+set ylabel "||O^ - O||_F / ||O||_F"
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+set format y "%g"
+set logscale y
+do for [fmt in formats] {
+  if (fmt eq "png") { set terminal pngcairo noenhanced size 960,434 font "sans,9"; set output "scaling-entropy.png" }
+  if (fmt eq "svg") { set terminal svg noenhanced size 960,434 dynamic font "sans,9"; set output "scaling-entropy.svg" }
+  set multiplot layout 1,1 title "output error vs mean row entropy of the exact attention (all data)\nexperiments/scaling.yaml - Intel(R) Xeon(R) Processor - 2 threads"
+  set title ""
+  plot \
+    "scaling-entropy.dat" index 0 using 1:2 with points lc 1 pt 7 ps 0.7 title "nystrom"
+  unset multiplot
+  unset output
+}

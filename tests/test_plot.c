@@ -1,0 +1,216 @@
+/* test_plot.c — `attnbench plot` and `heatmap`: aggregation over seeds
+ * (mean, min, max) in the .dat files, the fitted log-log slope in the legend,
+ * charts skipped when the CSV lacks their rows, clear errors for empty or
+ * foreign CSVs, a missing gnuplot named with its package and the CSV left
+ * untouched, and the heat map's exact block against the float64 oracle. */
+#define _POSIX_C_SOURCE 200809L
+#include "data.h"
+#include "heatmap.h"
+#include "plan.h"
+#include "plot.h"
+#include "testlib.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *path_in(const char *dir, const char *name)
+{
+    static char buf[4][600];
+    static int k;
+    char *p = buf[k++ % 4];
+    snprintf(p, 600, "%s/%s", dir, name);
+    return p;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    b[fread(b, 1, (size_t)n, f)] = '\0';
+    fclose(f);
+    return b;
+}
+
+/* A results file: time = n^2 / 1e4 ms for method a (slope 2), n / 100 for b
+ * (slope 1); two seeds with errors 0.1 and 0.3 for b at budget 16. */
+static const char *make_csv(const char *dir)
+{
+    const char *csv = path_in(dir, "toy.csv");
+    FILE *f = fopen(csv, "w");
+    fputs("row_id,status,method,params,data,n,seed,budget,out_rel_fro,time_ms_median,peak_bytes,"
+          "entropy,config,cpu,threads\n",
+          f);
+    int id = 0;
+    for (int n = 1024; n <= 16384; n *= 2)
+        for (int seed = 1; seed <= 2; seed++) {
+            fprintf(f, "%d,ok,a,k=1,gaussian,%d,%d,%d,0.5,%.9g,%d,5.0,toy.yaml,cpu x,2\n", id++, n,
+                    seed, n, (double)n * n / 1e4, n * 10);
+            fprintf(f, "%d,ok,b,landmarks=16,gaussian,%d,%d,16,%.2f,%.9g,%d,5.0,toy.yaml,cpu x,2\n", id++, n,
+                    seed, seed == 1 ? 0.1 : 0.3, n / 100.0, 4096);
+            fprintf(f, "%d,ok,b,landmarks=32,gaussian,%d,%d,32,0.05,%.9g,%d,5.0,toy.yaml,cpu x,2\n", id++, n,
+                    seed, n / 50.0, 8192);
+        }
+    fputs("99,refused,a,\"k=1\",gaussian,32768,1,,,,,,toy.yaml,cpu x,2\n", f);
+    fclose(f);
+    return csv;
+}
+
+static void plot_aggregates_seeds_and_fits_slopes(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    char csv[600];
+    snprintf(csv, sizeof csv, "%s", make_csv(dir));
+    char *before = slurp(csv);
+    char out[600];
+    snprintf(out, sizeof out, "%s/plots", dir);
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .svg = 0, .render = 0};
+    struct ab_err err;
+    if (ab_plot(csv, &o, &err))
+        fail_msg("%s", err.msg);
+    /* the time chart's legend has each series' slope */
+    char *gp = slurp(path_in(out, "toy-time.gp"));
+    assert_non_null(gp);
+    assert_non_null(strstr(gp, "a (slope 2.00)"));
+    assert_non_null(strstr(gp, "b landmarks=16 (slope 1.00)"));
+    /* budget chart: b at budget 16 is mean 0.2, min 0.1, max 0.3 over seeds */
+    char *dat = slurp(path_in(out, "toy-budget.dat"));
+    assert_non_null(dat);
+    assert_non_null(strstr(dat, "\n16 0.2 0.1 0.3 "));
+    /* the refused row is drawn on the memory chart, not dropped */
+    char *mem = slurp(path_in(out, "toy-memory.gp"));
+    assert_non_null(strstr(mem, "[refused: drawn at the top]"));
+    /* no pinv_iters column: that chart is skipped, not empty */
+    struct stat st;
+    assert_int_not_equal(stat(path_in(out, "toy-pinv.gp"), &st), 0);
+    char *after = slurp(csv);
+    assert_string_equal(before, after);
+    free(gp), free(dat), free(mem), free(before), free(after);
+}
+
+static void missing_gnuplot_names_the_package_and_leaves_the_csv(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    char csv[600];
+    snprintf(csv, sizeof csv, "%s", make_csv(dir));
+    char *before = slurp(csv);
+    char *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+    setenv("PATH", "/nonexistent", 1);
+    char out[600];
+    snprintf(out, sizeof out, "%s/plots2", dir);
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .svg = 1, .render = 1};
+    struct ab_err err;
+    int rc = ab_plot(csv, &o, &err);
+    if (path)
+        setenv("PATH", path, 1);
+    free(path);
+    assert_int_equal(rc, AB_EUNSUPPORTED);
+    assert_non_null(strstr(err.msg, "gnuplot-nox"));
+    char *after = slurp(csv);
+    assert_string_equal(before, after);
+    free(before), free(after);
+}
+
+static void empty_or_foreign_csvs_are_clear_errors(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    struct ab_plot_opts o = {.out_dir = path_in(dir, "p3"), .png = 1, .render = 0};
+    struct ab_err err;
+    write_text(path_in(dir, "empty.csv"), "");
+    assert_int_equal(ab_plot(path_in(dir, "empty.csv"), &o, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "empty"));
+    write_text(path_in(dir, "foreign.csv"), "a,b\n1,2\n");
+    assert_int_equal(ab_plot(path_in(dir, "foreign.csv"), &o, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "status, method"));
+    write_text(path_in(dir, "none.csv"),
+               "status,method,params,data,n,out_rel_fro,time_ms_median\ncrashed,a,,g,8,,\n");
+    assert_int_equal(ab_plot(path_in(dir, "none.csv"), &o, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "no rows with status ok"));
+    write_text(path_in(dir, "ragged.csv"), "status,method\nok\n");
+    assert_int_equal(ab_plot(path_in(dir, "ragged.csv"), &o, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "ragged.csv:2:"));
+    assert_int_equal(ab_plot(path_in(dir, "nonexistent.csv"), &o, &err), AB_EIO);
+}
+
+static void heatmap_exact_block_is_the_float64_attention(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    const char *cfg = path_in(dir, "hm.yaml");
+    write_text(cfg, "name: hm\nseeds: [3]\nthreads: 2\ndata:\n  - {kind: clustered, n: 96, d: 16}\n"
+                    "methods:\n  - {name: nystrom, landmarks: 8}\n");
+    struct ab_plan plan;
+    struct ab_err err;
+    if (ab_plan_load(cfg, NULL, 0, &plan, &err))
+        fail_msg("%s", err.msg);
+    struct ab_heatmap_opts o = {.out_dir = path_in(dir, "hm"), .r0 = 10, .r1 = 40, .c0 = 5, .c1 = 70,
+                                .png = 1, .render = 0};
+    if (ab_heatmap(&plan, &o, &err))
+        fail_msg("%s", err.msg);
+    struct ab_data d;
+    assert_int_equal(plan.data[0].kind->make(&plan.data[0].vals, 3, NULL, &d, &err), AB_OK);
+    double *S = malloc(96 * 96 * sizeof *S);
+    ab_test_attn_matrix_f64(96, 16, d.q, d.k, S);
+    FILE *f = fopen(path_in(o.out_dir, "hm-heatmap-exact.dat"), "r");
+    assert_non_null(f);
+    unsigned long ncols;
+    assert_int_equal(fscanf(f, "%lu", &ncols), 1);
+    assert_int_equal(ncols, 65);
+    for (unsigned long c = 0; c < ncols; c++) {
+        unsigned long col;
+        assert_int_equal(fscanf(f, "%lu", &col), 1);
+        assert_int_equal(col, 5 + c);
+    }
+    double worst = 0;
+    for (int r = 10; r < 40; r++) {
+        double row;
+        assert_int_equal(fscanf(f, "%lf", &row), 1);
+        assert_true(row == r);
+        for (int c = 5; c < 70; c++) {
+            double v;
+            assert_int_equal(fscanf(f, "%lf", &v), 1);
+            worst = fmax(worst, fabs(v - S[r * 96 + c]) / (S[r * 96 + c] + 1e-300));
+        }
+    }
+    fclose(f);
+    print_message("worst relative difference %.2e (9 significant digits written)\n", worst);
+    assert_true(worst < 1e-8);
+    struct stat st;
+    assert_int_equal(stat(path_in(o.out_dir, "hm-heatmap-m0.dat"), &st), 0);
+    /* a block outside the data is refused */
+    o.r1 = 97;
+    assert_int_equal(ab_heatmap(&plan, &o, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "outside the data"));
+    free(S);
+    ab_data_free(&d);
+    ab_plan_free(&plan);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(plot_aggregates_seeds_and_fits_slopes),
+        cmocka_unit_test(missing_gnuplot_names_the_package_and_leaves_the_csv),
+        cmocka_unit_test(empty_or_foreign_csvs_are_clear_errors),
+        cmocka_unit_test(heatmap_exact_block_is_the_float64_attention),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
