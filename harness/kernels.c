@@ -48,9 +48,11 @@ void ab_exp_inplace(float *x, size_t n)
 
 double ab_exp_shift_sum(float *x, size_t n, float shift)
 {
-    /* 16 partial sums in double: vectorisable, and the order is fixed, so the
-     * result does not depend on threads. */
-    double lane[16] = {0};
+    /* 16 float partial sums (one AVX-512 register), combined in double at the
+     * end: vectorised, and in a fixed order, so the result does not depend on
+     * threads. Callers pass at most a tile of keys (<= ~1024 values): each lane
+     * adds <= 64 terms in [0, 1], a relative error below 4e-6 worst case. */
+    float lane[16] = {0};
     size_t i = 0;
     for (; i + 16 <= n; i += 16)
         for (int j = 0; j < 16; j++) {
