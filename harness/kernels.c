@@ -125,4 +125,30 @@ void ab_online_softmax_step(float *L, size_t rows, size_t cols, float *m, float 
     }
 }
 
+void ab_attend_rows(const float *q, size_t rows, const float *k, const float *v, size_t nkeys,
+                    size_t d, size_t dv, size_t tk, float scale, float *out, float *work)
+{
+    float *L = work, *m = work + rows * tk, *l = m + rows;
+    for (size_t r = 0; r < rows; r++) {
+        m[r] = -INFINITY;
+        l[r] = 0.0f;
+    }
+    memset(out, 0, rows * dv * sizeof(float)); /* the accumulator lives in the output */
+    for (size_t c0 = 0; c0 < nkeys; c0 += tk) {
+        size_t cols = nkeys - c0 < tk ? nkeys - c0 : tk;
+        /* L (rows x cols) = scale * q (rows x D) * k_block^T (D x cols) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols, (int)d, scale, q,
+                    (int)d, k + c0 * d, (int)d, 0.0f, L, (int)cols);
+        ab_online_softmax_step(L, rows, cols, m, l, out, dv);
+        /* acc (rows x DV) += P (rows x cols) * v_block (cols x DV) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)dv, (int)cols, 1.0f, L,
+                    (int)cols, v + c0 * dv, (int)dv, 1.0f, out, (int)dv);
+    }
+    for (size_t r = 0; r < rows; r++) {
+        float inv = 1.0f / l[r];
+        for (size_t c = 0; c < dv; c++)
+            out[r * dv + c] *= inv;
+    }
+}
+
 void ab_blas_set_threads(int n) { openblas_set_num_threads(n); }

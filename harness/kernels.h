@@ -33,6 +33,13 @@ void ab_softmax_rows(float *a, size_t rows, size_t cols, size_t ld, float *lse);
 void ab_online_softmax_step(float *L, size_t rows, size_t cols, float *m, float *l, float *acc,
                             size_t dv);
 
+/* Exact attention of `rows` query rows q (rows x D) over the keys k (nkeys x
+ * D) and values v (nkeys x DV): out (rows x DV) = softmax(scale q k^T) v, by
+ * the online softmax over key blocks of tk (SGEMM for both products).
+ * work: rows * tk + 2 * rows floats. */
+void ab_attend_rows(const float *q, size_t rows, const float *k, const float *v, size_t nkeys,
+                    size_t d, size_t dv, size_t tk, float scale, float *out, float *work);
+
 /* Set OpenBLAS's own thread count (the harness keeps it at 1 and threads
  * over tiles with OpenMP; a method may raise it around a large single GEMM). */
 void ab_blas_set_threads(int n);

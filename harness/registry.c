@@ -10,15 +10,16 @@
 #include <dlfcn.h>
 #include <string.h>
 
-extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu;
+extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu;
 
 #define AB_MAX_METHODS 64
 
 static const struct ab_method *table[AB_MAX_METHODS] = {
     &ab_exact_cpu,
     &ab_nystrom_cpu,
+    &ab_local_cpu,
 };
-static size_t ntable = 2;
+static size_t ntable = 3;
 
 const struct ab_method *ab_method_find(const char *name)
 {

@@ -107,33 +107,9 @@ static void stream_tile(const struct exact_state *s, size_t h, size_t r0, size_t
                         float *work)
 {
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, DV = p->dv, TK = s->tk;
-    const float *q = p->q + (h * N + r0) * D;
-    const float *k = p->k + h * N * D;
-    const float *v = p->v + h * N * DV;
-    float *o = out + (h * N + r0) * DV; /* the accumulator lives in the output rows */
-    float *L = work, *m = work + s->tq * TK, *l = m + s->tq;
-    float scale = (float)(1.0 / sqrt((double)D));
-    for (size_t r = 0; r < rows; r++) {
-        m[r] = -INFINITY;
-        l[r] = 0.0f;
-    }
-    memset(o, 0, rows * DV * sizeof(float));
-    for (size_t c0 = 0; c0 < N; c0 += TK) {
-        size_t cols = N - c0 < TK ? N - c0 : TK;
-        /* L (rows x cols) = scale * Qt (rows x D) * Kb^T (D x cols) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols, (int)D, scale, q,
-                    (int)D, k + c0 * D, (int)D, 0.0f, L, (int)cols);
-        ab_online_softmax_step(L, rows, cols, m, l, o, DV);
-        /* acc (rows x DV) += P (rows x cols) * Vb (cols x DV) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)cols, 1.0f,
-                    L, (int)cols, v + c0 * DV, (int)DV, 1.0f, o, (int)DV);
-    }
-    for (size_t r = 0; r < rows; r++) {
-        float inv = 1.0f / l[r];
-        for (size_t c = 0; c < DV; c++)
-            o[r * DV + c] *= inv;
-    }
+    size_t N = p->n, D = p->d, DV = p->dv;
+    ab_attend_rows(p->q + (h * N + r0) * D, rows, p->k + h * N * D, p->v + h * N * DV, N, D, DV,
+                   s->tk, (float)(1.0 / sqrt((double)D)), out + (h * N + r0) * DV, work);
 }
 
 static int exact_forward(void *state, float *out, struct ab_err *err)

@@ -1,0 +1,226 @@
+/* local_cpu.c — sliding-window attention (Longformer without training).
+ *
+ * Row i attends to the keys j with |i - j| <= w/2 (h = floor(window / 2))
+ * and, with `global` = g > 0, to the first g tokens; the first g queries
+ * attend to every key (Longformer's global tokens). Softmax over that set
+ * only, so rows sum to 1, and the error against exact attention is the
+ * renormalised exact mass outside the set: ||S^_i - S_i||_1 = 2 (1 - S_i(A_i))
+ * (tests/test_local.c checks exactly that).
+ *
+ * Per (head, query tile [r0, r1)) the allowed keys are the global block
+ * [0, g) and one contiguous band [r0 - h, r1 - 1 + h]; their logits come from
+ * two SGEMMs into one (rows x (g + band)) buffer, the band's corners are
+ * masked, softmax, and two SGEMMs with V. Global query rows use the streamed
+ * exact kernel. Cost O(n (w + g) d); memory threads x TQ x (g + TQ + w) floats.
+ *
+ * Tests: tests/test_local.c. */
+#include "attnbench.h"
+#include "kernels.h"
+#include "util.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+enum { TQ = 64, TK = 512 };
+
+static const struct ab_param local_params[] = {
+    {.name = "window", .type = AB_PT_INT, .def = "256", .lo = 0, .hi = 1 << 30,
+     .help = "keys with |i - j| <= window/2 (window >= 2(n-1) is every key)"},
+    {.name = "global", .type = AB_PT_INT, .def = "0", .lo = 0, .hi = 1 << 30,
+     .help = "the first `global` tokens attend to and are attended by every token"},
+};
+
+struct local_state {
+    struct ab_problem p;
+    size_t h, g, stride;
+    float *work; /* threads x stride */
+};
+
+static int local_check(const struct ab_problem *p, const struct ab_values *v, size_t *h, size_t *g,
+                       struct ab_err *err)
+{
+    if (p->n == 0 || p->d == 0 || p->dv == 0 || p->heads == 0)
+        return ab_errf(err, AB_EINVAL, "local: empty problem (H=%zu, N=%zu, D=%zu, DV=%zu)",
+                       p->heads, p->n, p->d, p->dv);
+    *h = (size_t)ab_values_int(v, "window") / 2;
+    *g = (size_t)ab_values_int(v, "global");
+    if (*g > p->n)
+        return ab_errf(err, AB_EINVAL, "local: global = %zu exceeds n = %zu", *g, p->n);
+    if (*h > p->n)
+        *h = p->n; /* a window past the sequence is the whole sequence */
+    return AB_OK;
+}
+
+static size_t band_cols(size_t h, size_t n) { size_t b = TQ + 2 * h; return b < n ? b : n; }
+
+static int local_estimate(const struct ab_problem *p, const struct ab_values *v,
+                          struct ab_estimate *est, struct ab_err *err)
+{
+    size_t h, g;
+    int rc = local_check(p, v, &h, &g, err);
+    if (rc)
+        return rc;
+    double n = (double)p->n, keys = fmin(n, 2.0 * (double)h + 1) + (double)g;
+    keys = fmin(keys, n);
+    est->flops = (double)p->heads * ((n - (double)g) * keys + (double)g * n) * 2.0 *
+                 (double)(p->d + p->dv);
+    est->workspace_bytes = (double)(p->threads > 0 ? p->threads : 1) *
+                           (double)(TQ * (g + band_cols(h, p->n)) + TQ * TK + 2 * TQ) * 4.0;
+    est->budget = (double)ab_values_int(v, "window");
+    return AB_OK;
+}
+
+static int local_prepare(const struct ab_problem *p, const struct ab_values *v, void **statep,
+                         struct ab_err *err)
+{
+    size_t h, g;
+    int rc = local_check(p, v, &h, &g, err);
+    if (rc)
+        return rc;
+    struct local_state *s = p->alloc(sizeof *s);
+    if (!s)
+        return ab_errf(err, AB_ENOMEM, "local: out of memory");
+    memset(s, 0, sizeof *s);
+    *statep = s;
+    s->p = *p, s->h = h, s->g = g;
+    size_t a = TQ * (g + band_cols(h, p->n)), b = TQ * TK + 2 * TQ;
+    s->stride = ((a > b ? a : b) + 15) & ~(size_t)15;
+    s->work = p->alloc(s->stride * (size_t)(p->threads > 0 ? p->threads : 1) * sizeof(float));
+    if (!s->work)
+        return ab_errf(err, AB_ENOMEM, "local: cannot allocate %zu floats", s->stride);
+    return AB_OK;
+}
+
+/* The allowed key ranges of query tile [r0, r1): globals [0, ge) and the
+ * band [b0, b1), with ge <= b0 (the band may swallow the globals). */
+static void ranges(const struct local_state *s, size_t r0, size_t r1, size_t *ge, size_t *b0,
+                   size_t *b1)
+{
+    size_t n = s->p.n;
+    *b0 = r0 > s->h ? r0 - s->h : 0;
+    *b1 = r1 - 1 + s->h + 1 < n ? r1 + s->h : n;
+    *ge = s->g < *b0 ? s->g : *b0;
+}
+
+/* Masked logits of rows [r0, r1) (non-global rows) into L: row r, column c
+ * of (ge + b1 - b0); returns the width. */
+static size_t tile_logits(const struct local_state *s, size_t hd, size_t r0, size_t r1, float *L)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, ge, b0, b1;
+    ranges(s, r0, r1, &ge, &b0, &b1);
+    size_t w = ge + (b1 - b0), rows = r1 - r0;
+    float sc = (float)(1.0 / sqrt((double)D));
+    const float *q = p->q + (hd * N + r0) * D, *k = p->k + hd * N * D;
+    if (ge)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)ge, (int)D, sc, q,
+                    (int)D, k, (int)D, 0.0f, L, (int)w);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)(b1 - b0), (int)D, sc, q,
+                (int)D, k + b0 * D, (int)D, 0.0f, L + ge, (int)w);
+    for (size_t r = 0; r < rows; r++) {
+        size_t i = r0 + r;
+        float *row = L + r * w + ge;
+        for (size_t j = b0; j < b1; j++) {
+            size_t dist = i > j ? i - j : j - i;
+            if (dist > s->h && j >= s->g) /* outside the band and not global */
+                row[j - b0] = -INFINITY;
+        }
+    }
+    return w;
+}
+
+static int local_forward(void *state, float *out, struct ab_err *err)
+{
+    (void)err;
+    struct local_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, DV = p->dv, H = p->heads, tiles = (N + TQ - 1) / TQ;
+    float sc = (float)(1.0 / sqrt((double)D));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(p->threads)
+    for (long it = 0; it < (long)(H * tiles); it++) {
+        size_t hd = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ, r1 = r0 + TQ < N ? r0 + TQ : N;
+        float *work = s->work + (size_t)omp_get_thread_num() * s->stride;
+        const float *v = p->v + hd * N * DV;
+        float *o = out + hd * N * DV;
+        if (r0 < s->g) { /* global query rows attend to every key */
+            size_t gr = (s->g < r1 ? s->g : r1) - r0;
+            ab_attend_rows(p->q + (hd * N + r0) * D, gr, p->k + hd * N * D, v, N, D, DV, TK, sc,
+                           o + r0 * DV, work);
+            r0 += gr;
+            if (r0 == r1)
+                continue;
+        }
+        size_t ge, b0, b1;
+        ranges(s, r0, r1, &ge, &b0, &b1);
+        size_t w = tile_logits(s, hd, r0, r1, work);
+        ab_softmax_rows(work, r1 - r0, w, w, NULL);
+        if (ge)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(r1 - r0), (int)DV, (int)ge,
+                        1.0f, work, (int)w, v, (int)DV, 0.0f, o + r0 * DV, (int)DV);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(r1 - r0), (int)DV, (int)(b1 - b0),
+                    1.0f, work + ge, (int)w, v + b0 * DV, (int)DV, ge ? 1.0f : 0.0f, o + r0 * DV,
+                    (int)DV);
+    }
+    return AB_OK;
+}
+
+static int local_rows(void *state, size_t hd, size_t r0, size_t r1, float *S, struct ab_err *err)
+{
+    struct local_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d;
+    if (hd >= p->heads || r0 >= r1 || r1 > N || r1 - r0 > AB_ROWS_BLOCK)
+        return ab_errf(err, AB_EINVAL, "local: rows [%zu, %zu) of head %zu out of range", r0, r1, hd);
+    float sc = (float)(1.0 / sqrt((double)D));
+    memset(S, 0, (r1 - r0) * N * sizeof(float));
+    for (size_t t0 = r0; t0 < r1; t0 += TQ) {
+        size_t t1 = t0 + TQ < r1 ? t0 + TQ : r1, a = t0;
+        if (a < s->g) { /* global rows: full softmax rows */
+            size_t gr = (s->g < t1 ? s->g : t1) - a;
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)gr, (int)N, (int)D, sc,
+                        p->q + (hd * N + a) * D, (int)D, p->k + hd * N * D, (int)D, 0.0f,
+                        S + (a - r0) * N, (int)N);
+            ab_softmax_rows(S + (a - r0) * N, gr, N, N, NULL);
+            a += gr;
+            if (a == t1)
+                continue;
+        }
+        size_t ge, b0, b1;
+        ranges(s, a, t1, &ge, &b0, &b1);
+        size_t w = tile_logits(s, hd, a, t1, s->work);
+        ab_softmax_rows(s->work, t1 - a, w, w, NULL);
+        for (size_t r = a; r < t1; r++) {
+            const float *src = s->work + (r - a) * w;
+            float *dst = S + (r - r0) * N;
+            memcpy(dst, src, ge * sizeof(float));
+            memcpy(dst + b0, src + ge, (b1 - b0) * sizeof(float));
+        }
+    }
+    return AB_OK;
+}
+
+static void local_release(void *state)
+{
+    struct local_state *s = state;
+    if (!s)
+        return;
+    if (s->work)
+        s->p.free(s->work);
+    s->p.free(s);
+}
+
+const struct ab_method ab_local_cpu = {
+    .name = "local",
+    .summary = "sliding-window attention with optional global tokens (Longformer, untrained)",
+    .params = local_params,
+    .nparams = (int)(sizeof local_params / sizeof local_params[0]),
+    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1,
+    .estimate = local_estimate,
+    .prepare = local_prepare,
+    .forward = local_forward,
+    .rows = local_rows,
+    .report = NULL,
+    .release = local_release,
+};
