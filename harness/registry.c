@@ -10,7 +10,7 @@
 #include <dlfcn.h>
 #include <string.h>
 
-extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu;
+extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu, ab_linformer_cpu;
 
 #define AB_MAX_METHODS 64
 
@@ -18,8 +18,9 @@ static const struct ab_method *table[AB_MAX_METHODS] = {
     &ab_exact_cpu,
     &ab_nystrom_cpu,
     &ab_local_cpu,
+    &ab_linformer_cpu,
 };
-static size_t ntable = 3;
+static size_t ntable = 4;
 
 const struct ab_method *ab_method_find(const char *name)
 {

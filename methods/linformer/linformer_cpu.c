@@ -1,0 +1,197 @@
+/* linformer_cpu.c — untrained Linformer (Wang et al. 2020).
+ *
+ *   O = softmax(Q (E K)^T / sqrt(D)) (F V),   E, F in R^{k x N}
+ *
+ * with E, F random Johnson-Lindenstrauss projections, entries N(0, 1/k), or
+ * (projection: segment-means, a control) E = F = averaging over k segments by
+ * xformers' uneven rule (the Nystrom landmarks of K and V; with k = N it is the
+ * identity and the method is exact attention). One E (and F) serves every
+ * head, like the paper's layer-wise sharing; share_kv: F = E.
+ *
+ * E and F are the model's parameters in a trained Linformer: they are drawn in
+ * prepare (prepare_ms) and held as k x N floats each, counted in peak_bytes;
+ * beyond them the working memory is H k (D + DV) + threads x TQ x k floats.
+ * FLOPs per head: 2kN(D + DV) for the projections, 2Nk(D + DV) for attention.
+ * Attention is over k projected keys, not the N tokens: there is no N x N
+ * attention matrix to compare row by row, hence no `rows`.
+ *
+ * Public defaults: k = 256 (mlpen, lucidrains), n/4 (xformers); the
+ * untrained method's error floors above zero as k grows toward N.
+ * Tests: tests/test_linformer.c. */
+#include "attnbench.h"
+#include "kernels.h"
+#include "linformer.h"
+#include "nystrom.h"
+#include "rng.h"
+#include "util.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+enum { TQ = 128 };
+enum { PROJ_GAUSSIAN = 0, PROJ_SEGMENTS = 1 };
+
+static const struct ab_param linformer_params[] = {
+    {.name = "k", .type = AB_PT_INT, .def = "256", .lo = 1, .hi = 1 << 24,
+     .help = "projected length k (<= n)"},
+    {.name = "share_kv", .type = AB_PT_BOOL, .def = "false",
+     .help = "one projection for keys and values (F = E)"},
+    {.name = "projection", .type = AB_PT_ENUM, .def = "gaussian", .choices = "gaussian|segment-means",
+     .help = "gaussian: N(0, 1/k) entries; segment-means: averaging (a control)"},
+};
+
+void ab_linformer_projection(uint64_t seed, int which, size_t k, size_t n, float *E)
+{
+    struct ab_rng r;
+    ab_rng_seed(&r, seed, which == 'F' ? 0x4c46 : 0x4c45);
+    double sd = 1.0 / sqrt((double)k);
+    for (size_t i = 0; i < k * n; i++)
+        E[i] = (float)(sd * ab_rng_normal(&r));
+}
+
+struct lin_state {
+    struct ab_problem p;
+    size_t k;
+    int share, proj;
+    float *e, *f;   /* k x N (gaussian only) */
+    float *ek, *fv; /* H x k x D, H x k x DV */
+    float *work;    /* threads x TQ x k */
+};
+
+static int lin_check(const struct ab_problem *p, const struct ab_values *v, struct ab_err *err)
+{
+    if (p->n == 0 || p->d == 0 || p->dv == 0 || p->heads == 0)
+        return ab_errf(err, AB_EINVAL, "linformer: empty problem (H=%zu, N=%zu, D=%zu, DV=%zu)",
+                       p->heads, p->n, p->d, p->dv);
+    size_t k = (size_t)ab_values_int(v, "k");
+    if (k > p->n)
+        return ab_errf(err, AB_EINVAL, "linformer: k = %zu exceeds the sequence length n = %zu", k,
+                       p->n);
+    return AB_OK;
+}
+
+static int lin_estimate(const struct ab_problem *p, const struct ab_values *v, struct ab_estimate *est,
+                        struct ab_err *err)
+{
+    int rc = lin_check(p, v, err);
+    if (rc)
+        return rc;
+    double k = (double)ab_values_int(v, "k"), n = (double)p->n, dd = (double)(p->d + p->dv);
+    int gauss = ab_values_enum(v, "projection") == PROJ_GAUSSIAN;
+    est->flops = (double)p->heads * ((gauss ? 2.0 * k * n * dd : n * dd) + 2.0 * n * k * dd);
+    double T = p->threads > 0 ? p->threads : 1;
+    est->workspace_bytes = 4.0 * ((gauss ? (ab_values_int(v, "share_kv") ? 1 : 2) * k * n : 0) +
+                                  (double)p->heads * k * dd + T * TQ * k);
+    est->budget = k;
+    return AB_OK;
+}
+
+static int lin_prepare(const struct ab_problem *p, const struct ab_values *v, void **statep,
+                       struct ab_err *err)
+{
+    int rc = lin_check(p, v, err);
+    if (rc)
+        return rc;
+    struct lin_state *s = p->alloc(sizeof *s);
+    if (!s)
+        return ab_errf(err, AB_ENOMEM, "linformer: out of memory");
+    memset(s, 0, sizeof *s);
+    *statep = s;
+    s->p = *p;
+    s->k = (size_t)ab_values_int(v, "k");
+    s->share = (int)ab_values_int(v, "share_kv");
+    s->proj = ab_values_enum(v, "projection");
+    size_t k = s->k, N = p->n, T = (size_t)(p->threads > 0 ? p->threads : 1);
+    s->ek = p->alloc(p->heads * k * p->d * sizeof(float));
+    s->fv = p->alloc(p->heads * k * p->dv * sizeof(float));
+    s->work = p->alloc(T * TQ * k * sizeof(float));
+    if (!s->ek || !s->fv || !s->work)
+        return ab_errf(err, AB_ENOMEM, "linformer: cannot allocate the projected keys and values");
+    if (s->proj == PROJ_GAUSSIAN) {
+        s->e = p->alloc(k * N * sizeof(float));
+        s->f = s->share ? s->e : p->alloc(k * N * sizeof(float));
+        if (!s->e || !s->f)
+            return ab_errf(err, AB_ENOMEM, "linformer: cannot allocate the %zu x %zu projections", k, N);
+        ab_linformer_projection(p->seed, 'E', k, N, s->e);
+        if (!s->share)
+            ab_linformer_projection(p->seed, 'F', k, N, s->f);
+    }
+    return AB_OK;
+}
+
+/* E K and F V of head h (k x D, k x DV). */
+static void project(const struct lin_state *s, size_t h)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, DV = p->dv, k = s->k;
+    const float *K = p->k + h * N * D, *V = p->v + h * N * DV;
+    float *ek = s->ek + h * k * D, *fv = s->fv + h * k * DV;
+    if (s->proj == PROJ_SEGMENTS) {
+        ab_nystrom_landmarks(K, N, D, k, AB_SEG_UNEVEN, ek);
+        ab_nystrom_landmarks(V, N, DV, k, AB_SEG_UNEVEN, fv);
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)D, (int)N, 1.0f, s->e, (int)N,
+                K, (int)D, 0.0f, ek, (int)D);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)DV, (int)N, 1.0f, s->f, (int)N,
+                V, (int)DV, 0.0f, fv, (int)DV);
+}
+
+static int lin_forward(void *state, float *out, struct ab_err *err)
+{
+    (void)err;
+    struct lin_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t H = p->heads, N = p->n, D = p->d, DV = p->dv, k = s->k;
+    int T = p->threads > 0 ? p->threads : 1;
+    if ((size_t)T <= H) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+        for (long h = 0; h < (long)H; h++)
+            project(s, (size_t)h);
+    } else { /* few heads: let BLAS thread the long k x N products */
+        ab_blas_set_threads(T);
+        for (size_t h = 0; h < H; h++)
+            project(s, h);
+        ab_blas_set_threads(1);
+    }
+    size_t tiles = (N + TQ - 1) / TQ;
+    float sc = (float)(1.0 / sqrt((double)D));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+    for (long it = 0; it < (long)(H * tiles); it++) {
+        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ, rows = N - r0 < TQ ? N - r0 : TQ;
+        float *L = s->work + (size_t)omp_get_thread_num() * TQ * k;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)D, sc,
+                    p->q + (h * N + r0) * D, (int)D, s->ek + h * k * D, (int)D, 0.0f, L, (int)k);
+        ab_softmax_rows(L, rows, k, k, NULL);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)k, 1.0f, L,
+                    (int)k, s->fv + h * k * DV, (int)DV, 0.0f, out + (h * N + r0) * DV, (int)DV);
+    }
+    return AB_OK;
+}
+
+static void lin_release(void *state)
+{
+    struct lin_state *s = state;
+    if (!s)
+        return;
+    void (*f)(void *) = s->p.free;
+    if (s->f && s->f != s->e)
+        f(s->f);
+    f(s->e), f(s->ek), f(s->fv), f(s->work), f(s);
+}
+
+const struct ab_method ab_linformer_cpu = {
+    .name = "linformer",
+    .summary = "untrained Linformer: keys and values projected n -> k (random JL or segment means)",
+    .params = linformer_params,
+    .nparams = (int)(sizeof linformer_params / sizeof linformer_params[0]),
+    .caps = AB_CAP_CPU,
+    .estimate = lin_estimate,
+    .prepare = lin_prepare,
+    .forward = lin_forward,
+    .rows = NULL,
+    .report = NULL,
+    .release = lin_release,
+};

@@ -1,0 +1,153 @@
+/* test_linformer.c — methods/linformer against a dense float64
+ * implementation of its formula with the same random projections; the
+ * segment-means control at k = n is exact attention; share_kv; determinism;
+ * bad k. */
+#include "linformer.h"
+#include "testlib.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct ab_method ab_linformer_cpu;
+
+/* O = softmax(Q (E K)^T / sqrt(D)) (F V), float64, one head. */
+static void oracle(size_t N, size_t D, size_t DV, size_t k, const float *q, const float *K,
+                   const float *V, const float *E, const float *F, double *out)
+{
+    double *ek = calloc(k * D, 8), *fv = calloc(k * DV, 8), *row = malloc(k * 8);
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j < N; j++) {
+            for (size_t c = 0; c < D; c++)
+                ek[i * D + c] += (double)E[i * N + j] * K[j * D + c];
+            for (size_t c = 0; c < DV; c++)
+                fv[i * DV + c] += (double)F[i * N + j] * V[j * DV + c];
+        }
+    for (size_t t = 0; t < N; t++) {
+        double mx = -INFINITY, sum = 0;
+        for (size_t i = 0; i < k; i++) {
+            double s = 0;
+            for (size_t c = 0; c < D; c++)
+                s += (double)q[t * D + c] * ek[i * D + c];
+            row[i] = s / sqrt((double)D);
+            mx = fmax(mx, row[i]);
+        }
+        for (size_t i = 0; i < k; i++)
+            sum += (row[i] = exp(row[i] - mx));
+        for (size_t c = 0; c < DV; c++) {
+            double acc = 0;
+            for (size_t i = 0; i < k; i++)
+                acc += row[i] / sum * fv[i * DV + c];
+            out[t * DV + c] = acc;
+        }
+    }
+    free(ek), free(fv), free(row);
+}
+
+struct in {
+    size_t H, N, D, DV;
+    float *q, *k, *v, *o;
+};
+
+static struct in make(size_t H, size_t N, size_t D, size_t DV, uint64_t seed)
+{
+    struct in x = {H, N, D, DV, malloc(H * N * D * 4), malloc(H * N * D * 4), malloc(H * N * DV * 4),
+                   malloc(H * N * DV * 4)};
+    ab_test_fill_normal(x.q, H * N * D, seed, 1.0);
+    ab_test_fill_normal(x.k, H * N * D, seed + 1, 1.0);
+    ab_test_fill_normal(x.v, H * N * DV, seed + 2, 1.0);
+    return x;
+}
+
+static void drop(struct in *x) { free(x->q), free(x->k), free(x->v), free(x->o); }
+
+static void run(const struct in *x, uint64_t seed, const char *k, const char *share, const char *proj)
+{
+    struct ab_values vals = ab_test_values(&ab_linformer_cpu, k, share, proj, NULL);
+    struct ab_problem p = ab_test_problem(x->H, x->N, x->D, x->DV, x->q, x->k, x->v, seed);
+    struct ab_err err;
+    if (ab_test_run_method(&ab_linformer_cpu, &p, &vals, x->o, &err))
+        fail_msg("%s", err.msg);
+}
+
+static void matches_float64_formula_with_the_same_projections(void **s)
+{
+    (void)s;
+    size_t H = 2, N = 300, D = 16, DV = 8, k = 40;
+    struct in x = make(H, N, D, DV, ab_test_seed());
+    uint64_t seed = ab_test_seed() % 1000;
+    float *E = malloc(k * N * 4), *F = malloc(k * N * 4);
+    ab_linformer_projection(seed, 'E', k, N, E);
+    ab_linformer_projection(seed, 'F', k, N, F);
+    double *ref = malloc(H * N * DV * 8);
+    for (int share = 0; share < 2; share++) {
+        run(&x, seed, "k=40", share ? "share_kv=true" : "share_kv=false", "projection=gaussian");
+        for (size_t h = 0; h < H; h++)
+            oracle(N, D, DV, k, x.q + h * N * D, x.k + h * N * D, x.v + h * N * DV, E, share ? E : F,
+                   ref + h * N * DV);
+        print_message("share_kv=%d: rel err %.2e\n", share, ab_test_rel_err(x.o, ref, H * N * DV));
+        assert_rel_err(x.o, ref, H * N * DV, 1e-5);
+    }
+    /* the projection has the JL scale: E E^T ~ (n/k) I on the diagonal */
+    double diag = 0;
+    for (size_t j = 0; j < N; j++)
+        diag += (double)E[j] * E[j];
+    assert_true(fabs(diag - (double)N / k) < 0.25 * (double)N / k);
+    free(E), free(F), free(ref);
+    drop(&x);
+}
+
+static void segment_means_with_k_equal_n_is_exact(void **s)
+{
+    (void)s;
+    struct in x = make(2, 90, 8, 8, ab_test_seed() + 5);
+    run(&x, 1, "k=90", "share_kv=false", "projection=segment-means");
+    double *ref = malloc(2 * 90 * 8 * 8);
+    ab_test_attention_f64(2, 90, 8, 8, x.q, x.k, x.v, ref);
+    assert_rel_err(x.o, ref, 2 * 90 * 8, 1e-6);
+    free(ref);
+    drop(&x);
+}
+
+static void same_seed_same_output_other_seed_other_output(void **s)
+{
+    (void)s;
+    struct in x = make(1, 200, 8, 8, ab_test_seed() + 9);
+    float *a = malloc(200 * 8 * 4);
+    run(&x, 7, "k=32", "share_kv=false", "projection=gaussian");
+    memcpy(a, x.o, 200 * 8 * 4);
+    run(&x, 7, "k=32", "share_kv=false", "projection=gaussian");
+    assert_memory_equal(a, x.o, 200 * 8 * 4);
+    run(&x, 8, "k=32", "share_kv=false", "projection=gaussian");
+    assert_true(memcmp(a, x.o, 200 * 8 * 4) != 0);
+    free(a);
+    drop(&x);
+}
+
+static void k_above_n_or_zero_is_a_clear_error(void **s)
+{
+    (void)s;
+    float z[64] = {0};
+    struct ab_err err;
+    struct ab_estimate est;
+    struct ab_problem p = ab_test_problem(1, 8, 4, 4, z, z, z, 1);
+    struct ab_values vals = ab_test_values(&ab_linformer_cpu, "k=9", NULL);
+    assert_int_equal(ab_linformer_cpu.estimate(&p, &vals, &est, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "k = 9 exceeds the sequence length n = 8"));
+    double v;
+    const char *str;
+    assert_int_equal(ab_value_parse(&ab_linformer_cpu.params[0], "0", &v, &str, &err), AB_EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(matches_float64_formula_with_the_same_projections),
+        cmocka_unit_test(segment_means_with_k_equal_n_is_exact),
+        cmocka_unit_test(same_seed_same_output_other_seed_other_output),
+        cmocka_unit_test(k_above_n_or_zero_is_a_clear_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
