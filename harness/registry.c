@@ -10,7 +10,8 @@
 #include <dlfcn.h>
 #include <string.h>
 
-extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu, ab_linformer_cpu;
+extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu, ab_linformer_cpu,
+    ab_performer_cpu;
 
 #define AB_MAX_METHODS 64
 
@@ -19,8 +20,9 @@ static const struct ab_method *table[AB_MAX_METHODS] = {
     &ab_nystrom_cpu,
     &ab_local_cpu,
     &ab_linformer_cpu,
+    &ab_performer_cpu,
 };
-static size_t ntable = 4;
+static size_t ntable = 5;
 
 const struct ab_method *ab_method_find(const char *name)
 {

@@ -1,0 +1,354 @@
+/* performer_cpu.c — Performer's FAVOR+ (Choromanski et al., ICLR 2021).
+ *
+ * With x' = x D^(-1/4) and W (r x D) random features (performer.h):
+ *   kernel: softmax  phi(x) = exp(W x' - |x'|^2 / 2 - c) / sqrt(r)
+ *                    E[phi(q) . phi(k)] = exp(q . k / sqrt(D)) e^(-c_q - c_k):
+ *                    positive random features, an unbiased estimator of the
+ *                    softmax kernel;
+ *   kernel: relu     phi(x) = ReLU(W x') + 1e-3: LRA's "generalized" kernel,
+ *                    NOT a softmax estimator (its own attention, labelled so).
+ *   O = D^-1 phi(Q) (phi(K)^T V),  D = diag(phi(Q) (phi(K)^T 1)).
+ * Stabilisers c: per query row its largest feature exponent (it cancels
+ * between the row's numerator and D); for keys one value per head, the
+ * largest exponent over every key and feature, kept by an online rescaling
+ * of the accumulators as key tiles arrive (it cancels between numerator and
+ * denominator too). The 1/sqrt(r) factors cancel likewise and are omitted.
+ *
+ * One W serves every head (as in performer-pytorch). Keys are streamed in
+ * tiles per thread-chunk (phi(K)^T V and phi(K)^T 1 accumulated, chunks
+ * merged), queries in tiles: no N x r buffer. FLOPs per head:
+ * 4 N r D + 4 N r DV. Memory: threads x TK x r + H x chunks x r (DV + 2).
+ * Public defaults: r = 256 (LRA), floor(D ln D) = 266 at D = 64 (lucidrains,
+ * our default: features = 0). Rows sum to 1 by construction; `rows` gives
+ * S^_ij = phi(q_i) . phi(k_j) / D_i.
+ * Tests: tests/test_performer.c. */
+#include "attnbench.h"
+#include "kernels.h"
+#include "performer.h"
+#include "rng.h"
+#include "util.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { TQ = 128, TK = 256 };
+enum { KERNEL_SOFTMAX = 0, KERNEL_RELU = 1 };
+
+static const struct ab_param performer_params[] = {
+    {.name = "features", .type = AB_PT_INT, .def = "0", .lo = 0, .hi = 1 << 20,
+     .help = "random features r; 0: floor(d ln d)"},
+    {.name = "orthogonal", .type = AB_PT_BOOL, .def = "true",
+     .help = "orthogonal blocks of features (else i.i.d. Gaussian rows)"},
+    {.name = "norms", .type = AB_PT_ENUM, .def = "chi", .choices = "chi|sqrt-d",
+     .help = "row norms of orthogonal features: chi-distributed (unbiased) or sqrt(d)"},
+    {.name = "kernel", .type = AB_PT_ENUM, .def = "softmax", .choices = "softmax|relu",
+     .help = "softmax: FAVOR+; relu: LRA's generalized ReLU kernel (not a softmax estimator)"},
+};
+
+int ab_performer_draw(uint64_t seed, size_t r, size_t d, int orthogonal, int norms, float *W)
+{
+    struct ab_rng g;
+    ab_rng_seed(&g, seed, 0x50455246);
+    if (!orthogonal) {
+        for (size_t i = 0; i < r * d; i++)
+            W[i] = (float)ab_rng_normal(&g);
+        return 0;
+    }
+    double *a = malloc(d * d * sizeof *a), *tau = malloc(d * sizeof *tau);
+    if (!a || !tau) {
+        free(a), free(tau);
+        return -1;
+    }
+    int info = 0;
+    for (size_t b0 = 0; b0 < r && !info; b0 += d) {
+        for (size_t i = 0; i < d * d; i++)
+            a[i] = ab_rng_normal(&g);
+        /* column-major QR of a: Q's columns are orthonormal; use them as rows.
+         * Householder QR fixes the sign of R's diagonal, which biases Q; the
+         * columns times sign(R_ii) are Haar-distributed (Mezzadri 2007), so
+         * each row is uniform on the sphere and the estimator unbiased. */
+        info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (int)d, (int)d, a, (int)d, tau);
+        double sign[4096];
+        for (size_t i = 0; i < d && i < 4096; i++)
+            sign[i] = a[i * d + i] < 0 ? -1.0 : 1.0;
+        if (!info)
+            info = LAPACKE_dorgqr(LAPACK_COL_MAJOR, (int)d, (int)d, (int)d, a, (int)d, tau);
+        for (size_t i = 0; i < d && b0 + i < r && !info; i++) {
+            double nrm;
+            if (norms == AB_PERF_NORMS_CHI) {
+                double s2 = 0;
+                for (size_t j = 0; j < d; j++) {
+                    double z = ab_rng_normal(&g);
+                    s2 += z * z;
+                }
+                nrm = sqrt(s2);
+            } else {
+                nrm = sqrt((double)d);
+            }
+            for (size_t j = 0; j < d; j++)
+                W[(b0 + i) * d + j] = (float)(nrm * sign[i] * a[i * d + j]); /* column i of Q */
+        }
+    }
+    free(a), free(tau);
+    return info;
+}
+
+struct perf_state {
+    struct ab_problem p;
+    size_t r, nchunks, tstride;
+    int kernel;
+    float *w;       /* r x D, times D^(-1/4) */
+    float *acc;     /* H x r x DV: phi(K)^T V */
+    float *ksum;    /* H x r: phi(K)^T 1 */
+    float *kmax;    /* H: the key stabiliser */
+    float *part;    /* H x chunks x (r DV + r + 1) */
+    float *work;    /* threads x tstride */
+};
+
+static size_t resolve_r(const struct ab_problem *p, const struct ab_values *v)
+{
+    size_t r = (size_t)ab_values_int(v, "features");
+    if (r == 0) {
+        r = (size_t)floor((double)p->d * log((double)p->d));
+        if (r == 0)
+            r = 1;
+    }
+    return r;
+}
+
+static int perf_estimate(const struct ab_problem *p, const struct ab_values *v, struct ab_estimate *est,
+                         struct ab_err *err)
+{
+    if (p->n == 0 || p->d == 0 || p->dv == 0 || p->heads == 0)
+        return ab_errf(err, AB_EINVAL, "performer: empty problem (H=%zu, N=%zu, D=%zu, DV=%zu)",
+                       p->heads, p->n, p->d, p->dv);
+    double r = (double)resolve_r(p, v), n = (double)p->n;
+    est->flops = (double)p->heads * (4.0 * n * r * (double)p->d + 4.0 * n * r * (double)p->dv);
+    double T = p->threads > 0 ? p->threads : 1;
+    est->workspace_bytes = 4.0 * (r * (double)p->d + (double)p->heads * (r * (double)p->dv + r + 1) * (1 + T) +
+                                  T * ((TQ + TK) * r + TQ * ((double)p->dv + 1)));
+    est->budget = r;
+    return AB_OK;
+}
+
+static int perf_prepare(const struct ab_problem *p, const struct ab_values *v, void **statep,
+                        struct ab_err *err)
+{
+    struct ab_estimate est;
+    int rc = perf_estimate(p, v, &est, err);
+    if (rc)
+        return rc;
+    struct perf_state *s = p->alloc(sizeof *s);
+    if (!s)
+        return ab_errf(err, AB_ENOMEM, "performer: out of memory");
+    memset(s, 0, sizeof *s);
+    *statep = s;
+    s->p = *p;
+    s->r = resolve_r(p, v);
+    s->kernel = ab_values_enum(v, "kernel");
+    size_t r = s->r, H = p->heads, D = p->d, DV = p->dv, T = (size_t)(p->threads > 0 ? p->threads : 1);
+    size_t kblocks = (p->n + TK - 1) / TK;
+    s->nchunks = (T + H - 1) / H < kblocks ? (T + H - 1) / H : kblocks;
+    /* per thread: a key tile's features (TK x r); or a query tile's (TQ x r)
+     * with its denominators (TQ), and for `rows` a key tile after those */
+    s->tstride = ((TQ + TK) * r + TQ * (DV + 1) + 15) & ~(size_t)15;
+    s->w = p->alloc(r * D * sizeof(float));
+    s->acc = p->alloc(H * r * DV * sizeof(float));
+    s->ksum = p->alloc(H * r * sizeof(float));
+    s->kmax = p->alloc(H * sizeof(float));
+    s->part = p->alloc(H * s->nchunks * (r * DV + r + 1) * sizeof(float));
+    s->work = p->alloc(T * s->tstride * sizeof(float));
+    if (!s->w || !s->acc || !s->ksum || !s->kmax || !s->part || !s->work)
+        return ab_errf(err, AB_ENOMEM, "performer: cannot allocate the feature buffers (r = %zu)", r);
+    /* drawing W is the model's one-off set-up, like a trained layer's weights */
+    int info = ab_performer_draw(p->seed, r, D, (int)ab_values_int(v, "orthogonal"),
+                                 ab_values_enum(v, "norms"), s->w);
+    if (info)
+        return ab_errf(err, AB_ENUMERIC, "performer: QR of a feature block failed (info %d)", info);
+    float x4 = (float)pow((double)D, -0.25);
+    for (size_t i = 0; i < r * D; i++)
+        s->w[i] *= x4; /* W x' = (W D^-1/4) x */
+    return AB_OK;
+}
+
+/* U (rows x r) = X W'^T, then the exponent: U - |x'|^2 / 2 (softmax kernel),
+ * or the ReLU features. Returns the largest exponent (softmax kernel). */
+static float features(const struct perf_state *s, const float *x, size_t rows, float *U)
+{
+    size_t r = s->r, D = s->p.d;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)r, (int)D, 1.0f, x, (int)D,
+                s->w, (int)D, 0.0f, U, (int)r);
+    if (s->kernel == KERNEL_RELU) {
+        for (size_t i = 0; i < rows * r; i++)
+            U[i] = (U[i] > 0 ? U[i] : 0.0f) + 1e-3f;
+        return 0;
+    }
+    float mx = -INFINITY, inv_sqrt_d = (float)(1.0 / sqrt((double)D));
+    for (size_t t = 0; t < rows; t++) {
+        double n2 = 0;
+        for (size_t c = 0; c < D; c++)
+            n2 += (double)x[t * D + c] * x[t * D + c];
+        float h = (float)(0.5 * n2) * inv_sqrt_d; /* |x'|^2 / 2 = |x|^2 / (2 sqrt(D)) */
+        float *u = U + t * r;
+        for (size_t i = 0; i < r; i++)
+            u[i] -= h;
+        float m = ab_max(u, r);
+        mx = m > mx ? m : mx;
+    }
+    return mx;
+}
+
+/* Keys [c0, c1) of head h into a partial: acc (r x DV), ksum (r), max. */
+static void key_chunk(const struct perf_state *s, size_t h, size_t c0, size_t c1, float *part,
+                      float *U)
+{
+    const struct ab_problem *p = &s->p;
+    size_t r = s->r, N = p->n, D = p->d, DV = p->dv;
+    float *acc = part, *ks = part + r * DV, *mx = ks + r;
+    memset(acc, 0, (r * DV + r) * sizeof(float));
+    *mx = s->kernel == KERNEL_RELU ? 0.0f : -INFINITY;
+    for (size_t b0 = c0; b0 < c1; b0 += TK) {
+        size_t rows = c1 - b0 < TK ? c1 - b0 : TK;
+        float m = features(s, p->k + (h * N + b0) * D, rows, U);
+        if (s->kernel == KERNEL_SOFTMAX) {
+            if (m > *mx) { /* rescale what was accumulated under the old maximum */
+                float f = *mx == -INFINITY ? 0.0f : expf(*mx - m);
+                for (size_t i = 0; i < r * DV + r; i++)
+                    acc[i] *= f;
+                *mx = m;
+            }
+            for (size_t t = 0; t < rows; t++)
+                ab_exp_shift_sum(U + t * r, r, *mx);
+        }
+        for (size_t t = 0; t < rows; t++)
+            for (size_t i = 0; i < r; i++)
+                ks[i] += U[t * r + i];
+        /* acc (r x DV) += U^T (r x rows) V_block (rows x DV) */
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)r, (int)DV, (int)rows, 1.0f, U,
+                    (int)r, p->v + (h * N + b0) * DV, (int)DV, 1.0f, acc, (int)DV);
+    }
+}
+
+static void merge(const struct perf_state *s, size_t h)
+{
+    size_t r = s->r, DV = s->p.dv, P = s->nchunks, stride = r * DV + r + 1;
+    const float *base = s->part + h * P * stride;
+    float m = -INFINITY;
+    for (size_t c = 0; c < P; c++)
+        m = fmaxf(m, base[c * stride + r * DV + r]);
+    float *acc = s->acc + h * r * DV, *ks = s->ksum + h * r;
+    memset(acc, 0, r * DV * sizeof(float));
+    memset(ks, 0, r * sizeof(float));
+    for (size_t c = 0; c < P; c++) {
+        const float *pc = base + c * stride;
+        float cm = pc[r * DV + r];
+        float f = s->kernel == KERNEL_RELU ? 1.0f : (cm == -INFINITY ? 0.0f : expf(cm - m));
+        for (size_t i = 0; i < r * DV; i++)
+            acc[i] += f * pc[i];
+        for (size_t i = 0; i < r; i++)
+            ks[i] += f * pc[r * DV + i];
+    }
+    s->kmax[h] = m;
+}
+
+/* phi(Q rows) in U (rows x r), each row's stabiliser subtracted. */
+static void query_features(const struct perf_state *s, const float *q, size_t rows, float *U)
+{
+    size_t r = s->r;
+    features(s, q, rows, U);
+    if (s->kernel == KERNEL_SOFTMAX)
+        for (size_t t = 0; t < rows; t++)
+            ab_exp_shift_sum(U + t * r, r, ab_max(U + t * r, r));
+}
+
+static int perf_forward(void *state, float *out, struct ab_err *err)
+{
+    (void)err;
+    struct perf_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t H = p->heads, N = p->n, D = p->d, DV = p->dv, r = s->r, P = s->nchunks;
+    int T = p->threads > 0 ? p->threads : 1;
+    size_t chunk = (N + P - 1) / P, stride = r * DV + r + 1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+    for (long it = 0; it < (long)(H * P); it++) {
+        size_t h = (size_t)it / P, c = (size_t)it % P, c0 = c * chunk, c1 = c0 + chunk < N ? c0 + chunk : N;
+        key_chunk(s, h, c0, c1, s->part + (h * P + c) * stride,
+                  s->work + (size_t)omp_get_thread_num() * s->tstride);
+    }
+    for (size_t h = 0; h < H; h++)
+        merge(s, h);
+    size_t tiles = (N + TQ - 1) / TQ;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+    for (long it = 0; it < (long)(H * tiles); it++) {
+        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ, rows = N - r0 < TQ ? N - r0 : TQ;
+        float *U = s->work + (size_t)omp_get_thread_num() * s->tstride, *den = U + TQ * r;
+        float *o = out + (h * N + r0) * DV;
+        query_features(s, p->q + (h * N + r0) * D, rows, U);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)r, 1.0f, U,
+                    (int)r, s->acc + h * r * DV, (int)DV, 0.0f, o, (int)DV);
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)r, 1.0f, U, (int)r, s->ksum + h * r, 1,
+                    0.0f, den, 1);
+        for (size_t t = 0; t < rows; t++) {
+            float inv = 1.0f / den[t];
+            for (size_t c = 0; c < DV; c++)
+                o[t * DV + c] *= inv;
+        }
+    }
+    return AB_OK;
+}
+
+static int perf_rows(void *state, size_t h, size_t r0, size_t r1, float *S, struct ab_err *err)
+{
+    struct perf_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, r = s->r, rows = r1 - r0;
+    if (h >= p->heads || r0 >= r1 || r1 > N || rows > AB_ROWS_BLOCK || rows > TQ)
+        return ab_errf(err, AB_EINVAL, "performer: rows [%zu, %zu) of head %zu out of range", r0, r1, h);
+    /* phi(Q rows) and D_i in the thread-0 slice, a key tile's phi after them */
+    float *Uq = s->work, *den = Uq + TQ * r, *kb = den + TQ;
+    query_features(s, p->q + (h * N + r0) * D, rows, Uq);
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)r, 1.0f, Uq, (int)r, s->ksum + h * r, 1,
+                0.0f, den, 1);
+    for (size_t b0 = 0; b0 < N; b0 += TK) {
+        size_t cols = N - b0 < TK ? N - b0 : TK;
+        features(s, p->k + (h * N + b0) * D, cols, kb);
+        if (s->kernel == KERNEL_SOFTMAX)
+            for (size_t t = 0; t < cols; t++)
+                ab_exp_shift_sum(kb + t * r, r, s->kmax[h]);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols, (int)r, 1.0f, Uq,
+                    (int)r, kb, (int)r, 0.0f, S + b0, (int)N);
+    }
+    for (size_t t = 0; t < rows; t++) {
+        float inv = 1.0f / den[t];
+        for (size_t j = 0; j < N; j++)
+            S[t * N + j] *= inv;
+    }
+    return AB_OK;
+}
+
+static void perf_release(void *state)
+{
+    struct perf_state *s = state;
+    if (!s)
+        return;
+    void (*f)(void *) = s->p.free;
+    f(s->w), f(s->acc), f(s->ksum), f(s->kmax), f(s->part), f(s->work), f(s);
+}
+
+const struct ab_method ab_performer_cpu = {
+    .name = "performer",
+    .summary = "Performer FAVOR+ random features (kernel: relu is LRA's generalized kernel, not softmax)",
+    .params = performer_params,
+    .nparams = (int)(sizeof performer_params / sizeof performer_params[0]),
+    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1,
+    .estimate = perf_estimate,
+    .prepare = perf_prepare,
+    .forward = perf_forward,
+    .rows = perf_rows,
+    .report = NULL,
+    .release = perf_release,
+};
