@@ -467,6 +467,80 @@ static void bad_sizes_and_parameters_are_clear_errors(void **st)
     assert_true(est.budget == 64);
 }
 
+
+static void strided_and_random_selection_give_distinct_sorted_tokens(void **st)
+{
+    (void)st;
+    size_t idx[64];
+    for (int sel = AB_SEL_STRIDED; sel <= AB_SEL_RANDOM; sel++)
+        for (size_t n = 1; n < 500; n += 37)
+            for (size_t m = 1; m <= n && m <= 64; m += 5) {
+                ab_nystrom_select(n, m, sel, ab_test_seed(), idx);
+                for (size_t l = 0; l < m; l++) {
+                    assert_true(idx[l] < n);
+                    if (l)
+                        assert_true(idx[l] > idx[l - 1]);
+                }
+            }
+    size_t a[16], b[16];
+    ab_nystrom_select(1000, 16, AB_SEL_RANDOM, 5, a);
+    ab_nystrom_select(1000, 16, AB_SEL_RANDOM, 5, b);
+    assert_memory_equal(a, b, sizeof a);
+    ab_nystrom_select(1000, 16, AB_SEL_STRIDED, 0, a);
+    assert_int_equal(a[1], 62); /* floor(1000 / 16) */
+}
+
+static void token_selection_with_all_tokens_is_exact(void **st)
+{
+    (void)st;
+    size_t N = 64, D = 16;
+    const char *sels[] = {"selection=strided", "selection=random", "selection=kmeans"};
+    for (int i = 0; i < 3; i++) {
+        struct inputs in = make_inputs(1, N, D, D, 1.0, ab_test_seed() + 90 + (uint64_t)i);
+        for (size_t t = 0; t < N * D; t++)
+            in.k[t] = in.q[t] + 0.25f * in.k[t]; /* well-conditioned S, as above */
+        struct ab_values vals = ab_test_values(&ab_nystrom_cpu, "landmarks=64", sels[i], "pinv=svd",
+                                               "kmeans_iters=0", NULL);
+        run(&in, &vals);
+        ab_test_attention_f64(1, N, D, D, in.q, in.k, in.v, in.ref);
+        double e = ab_test_rel_err(in.out, in.ref, N * D);
+        print_message("%s, m = n: rel err vs exact %.2e\n", sels[i], e);
+        /* k-means++ with m = n picks every token once (each pick has D^2 = 0
+         * afterwards): the landmarks are the tokens, permuted */
+        assert_rel_err(in.out, in.ref, N * D, 1e-4);
+        free_inputs(&in);
+    }
+}
+
+static void kmeans_finds_shuffled_clusters_that_segments_miss(void **st)
+{
+    (void)st;
+    /* 16 tight clusters in a shuffled order: segment means average across
+     * clusters; k-means on K recovers them. */
+    size_t N = 512, D = 32, C = 16;
+    struct inputs in = make_inputs(1, N, D, D, 1.0, ab_test_seed() + 95);
+    float *mu = malloc(C * D * 4);
+    ab_test_fill_normal(mu, C * D, ab_test_seed() + 96, 1.5);
+    for (size_t i = 0; i < N; i++) {
+        size_t c = (i * 7919) % C; /* shuffled assignment */
+        for (size_t t = 0; t < D; t++) {
+            in.q[i * D + t] = mu[c * D + t] + 0.05f * in.q[i * D + t];
+            in.k[i * D + t] = mu[c * D + t] + 0.05f * in.k[i * D + t];
+        }
+    }
+    ab_test_attention_f64(1, N, D, D, in.q, in.k, in.v, in.ref);
+    struct ab_values seg = ab_test_values(&ab_nystrom_cpu, "landmarks=16", NULL);
+    run(&in, &seg);
+    double e_seg = ab_test_rel_err(in.out, in.ref, N * D);
+    struct ab_values km = ab_test_values(&ab_nystrom_cpu, "landmarks=16", "selection=kmeans", NULL);
+    run(&in, &km);
+    double e_km = ab_test_rel_err(in.out, in.ref, N * D);
+    print_message("shuffled clusters, m = 16: segment-means %.3f, kmeans %.3f\n", e_seg, e_km);
+    assert_true(e_km < 0.5 * e_seg);
+    free(mu);
+    free_inputs(&in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +551,9 @@ int main(void)
         cmocka_unit_test(global_init_scales_z0_by_the_ratio_of_column_sums),
         cmocka_unit_test(rows_times_v_reproduce_forward),
         cmocka_unit_test(bad_sizes_and_parameters_are_clear_errors),
+        cmocka_unit_test(strided_and_random_selection_give_distinct_sorted_tokens),
+        cmocka_unit_test(token_selection_with_all_tokens_is_exact),
+        cmocka_unit_test(kmeans_finds_shuffled_clusters_that_segments_miss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,7 +73,8 @@ static void the_issue_example_is_accepted_and_expands(void **s)
     assert_int_equal(plan.data[1].dims[1], 4096);
     /* the last parameter varies fastest: landmarks 16 with iters 1, 6, 12, then 64 */
     assert_string_equal(plan.methods[1].params,
-                        "landmarks=16;segments=uneven;pinv=iterative;pinv_iters=1;"
+                        "landmarks=16;selection=segment-means;kmeans_iters=5;segments=uneven;"
+                        "pinv=iterative;pinv_iters=1;"
                         "pinv_init=per-head;tile_q=256;tile_k=1024");
     assert_non_null(strstr(plan.methods[3].params, "landmarks=16;") );
     assert_non_null(strstr(plan.methods[3].params, "pinv_iters=12"));

@@ -4,7 +4,10 @@
 #ifndef AB_NYSTROM_H
 #define AB_NYSTROM_H
 
+#include "attnbench.h"
+
 #include <stddef.h>
+#include <stdint.h>
 
 enum ab_nystrom_segments { AB_SEG_UNEVEN = 0, AB_SEG_PAD = 1 };
 
@@ -16,5 +19,54 @@ void ab_nystrom_segment(size_t n, size_t m, int mode, size_t j, size_t *t0, size
 
 /* Segment means of x (N x D) into out (M x D), float64 sums. */
 void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode, float *out);
+
+/* Landmark selection (the `selection` parameter). */
+enum ab_nystrom_selection {
+    AB_SEL_SEGMENT_MEANS = 0, /* the paper's landmarks: means of M segments */
+    AB_SEL_STRIDED = 1,       /* tokens floor(l N / M), l < M */
+    AB_SEL_RANDOM = 2,        /* M distinct tokens, seeded, sorted */
+    AB_SEL_KMEANS = 3         /* k-means++ + Lloyd on K; Q landmarks: matching Q means */
+};
+/* Token indices for AB_SEL_STRIDED / AB_SEL_RANDOM (idx: M entries). */
+void ab_nystrom_select(size_t n, size_t m, int selection, uint64_t seed, size_t *idx);
+
+/* The Nystrom machinery, for hybrids built on it (methods/nystrom_local):
+ * the state of the `nystrom` method after its forward. */
+struct ab_nystrom_view {
+    size_t m;
+    const float *ql, *kl; /* M x D landmarks of head h (unscaled) */
+    const float *z;       /* M x M pseudo-inverse */
+    const float *w;       /* M x DV: Z (B V) */
+    const float *lse_b;   /* M: log-normalisers of B's rows */
+};
+void ab_nystrom_view(void *nystrom_state, size_t h, struct ab_nystrom_view *v);
+/* Rows [r0, r0+rows) of F = softmax(Q Kt^T / sqrt(D)) for head h (rows x M). */
+void ab_nystrom_f_rows(void *nystrom_state, size_t h, size_t r0, size_t rows, float *F);
+/* Columns [c0, c1) of B = softmax(Qt K^T / sqrt(D)) for head h (M x (c1-c0), ld c1-c0). */
+void ab_nystrom_b_cols(void *nystrom_state, size_t h, size_t c0, size_t c1, float *B);
+
+/* The nystrom method's parameters, for tables that extend them. */
+#define AB_NYSTROM_PARAMS                                                                          \
+    {.name = "landmarks", .type = AB_PT_INT, .def = NULL, .lo = 1, .hi = 1 << 24,                  \
+     .help = "number of landmarks M (default 64 unless landmark_ratio is given)"},                 \
+        {.name = "landmark_ratio", .type = AB_PT_REAL, .def = NULL, .lo = 1e-9, .hi = 1,           \
+         .help = "M = max(1, round(ratio * N)); exclusive with landmarks"},                        \
+        {.name = "selection", .type = AB_PT_ENUM, .def = "segment-means",                          \
+         .choices = "segment-means|strided|random|kmeans",                                         \
+         .help = "landmarks: segment means, every N/M-th token, random tokens, or k-means on K"},  \
+        {.name = "kmeans_iters", .type = AB_PT_INT, .def = "5", .lo = 0, .hi = 100,                \
+         .help = "selection: kmeans: Lloyd iterations after k-means++"},                          \
+        {.name = "segments", .type = AB_PT_ENUM, .def = "uneven", .choices = "uneven|pad",          \
+         .help = "uneven: xformers' segment rule; pad: left zero-pad to a multiple of M"},         \
+        {.name = "pinv", .type = AB_PT_ENUM, .def = "iterative", .choices = "iterative|svd",       \
+         .help = "iterative: Newton-Schulz-type iteration; svd: LAPACK, rcond = M * 2^-23"},       \
+        {.name = "pinv_iters", .type = AB_PT_INT, .def = "6", .lo = 0, .hi = 1000,                 \
+         .help = "iterations of Z <- Z/4 (13I - AZ(15I - AZ(7I - AZ)))"},                           \
+        {.name = "pinv_init", .type = AB_PT_ENUM, .def = "per-head", .choices = "per-head|global", \
+         .help = "Z0 = A^T / c: c per head (xformers) or one c over all heads (official, HF)"},    \
+        {.name = "tile_q", .type = AB_PT_INT, .def = "256", .lo = 1, .hi = 65536,                  \
+         .help = "query rows per output tile"},                                                   \
+        {.name = "tile_k", .type = AB_PT_INT, .def = "1024", .lo = 1, .hi = 1 << 20,               \
+         .help = "keys per block in B V"}
 
 #endif

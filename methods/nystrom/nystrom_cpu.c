@@ -33,6 +33,7 @@
 #include "attnbench.h"
 #include "kernels.h"
 #include "nystrom.h"
+#include "rng.h"
 #include "util.h"
 
 #include <cblas.h>
@@ -40,31 +41,16 @@
 #include <lapacke.h>
 #include <math.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { PINV_ITERATIVE = 0, PINV_SVD = 1 };
 enum { INIT_PER_HEAD = 0, INIT_GLOBAL = 1 };
 
-static const struct ab_param nystrom_params[] = {
-    {.name = "landmarks", .type = AB_PT_INT, .def = NULL, .lo = 1, .hi = 1 << 24,
-     .help = "number of landmarks M (default 64 unless landmark_ratio is given)"},
-    {.name = "landmark_ratio", .type = AB_PT_REAL, .def = NULL, .lo = 1e-9, .hi = 1,
-     .help = "M = max(1, round(ratio * N)); exclusive with landmarks"},
-    {.name = "segments", .type = AB_PT_ENUM, .def = "uneven", .choices = "uneven|pad",
-     .help = "uneven: xformers' segment rule; pad: left zero-pad to a multiple of M"},
-    {.name = "pinv", .type = AB_PT_ENUM, .def = "iterative", .choices = "iterative|svd",
-     .help = "iterative: Newton-Schulz-type iteration; svd: LAPACK, rcond = M * 2^-23"},
-    {.name = "pinv_iters", .type = AB_PT_INT, .def = "6", .lo = 0, .hi = 1000,
-     .help = "iterations of Z <- Z/4 (13I - AZ(15I - AZ(7I - AZ)))"},
-    {.name = "pinv_init", .type = AB_PT_ENUM, .def = "per-head", .choices = "per-head|global",
-     .help = "Z0 = A^T / c: c per head (xformers) or one c over all heads (official, HF)"},
-    {.name = "tile_q", .type = AB_PT_INT, .def = "256", .lo = 1, .hi = 65536,
-     .help = "query rows per output tile"},
-    {.name = "tile_k", .type = AB_PT_INT, .def = "1024", .lo = 1, .hi = 1 << 20,
-     .help = "keys per block in B V"},
-};
+static const struct ab_param nystrom_params[] = {AB_NYSTROM_PARAMS};
 
 #define NYSTROM_DEFAULT_M 64
+enum { KT = 256 }; /* k-means: rows per distance tile */
 
 struct head_ws {  /* kept per head after forward (rows, report) */
     float *ql, *kl; /* M x D landmarks */
@@ -76,7 +62,7 @@ struct head_ws {  /* kept per head after forward (rows, report) */
 struct nystrom_state {
     struct ab_problem p;
     size_t m, tq, tk, nchunks, scratch_stride;
-    int segments, pinv, iters, init;
+    int segments, pinv, iters, init, selection, kmeans_iters;
     struct head_ws *heads;
     float *scratch;  /* threads x scratch_stride */
     float *colmax;   /* H: largest column sum of each head's A */
@@ -130,6 +116,8 @@ static int compute_sizes(const struct ab_problem *p, const struct ab_values *val
      * pinv temporaries (3 M^2); for `rows` (thread 0's slice): F and G
      * blocks (2 AB_ROWS_BLOCK x M) and a B block (M x TK) */
     z->scratch = up16(imax(imax(m * z->tk + 2 * AB_ROWS_BLOCK * m, z->tq * m), 3 * m * m));
+    if (ab_values_enum(vals, "selection") == AB_SEL_KMEANS) /* see kmeans_landmarks */
+        z->scratch = imax(z->scratch, up16(2 * n + KT * m + 4 * m * p->d + 3 * m + 1));
     z->partial = up16(m * p->dv + 2 * m);
     z->head = up16(m * p->d) * 2 + up16(m * m) * 2 + up16(m * p->dv) * 2 + up16(m) + 16;
     z->svd = z->lwork = 0;
@@ -205,6 +193,8 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
     s->pinv = ab_values_enum(vals, "pinv");
     s->iters = (int)ab_values_int(vals, "pinv_iters");
     s->init = ab_values_enum(vals, "pinv_init");
+    s->selection = ab_values_enum(vals, "selection");
+    s->kmeans_iters = (int)ab_values_int(vals, "kmeans_iters");
     s->heads = (struct head_ws *)(blk + up16(sizeof(struct nystrom_state)));
     /* carve: floats from a 64-byte boundary, then doubles, then ints */
     uintptr_t at = (uintptr_t)(s->heads + H);
@@ -272,13 +262,158 @@ void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode
     }
 }
 
-/* Landmarks of one head: segment means of Q and K (unscaled). */
-static void landmarks(const struct nystrom_state *s, size_t h)
+void ab_nystrom_select(size_t n, size_t m, int selection, uint64_t seed, size_t *idx)
+{
+    if (selection == AB_SEL_RANDOM) {
+        /* partial Fisher-Yates over a virtual 0..n-1 (swaps kept in idx), then sort */
+        struct ab_rng r;
+        ab_rng_seed(&r, seed, 0x53454c);
+        size_t *perm = malloc(n * sizeof *perm);
+        if (perm) {
+            for (size_t i = 0; i < n; i++)
+                perm[i] = i;
+            for (size_t i = 0; i < m; i++) {
+                size_t j = i + (size_t)ab_rng_below(&r, n - i), t = perm[i];
+                perm[i] = perm[j], perm[j] = t;
+            }
+            for (size_t i = 0; i < m; i++)
+                idx[i] = perm[i];
+            free(perm);
+            for (size_t i = 1; i < m; i++) /* insertion sort: m is small */
+                for (size_t j = i; j > 0 && idx[j] < idx[j - 1]; j--) {
+                    size_t t = idx[j];
+                    idx[j] = idx[j - 1], idx[j - 1] = t;
+                }
+            return;
+        }
+    }
+    for (size_t l = 0; l < m; l++) /* strided (and the fallback) */
+        idx[l] = l * n / m;
+}
+
+/* k-means on the keys of head h: k-means++ seeding, `kmeans_iters` Lloyd
+ * steps (distances by SGEMM in tiles of KT rows), then Kt = the centroids
+ * and Qt = the means of the queries over the same clusters. A cluster that
+ * empties keeps its centroid. scratch: 2N + KT M + 2 M (D + DV + 1) + 2M. */
+static void kmeans_landmarks(const struct nystrom_state *s, size_t h, float *scratch)
 {
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d;
-    ab_nystrom_landmarks(p->q + h * N * D, N, D, s->m, s->segments, s->heads[h].ql);
-    ab_nystrom_landmarks(p->k + h * N * D, N, D, s->m, s->segments, s->heads[h].kl);
+    size_t N = p->n, D = p->d, M = s->m;
+    const float *k = p->k + h * N * D, *q = p->q + h * N * D;
+    struct head_ws *w = &s->heads[h];
+    float *mind = scratch, *assign = mind + N, *dist = assign + N, *cn = dist + KT * M;
+    double *sumk = (double *)(void *)(cn + M + (M & 1)), *sumq = sumk + M * D, *cnt = sumq + M * D;
+    struct ab_rng r;
+    ab_rng_seed(&r, p->seed, 0x4b4d0000u + h);
+    /* k-means++: the first centre uniformly, then proportional to D^2 */
+    size_t first = (size_t)ab_rng_below(&r, N);
+    memcpy(w->kl, k + first * D, D * sizeof(float));
+    for (size_t i = 0; i < N; i++) {
+        double d2 = 0;
+        for (size_t c = 0; c < D; c++) {
+            double e = (double)k[i * D + c] - w->kl[c];
+            d2 += e * e;
+        }
+        mind[i] = (float)d2;
+    }
+    for (size_t j = 1; j < M; j++) {
+        double total = 0;
+        for (size_t i = 0; i < N; i++)
+            total += mind[i];
+        double u = ab_rng_uniform(&r) * total, acc = 0;
+        size_t pick = N - 1;
+        for (size_t i = 0; i < N; i++) {
+            acc += mind[i];
+            if (acc > u) {
+                pick = i;
+                break;
+            }
+        }
+        float *cj = w->kl + j * D;
+        memcpy(cj, k + pick * D, D * sizeof(float));
+        for (size_t i = 0; i < N; i++) {
+            double d2 = 0;
+            for (size_t c = 0; c < D; c++) {
+                double e = (double)k[i * D + c] - cj[c];
+                d2 += e * e;
+            }
+            if (d2 < mind[i])
+                mind[i] = (float)d2;
+        }
+    }
+    /* Lloyd steps; the last assignment also gives the Q means */
+    for (int it = 0; it <= s->kmeans_iters; it++) {
+        for (size_t j = 0; j < M; j++) {
+            double n2 = 0;
+            for (size_t c = 0; c < D; c++)
+                n2 += (double)w->kl[j * D + c] * w->kl[j * D + c];
+            cn[j] = (float)n2;
+        }
+        for (size_t t0 = 0; t0 < N; t0 += KT) {
+            size_t rows = N - t0 < KT ? N - t0 : KT;
+            /* dist = |c|^2 - 2 k.c (the |k|^2 term does not change the argmin) */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)M, (int)D, -2.0f,
+                        k + t0 * D, (int)D, w->kl, (int)D, 0.0f, dist, (int)M);
+            for (size_t i = 0; i < rows; i++) {
+                size_t best = 0;
+                float bd = INFINITY;
+                for (size_t j = 0; j < M; j++) {
+                    float dj = dist[i * M + j] + cn[j];
+                    if (dj < bd)
+                        bd = dj, best = j;
+                }
+                assign[t0 + i] = (float)best;
+            }
+        }
+        memset(sumk, 0, M * D * sizeof *sumk);
+        memset(sumq, 0, M * D * sizeof *sumq);
+        memset(cnt, 0, M * sizeof *cnt);
+        for (size_t i = 0; i < N; i++) {
+            size_t j = (size_t)assign[i];
+            cnt[j] += 1;
+            for (size_t c = 0; c < D; c++) {
+                sumk[j * D + c] += k[i * D + c];
+                sumq[j * D + c] += q[i * D + c];
+            }
+        }
+        for (size_t j = 0; j < M; j++) {
+            if (cnt[j] == 0) { /* an empty cluster keeps its centroid: Qt = Kt there */
+                memcpy(w->ql + j * D, w->kl + j * D, D * sizeof(float));
+                continue;
+            }
+            for (size_t c = 0; c < D; c++) {
+                w->kl[j * D + c] = (float)(sumk[j * D + c] / cnt[j]);
+                w->ql[j * D + c] = (float)(sumq[j * D + c] / cnt[j]);
+            }
+        }
+    }
+}
+
+/* Landmarks of one head (unscaled): by the `selection` rule. */
+static void landmarks(const struct nystrom_state *s, size_t h, float *scratch)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, M = s->m;
+    const float *q = p->q + h * N * D, *k = p->k + h * N * D;
+    struct head_ws *w = &s->heads[h];
+    switch (s->selection) {
+    case AB_SEL_STRIDED:
+    case AB_SEL_RANDOM: {
+        size_t *idx = (size_t *)(void *)scratch; /* M indices fit: scratch >= 3 M^2 floats */
+        ab_nystrom_select(N, M, s->selection, p->seed + h, idx);
+        for (size_t j = 0; j < M; j++) {
+            memcpy(w->ql + j * D, q + idx[j] * D, D * sizeof(float));
+            memcpy(w->kl + j * D, k + idx[j] * D, D * sizeof(float));
+        }
+        break;
+    }
+    case AB_SEL_KMEANS:
+        kmeans_landmarks(s, h, scratch);
+        break;
+    default:
+        ab_nystrom_landmarks(q, N, D, M, s->segments, w->ql);
+        ab_nystrom_landmarks(k, N, D, M, s->segments, w->kl);
+    }
 }
 
 /* A = softmax(s Qt Kt^T); returns its largest column sum (||A||_1). */
@@ -442,7 +577,7 @@ static int nystrom_forward(void *state, float *out, struct ab_err *err)
     /* 1. landmarks and A, per head */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
     for (long h = 0; h < (long)H; h++) {
-        landmarks(s, (size_t)h);
+        landmarks(s, (size_t)h, s->scratch + (size_t)omp_get_thread_num() * s->scratch_stride);
         colmax[h] = landmark_kernel(s, (size_t)h);
     }
     /* 2. Z ~ A^+ per head; with fewer heads than threads, let BLAS thread
@@ -508,27 +643,19 @@ static int nystrom_rows(void *state, size_t h, size_t r0, size_t r1, float *S, s
 {
     struct nystrom_state *s = state;
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, M = s->m, rows = r1 - r0;
+    size_t N = p->n, M = s->m, rows = r1 - r0;
     if (h >= p->heads || r0 > r1 || r1 > N || rows > AB_ROWS_BLOCK)
         return ab_errf(err, AB_EINVAL, "nystrom: rows [%zu, %zu) of head %zu out of range", r0, r1,
                        h);
     struct head_ws *w = &s->heads[h];
     float *Fb = s->scratch, *G = Fb + AB_ROWS_BLOCK * M;
     float *Bb = G + AB_ROWS_BLOCK * M; /* M x TK: fits, see compute_sizes */
-    float sc = (float)(1.0 / sqrt((double)D));
     f_rows(s, h, r0, rows, Fb);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)M, (int)M, 1.0f, Fb,
                 (int)M, w->z, (int)M, 0.0f, G, (int)M);
     for (size_t b0 = 0; b0 < N; b0 += s->tk) {
         size_t cols = imin(s->tk, N - b0);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)cols, (int)D, sc, w->ql,
-                    (int)D, p->k + (h * N + b0) * D, (int)D, 0.0f, Bb, (int)cols);
-        for (size_t r = 0; r < M; r++) {
-            float *row = Bb + r * cols;
-            for (size_t c = 0; c < cols; c++)
-                row[c] -= w->lse_b[r];
-            ab_exp_inplace(row, cols);
-        }
+        ab_nystrom_b_cols(s, h, b0, b0 + cols, Bb);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)cols, (int)M, 1.0f,
                     G, (int)M, Bb, (int)cols, 0.0f, S + b0, (int)N);
     }
@@ -601,6 +728,36 @@ static void nystrom_release(void *state)
     struct nystrom_state *s = state;
     if (s)
         s->p.free(s->block);
+}
+
+void ab_nystrom_view(void *state, size_t h, struct ab_nystrom_view *v)
+{
+    struct nystrom_state *s = state;
+    const struct head_ws *w = &s->heads[h];
+    v->m = s->m;
+    v->ql = w->ql, v->kl = w->kl, v->z = w->z, v->w = w->w, v->lse_b = w->lse_b;
+}
+
+void ab_nystrom_f_rows(void *state, size_t h, size_t r0, size_t rows, float *F)
+{
+    f_rows(state, h, r0, rows, F);
+}
+
+void ab_nystrom_b_cols(void *state, size_t h, size_t c0, size_t c1, float *B)
+{
+    struct nystrom_state *s = state;
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, M = s->m, cols = c1 - c0;
+    const struct head_ws *w = &s->heads[h];
+    float sc = (float)(1.0 / sqrt((double)D));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)cols, (int)D, sc, w->ql, (int)D,
+                p->k + (h * N + c0) * D, (int)D, 0.0f, B, (int)cols);
+    for (size_t r = 0; r < M; r++) {
+        float *row = B + r * cols;
+        for (size_t c = 0; c < cols; c++)
+            row[c] -= w->lse_b[r];
+        ab_exp_inplace(row, cols);
+    }
 }
 
 const struct ab_method ab_nystrom_cpu = {
