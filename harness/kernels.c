@@ -117,7 +117,7 @@ void ab_online_softmax_step(float *L, size_t rows, size_t cols, float *m, float 
         double s = ab_exp_shift_sum(row, cols, mnew);
         l[r] = l[r] * alpha + (float)s;
         m[r] = mnew;
-        if (alpha != 1.0f) {
+        if (acc && alpha != 1.0f) {
             float *ar = acc + r * dv;
             for (size_t c = 0; c < dv; c++)
                 ar[c] *= alpha;

@@ -28,7 +28,8 @@ void ab_softmax_rows(float *a, size_t rows, size_t cols, size_t ld, float *lse);
  *   logits L (rows x cols, ld cols) are overwritten with p = exp(L - m_new),
  *   running max m[r] and running sum l[r] are updated, and the accumulator
  *   acc (rows x dv, ld dv) is rescaled by exp(m_old - m_new).
- * The caller then adds p * V_block into acc (sgemm, beta = 1).
+ * The caller then adds p * V_block into acc (sgemm, beta = 1). acc may be
+ * NULL (with dv = 0) to track only the row maxima and sums.
  * m must start at -INFINITY and l at 0. */
 void ab_online_softmax_step(float *L, size_t rows, size_t cols, float *m, float *l, float *acc,
                             size_t dv);

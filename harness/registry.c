@@ -11,7 +11,7 @@
 #include <string.h>
 
 extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu, ab_linformer_cpu,
-    ab_performer_cpu, ab_nystrom_local_cpu;
+    ab_performer_cpu, ab_nystrom_local_cpu, ab_nystrom_direct_cpu;
 
 #define AB_MAX_METHODS 64
 
@@ -22,8 +22,9 @@ static const struct ab_method *table[AB_MAX_METHODS] = {
     &ab_linformer_cpu,
     &ab_performer_cpu,
     &ab_nystrom_local_cpu,
+    &ab_nystrom_direct_cpu,
 };
-static size_t ntable = 6;
+static size_t ntable = 7;
 
 const struct ab_method *ab_method_find(const char *name)
 {

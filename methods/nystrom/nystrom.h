@@ -45,6 +45,18 @@ void ab_nystrom_f_rows(void *nystrom_state, size_t h, size_t r0, size_t rows, fl
 /* Columns [c0, c1) of B = softmax(Qt K^T / sqrt(D)) for head h (M x (c1-c0), ld c1-c0). */
 void ab_nystrom_b_cols(void *nystrom_state, size_t h, size_t c0, size_t c1, float *B);
 
+/* Z ~ A^+ (M x M) by `iters` iterations of Z <- Z/4 (13I - AZ(15I - AZ(7I - AZ)))
+ * from Z0 = A^T / c. tmp: 3 M^2 floats. */
+void ab_nystrom_pinv_iterative(const float *a, size_t M, int iters, float c, float *z, float *tmp);
+/* The largest column sum of A (M x M): ||A||_1, the per-head init's c. */
+float ab_nystrom_colmax(const float *a, size_t M);
+/* A^+ in float64 by SVD, singular values below M 2^-23 sigma_max dropped.
+ * work: 3 M^2 + M + lwork doubles (lwork from ab_nystrom_svd_lwork, 0 on a
+ * failed query); iwork: 8M ints. Returns LAPACK's info. */
+size_t ab_nystrom_svd_lwork(size_t M);
+int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, double *work,
+                        int *iwork);
+
 /* The nystrom method's parameters, for tables that extend them. */
 #define AB_NYSTROM_PARAMS                                                                          \
     {.name = "landmarks", .type = AB_PT_INT, .def = NULL, .lo = 1, .hi = 1 << 24,                  \

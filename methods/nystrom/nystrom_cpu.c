@@ -426,30 +426,20 @@ static float landmark_kernel(const struct nystrom_state *s, size_t h)
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)M, (int)D, sc, w->ql, (int)D,
                 w->kl, (int)D, 0.0f, w->a, (int)M);
     ab_softmax_rows(w->a, M, M, M, NULL);
-    float best = 0;
-    for (size_t c = 0; c < M; c++) {
-        double sum = 0;
-        for (size_t r = 0; r < M; r++)
-            sum += fabsf(w->a[r * M + c]);
-        if ((float)sum > best)
-            best = (float)sum;
-    }
-    return best;
+    return ab_nystrom_colmax(w->a, M);
 }
 
 /* Z ~ A^+ by the iteration, from Z0 = A^T / c. tmp: 3 M^2 floats. */
-static void pinv_iterative(const struct nystrom_state *s, size_t h, float c, float *tmp)
+void ab_nystrom_pinv_iterative(const float *a, size_t M, int iters, float c, float *z, float *tmp)
 {
-    size_t M = s->m;
     int Mi = (int)M;
-    struct head_ws *w = &s->heads[h];
-    float *az = tmp, *t1 = tmp + M * M, *t2 = tmp + 2 * M * M, *z = w->z;
+    float *az = tmp, *t1 = tmp + M * M, *t2 = tmp + 2 * M * M;
     for (size_t r = 0; r < M; r++)
         for (size_t cc = 0; cc < M; cc++)
-            z[r * M + cc] = w->a[cc * M + r] / c;
-    for (int it = 0; it < s->iters; it++) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 1.0f, w->a, Mi, z, Mi,
-                    0.0f, az, Mi);
+            z[r * M + cc] = a[cc * M + r] / c;
+    for (int it = 0; it < iters; it++) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 1.0f, a, Mi, z, Mi, 0.0f,
+                    az, Mi);
         for (size_t i = 0; i < M * M; i++)
             t1[i] = -az[i];
         for (size_t i = 0; i < M; i++)
@@ -462,16 +452,45 @@ static void pinv_iterative(const struct nystrom_state *s, size_t h, float c, flo
                     0.0f, t1, Mi);
         for (size_t i = 0; i < M; i++)
             t1[i * M + i] += 13.0f; /* t1 = 13I - AZ t2 */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 0.25f, z, Mi, t1, Mi,
-                    0.0f, t2, Mi);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 0.25f, z, Mi, t1, Mi, 0.0f,
+                    t2, Mi);
         memcpy(z, t2, M * M * sizeof(float));
     }
+}
+
+float ab_nystrom_colmax(const float *a, size_t M)
+{
+    float best = 0;
+    for (size_t c = 0; c < M; c++) {
+        double sum = 0;
+        for (size_t r = 0; r < M; r++)
+            sum += fabsf(a[r * M + c]);
+        if ((float)sum > best)
+            best = (float)sum;
+    }
+    return best;
+}
+
+/* Z ~ A^+ by the iteration, from Z0 = A^T / c. tmp: 3 M^2 floats. */
+static void pinv_iterative(const struct nystrom_state *s, size_t h, float c, float *tmp)
+{
+    ab_nystrom_pinv_iterative(s->heads[h].a, s->m, s->iters, c, s->heads[h].z, tmp);
+}
+
+size_t ab_nystrom_svd_lwork(size_t M)
+{
+    double q = 0, dummy = 0;
+    int idummy = 0, Mi = (int)M;
+    if (LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', Mi, Mi, &dummy, Mi, &dummy, &dummy, Mi, &dummy, Mi,
+                            &q, -1, &idummy) != 0)
+        return 0;
+    return (size_t)q + 1;
 }
 
 /* A^+ in float64 by SVD into zout (M x M row-major), singular values below
  * rcond * sigma_max dropped. a: M x M row-major float. work: svd_stride
  * doubles; iwork: 8M ints. Returns the LAPACK info. */
-static int pinv_svd_f64(size_t M, size_t lwork, const float *a, double *zout, double *work,
+int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, double *work,
                         int *iwork)
 {
     double *x = work, *u = x + M * M, *vt = u + M * M, *sv = vt + M * M, *wk = sv + M;
@@ -599,7 +618,7 @@ static int nystrom_forward(void *state, float *out, struct ab_err *err)
         } else {
             double *work = s->svd + (size_t)t * s->svd_stride;
             double *zd = work + 3 * M * M + M + s->svd_lwork; /* the 4th M^2 block */
-            if (pinv_svd_f64(M, s->svd_lwork, w->a, zd, work, s->svd_iwork + (size_t)t * 8 * M))
+            if (ab_nystrom_pinv_svd(M, s->svd_lwork, w->a, zd, work, s->svd_iwork + (size_t)t * 8 * M))
                 info_bad |= 1;
             for (size_t i = 0; i < M * M; i++)
                 w->z[i] = (float)zd[i];
@@ -702,7 +721,7 @@ static int nystrom_report(void *state, struct ab_report *rep, struct ab_err *err
                 r2 += e * e;
             }
         resid += sqrt(r2);
-        if (pinv_svd_f64(M, lwork, w->a, zs, work, iwork)) {
+        if (ab_nystrom_pinv_svd(M, lwork, w->a, zs, work, iwork)) {
             rc = ab_errf(err, AB_ENUMERIC, "nystrom: SVD of A (head %zu) did not converge", h);
             break;
         }
