@@ -17,7 +17,7 @@
         "scale", "seed", "method", "params", "budget", "status", "error", "out_rel_fro",          \
         "out_max_abs", "out_cos", "attn_rel_fro", "attn_rel_spec", "row_sum_dev", "pinv_resid",   \
         "pinv_vs_svd", "entropy", "time_ms_median", "time_ms_min", "time_ms_max", "reps",         \
-        "prepare_ms", "flops", "gflops", "peak_bytes", "rss_peak_bytes", "threads", "date",       \
+        "prepare_ms", "flops", "gflops", "sgemm_gflops", "frac_of_sgemm", "peak_bytes", "rss_peak_bytes", "threads", "date",       \
         "git_rev", "host", "cpu", "blas", "blas_core", "device"
 
 #define AB_CSV_MAX_COLS 160

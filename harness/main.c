@@ -9,6 +9,7 @@
  * Tests: tests/e2e/ (the CLI end to end). */
 #define _POSIX_C_SOURCE 200809L
 #include "attnbench.h"
+#include "ceiling.h"
 #include "data.h"
 #include "heatmap.h"
 #include "plan.h"
@@ -20,6 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <cblas.h>
+#include <omp.h>
 
 #define DEFAULT_CONFIG "experiments/default.yaml"
 
@@ -33,6 +38,7 @@ static void usage_main(FILE *f)
           "  list              print every method and data kind with its parameters\n"
           "  plot RESULTS.csv  render a results file's charts with gnuplot\n"
           "  heatmap CONFIG    exact vs approximate attention blocks, side by side\n"
+          "  ceiling           measure the SGEMM ceiling of this machine and thread count\n"
           "\n"
           "`attnbench <command> --help` describes a command.\n",
           f);
@@ -133,6 +139,81 @@ static int cmd_plot(int argc, char **argv)
 }
 
 static int load_plugin(const char *path);
+
+static int cmd_ceiling(int argc, char **argv)
+{
+    int threads = 0;
+    double seconds = 1.0;
+    size_t d = 64;
+    const char *out = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            puts("usage: attnbench ceiling [--threads T] [--d D] [--seconds S] [--out FILE.csv]\n\n"
+                 "SGEMM GFLOP/s through OpenBLAS on this machine: the tile products the methods\n"
+                 "run (T OpenMP threads, each single-threaded BLAS on its own tiles) and large\n"
+                 "products with OpenBLAS's own T threads. The `ceiling` row is what every results\n"
+                 "row's frac_of_sgemm divides by. Default T: online CPUs; D: 64.");
+            return 0;
+        } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+            threads = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--d") && i + 1 < argc) {
+            d = (size_t)atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
+            seconds = atof(argv[++i]);
+        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+            out = argv[++i];
+        } else {
+            fprintf(stderr, "attnbench ceiling: unknown or incomplete option '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (threads <= 0)
+        threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (d == 0 || d > 4096 || !(seconds > 0)) {
+        fprintf(stderr, "attnbench ceiling: --d in [1, 4096], --seconds > 0\n");
+        return 2;
+    }
+    struct {
+        const char *what;
+        size_t m, n, k;
+        int tiles, trans;
+    } shapes[] = {
+        {"tiles: exact logits (128 x d) (d x 512)", 128, 512, d, 1, 1},
+        {"tiles: exact values (128 x 512) (512 x d)", 128, d, 512, 1, 0},
+        {"tiles: nystrom F (256 x d) (d x 64)", 256, 64, d, 1, 1},
+        {"tiles: nystrom B V (64 x 1024) (1024 x d)", 64, d, 1024, 1, 0},
+        {"blas: (2048 x 2048) (2048 x 2048)", 2048, 2048, 2048, 0, 0},
+        {"blas: (4096 x d) (d x 4096)", 4096, 4096, d, 0, 0},
+        {"blas: (4096 x 4096) (4096 x d)", 4096, d, 4096, 0, 0},
+    };
+    FILE *csv = out ? fopen(out, "w") : NULL;
+    if (out && !csv) {
+        fprintf(stderr, "attnbench ceiling: %s: cannot write\n", out);
+        return 2;
+    }
+    if (csv)
+        fprintf(csv, "shape,m,n,k,threads,gflops,cpu_threads_model\n");
+    omp_set_num_threads(threads);
+    printf("%-46s %8s\n", "SGEMM shape", "GFLOP/s");
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        double g = shapes[i].tiles ? ab_sgemm_rate(shapes[i].m, shapes[i].n, shapes[i].k, threads,
+                                                   shapes[i].trans, seconds)
+                                   : ab_sgemm_rate_blas_threads(shapes[i].m, shapes[i].n, shapes[i].k,
+                                                                threads, seconds);
+        printf("%-46s %8.1f\n", shapes[i].what, g);
+        if (csv)
+            fprintf(csv, "\"%s\",%zu,%zu,%zu,%d,%.2f,%s\n", shapes[i].what, shapes[i].m, shapes[i].n,
+                    shapes[i].k, threads, g, shapes[i].tiles ? "omp-tiles" : "openblas-threads");
+    }
+    double c = ab_ceiling(d, d, threads, seconds);
+    printf("%-46s %8.1f\n", "ceiling (d = dv): logits + values tiles", c);
+    printf("(%d threads, OpenBLAS %s)\n", threads, openblas_get_corename());
+    if (csv) {
+        fprintf(csv, "ceiling,256,1024,%zu,%d,%.2f,omp-tiles\n", d, threads, c);
+        fclose(csv);
+    }
+    return 0;
+}
 
 static void usage_heatmap(FILE *f)
 {
@@ -402,6 +483,8 @@ int main(int argc, char **argv)
         return cmd_plot(argc - 2, argv + 2);
     if (!strcmp(cmd, "heatmap"))
         return cmd_heatmap(argc - 2, argv + 2);
+    if (!strcmp(cmd, "ceiling"))
+        return cmd_ceiling(argc - 2, argv + 2);
     if (!strcmp(cmd, "list")) {
         for (int i = 2; i < argc; i++) {
             if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

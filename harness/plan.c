@@ -18,7 +18,7 @@ static const char *const top_keys[] = {
     "name",    "description",       "seeds",          "repeats",      "warmup",
     "threads", "repeat_budget",     "timeout",        "reference_timeout", "mem_limit",
     "attn_metrics", "attn_max_n",   "attn_spec",      "cache",        "data",
-    "methods",
+    "methods", "ceiling",
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -210,6 +210,7 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
     long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
     s->mem_limit = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz / 4 * 3 : (8ull << 30);
     s->attn = AB_ATTN_AUTO, s->attn_max_n = 2048, s->attn_spec = 1;
+    s->ceiling_s = 0.3;
     const char *env = getenv("ATTNBENCH_CACHE");
     snprintf(s->cache, sizeof s->cache, "%s", env && *env ? env : ".attnbench-cache");
 
@@ -294,6 +295,11 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
         if ((rc = cfg_to_bool(n, "attn_spec", &b, err)))
             return rc;
         s->attn_spec = b;
+    }
+    if ((n = cfg_map_get(root, "ceiling"))) {
+        if ((rc = cfg_to_real(n, "ceiling", 0, 60, &x, err)))
+            return rc;
+        s->ceiling_s = x;
     }
     if ((n = cfg_map_get(root, "cache"))) {
         if ((rc = cfg_expect(n, CFG_SCALAR, "cache", err)))

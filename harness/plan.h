@@ -43,6 +43,7 @@ struct ab_settings {
     size_t attn_max_n;    /* auto: matrix metrics for N <= this */
     int attn_spec;        /* with matrix metrics, also the spectral norm */
     char cache[1024];     /* exact-reference cache directory */
+    double ceiling_s;     /* seconds to measure the SGEMM ceiling per (d, dv); 0: off */
 };
 
 struct ab_plan_data {

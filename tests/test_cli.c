@@ -174,6 +174,10 @@ static void plugin_faults_become_status_rows_and_the_sweep_completes(void **s)
     assert_true(strtod(cell(t, r, "entropy"), NULL) > 0);
     assert_string_equal(cell(t, r, "impl"), "stream");
     assert_string_equal(cell(t, r, "fault"), "");
+    /* the SGEMM ceiling of this run, and the row's fraction of it */
+    double ceil = strtod(cell(t, r, "sgemm_gflops"), NULL), frac = strtod(cell(t, r, "frac_of_sgemm"), NULL);
+    assert_true(ceil > 0.1);
+    assert_true(fabs(frac - strtod(cell(t, r, "gflops"), NULL) / ceil) <= 1e-3 * frac + 1e-9);
     free_table(t);
     free(out);
 }

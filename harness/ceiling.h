@@ -1,0 +1,24 @@
+/* ceiling.h — the SGEMM ceiling: what OpenBLAS reaches on this machine, in
+ * this process, at this thread count, for the products attention must do.
+ *
+ * ab_ceiling(d, dv, threads) runs the two products of a query tile, run the
+ * way the methods run them — `threads` OpenMP threads, each calling
+ * single-threaded SGEMM on its own buffers: logits (256 x d) x (d x 1024) and
+ * values (256 x 1024) x (1024 x dv) — for about `seconds`, and returns their
+ * combined GFLOP/s. Every results row gets sgemm_gflops (this ceiling for its
+ * d, dv) and frac_of_sgemm = gflops / sgemm_gflops.
+ * Tests: tests/test_cli.c (the columns), `attnbench ceiling` (the table). */
+#ifndef AB_CEILING_H
+#define AB_CEILING_H
+
+#include <stddef.h>
+
+/* GFLOP/s of T threads of single-threaded SGEMM on (M x K) (K x N) tiles. */
+double ab_sgemm_rate(size_t M, size_t N, size_t K, int threads, int trans_b, double seconds);
+/* GFLOP/s of one multi-threaded OpenBLAS SGEMM (M x K) (K x N). */
+double ab_sgemm_rate_blas_threads(size_t M, size_t N, size_t K, int threads, double seconds);
+/* The ceiling for head dims (d, dv): see above. Call in a process where
+ * OpenMP may start threads (a measurement child). */
+double ab_ceiling(size_t d, size_t dv, int threads, double seconds);
+
+#endif
