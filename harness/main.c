@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "attnbench.h"
 #include "ceiling.h"
+#include "check.h"
 #include "data.h"
 #include "heatmap.h"
 #include "plan.h"
@@ -39,6 +40,7 @@ static void usage_main(FILE *f)
           "  plot RESULTS.csv  render a results file's charts with gnuplot\n"
           "  heatmap CONFIG    exact vs approximate attention blocks, side by side\n"
           "  ceiling           measure the SGEMM ceiling of this machine and thread count\n"
+          "  check RESULTS.csv --baseline BASE.csv   fail on an approximation-error regression\n"
           "\n"
           "`attnbench <command> --help` describes a command.\n",
           f);
@@ -139,6 +141,75 @@ static int cmd_plot(int argc, char **argv)
 }
 
 static int load_plugin(const char *path);
+
+static void usage_check(FILE *f)
+{
+    fputs("usage: attnbench check RESULTS.csv --baseline BASE.csv [--tol COLUMN=REL[,ABS]]...\n"
+          "                       [--config CHECK.yaml] [--time-ratio R]\n"
+          "\n"
+          "Matches rows by row_id and compares the error columns (out_rel_fro, out_max_abs,\n"
+          "out_cos, attn_rel_fro, attn_rel_spec, row_sum_dev, pinv_resid, pinv_vs_svd): a value\n"
+          "worse than the baseline's by more than ABS + REL * |baseline| is a regression\n"
+          "(defaults REL 1e-3, ABS 1e-6), as is a status that was ok and is not, or a\n"
+          "baseline row missing from the results. --time-ratio R also fails a row whose time\n"
+          "relative to exact attention on the same data grew more than R times.\n"
+          "CHECK.yaml: check: {tolerances: {out_rel_fro: {rel: 0.01, abs: 1e-5}}, time_ratio: 2}\n"
+          "\n"
+          "exit status: 0 pass; 1 regression or missing rows; 2 usage or input error\n",
+          f);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    const char *results = NULL, *baseline = NULL;
+    struct ab_check_opts o;
+    struct ab_err err;
+    ab_check_defaults(&o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage_check(stdout);
+            return 0;
+        } else if (!strcmp(a, "--baseline") && i + 1 < argc) {
+            baseline = argv[++i];
+        } else if (!strcmp(a, "--tol") && i + 1 < argc) {
+            if (ab_check_parse_tol(&o, argv[++i], &err)) {
+                fprintf(stderr, "attnbench check: %s\n", err.msg);
+                return 2;
+            }
+        } else if (!strcmp(a, "--config") && i + 1 < argc) {
+            if (ab_check_load_config(&o, argv[++i], &err)) {
+                fprintf(stderr, "%s\n", err.msg);
+                return 2;
+            }
+        } else if (!strcmp(a, "--time-ratio") && i + 1 < argc) {
+            char *end;
+            o.time_ratio = strtod(argv[++i], &end);
+            if (*end || !(o.time_ratio >= 1)) {
+                fprintf(stderr, "attnbench check: --time-ratio takes a number >= 1, got '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (a[0] == '-') {
+            fprintf(stderr, "attnbench check: unknown or incomplete option '%s' (see --help)\n", a);
+            return 2;
+        } else if (!results) {
+            results = a;
+        } else {
+            fprintf(stderr, "attnbench check: one results file, and the baseline with --baseline\n");
+            return 2;
+        }
+    }
+    if (!results || !baseline) {
+        usage_check(stderr);
+        return 2;
+    }
+    struct ab_check_summary sum;
+    if (ab_check(results, baseline, &o, stdout, &sum, &err)) {
+        fprintf(stderr, "attnbench check: %s\n", err.msg);
+        return 2;
+    }
+    return sum.regressions || sum.missing ? 1 : 0;
+}
 
 static int cmd_ceiling(int argc, char **argv)
 {
@@ -485,6 +556,8 @@ int main(int argc, char **argv)
         return cmd_heatmap(argc - 2, argv + 2);
     if (!strcmp(cmd, "ceiling"))
         return cmd_ceiling(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "list")) {
         for (int i = 2; i < argc; i++) {
             if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

@@ -1,0 +1,174 @@
+/* test_check.c — `attnbench check`: identical files pass; a worse error
+ * beyond tolerance, a lower cosine, ok -> crashed, a changed data id and a
+ * missing row fail; within tolerance passes; new rows are reported; the
+ * timing gate normalises by exact attention; tolerances from flags and YAML;
+ * bad input is an error naming the file. */
+#define _POSIX_C_SOURCE 200809L
+#include "check.h"
+#include "testlib.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *HDR = "row_id,data,data_id,seed,method,params,status,error,out_rel_fro,out_cos,"
+                         "time_ms_median\n";
+
+static const char *file(const char *name, const char *body)
+{
+    static char path[4][512];
+    static int k;
+    char *p = path[k++ % 4];
+    snprintf(p, 512, "%s/%s", ab_test_tmpdir(), name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(HDR, f);
+    fputs(body, f);
+    fclose(f);
+    return p;
+}
+
+static const char *BASE = "a,g,d1,1,exact,impl=stream,ok,,1e-7,1,10\n"
+                          "b,g,d1,1,nystrom,landmarks=8,ok,,0.25,0.9,2\n"
+                          "c,g,d2,1,nystrom,landmarks=8,ok,,0.5,0.8,2\n";
+
+static struct ab_check_summary run_check(const char *res, const char *base,
+                                         const struct ab_check_opts *o)
+{
+    struct ab_check_summary sum;
+    struct ab_err err;
+    FILE *devnull = fopen("/dev/null", "w");
+    if (ab_check(res, base, o, devnull, &sum, &err))
+        fail_msg("%s", err.msg);
+    fclose(devnull);
+    return sum;
+}
+
+static void identical_and_within_tolerance_pass(void **s)
+{
+    (void)s;
+    struct ab_check_opts o;
+    ab_check_defaults(&o);
+    char base[512];
+    snprintf(base, sizeof base, "%s", file("base.csv", BASE));
+    struct ab_check_summary sum = run_check(base, base, &o);
+    assert_int_equal(sum.compared, 3);
+    assert_int_equal(sum.regressions + sum.missing, 0);
+    /* 0.25 -> 0.25002: +0.008 %, under the default 0.1 %; 1e-7 -> 6e-7 under abs 1e-6 */
+    const char *res = file("res.csv", "a,g,d1,1,exact,impl=stream,ok,,6e-7,1,10\n"
+                                      "b,g,d1,1,nystrom,landmarks=8,ok,,0.25002,0.9,2\n"
+                                      "c,g,d2,1,nystrom,landmarks=8,ok,,0.5,0.8,2\n");
+    sum = run_check(res, base, &o);
+    assert_int_equal(sum.regressions, 0);
+}
+
+static void worse_errors_status_and_data_fail(void **s)
+{
+    (void)s;
+    struct ab_check_opts o;
+    ab_check_defaults(&o);
+    char base[512];
+    snprintf(base, sizeof base, "%s", file("base.csv", BASE));
+    const char *res = file("res.csv", "a,g,d1,1,exact,impl=stream,crashed,killed by signal 11,,,\n"
+                                      "b,g,d1,1,nystrom,landmarks=8,ok,,0.26,0.85,2\n"
+                                      "c,g,dX,1,nystrom,landmarks=8,ok,,0.5,0.8,2\n"
+                                      "e,g,d1,1,local,window=4,ok,,0.3,0.9,1\n");
+    struct ab_check_summary sum = run_check(res, base, &o);
+    /* a: status; b: out_rel_fro up 4 % and out_cos down; c: data id */
+    assert_int_equal(sum.regressions, 4);
+    assert_int_equal(sum.added, 1);
+    assert_int_equal(sum.missing, 0);
+    /* the same with a looser tolerance on the two columns: only a and c */
+    assert_int_equal(ab_check_parse_tol(&o, "out_rel_fro=0.05", NULL), AB_OK);
+    assert_int_equal(ab_check_parse_tol(&o, "out_cos=0.1,0", NULL), AB_OK);
+    sum = run_check(res, base, &o);
+    assert_int_equal(sum.regressions, 2);
+    /* a baseline row missing from the results fails */
+    res = file("res2.csv", "a,g,d1,1,exact,impl=stream,ok,,1e-7,1,10\n");
+    ab_check_defaults(&o);
+    sum = run_check(res, base, &o);
+    assert_int_equal(sum.missing, 2);
+    /* improvements are reported, not failed */
+    res = file("res3.csv", "a,g,d1,1,exact,impl=stream,ok,,1e-7,1,10\n"
+                           "b,g,d1,1,nystrom,landmarks=8,ok,,0.1,0.99,2\n"
+                           "c,g,d2,1,nystrom,landmarks=8,ok,,0.5,0.8,2\n");
+    sum = run_check(res, base, &o);
+    assert_int_equal(sum.regressions, 0);
+    assert_int_equal(sum.improvements, 2);
+}
+
+static void timing_gate_is_relative_to_exact(void **s)
+{
+    (void)s;
+    struct ab_check_opts o;
+    ab_check_defaults(&o);
+    o.time_ratio = 1.5;
+    char base[512];
+    snprintf(base, sizeof base, "%s", file("base.csv", BASE));
+    /* a machine twice as slow: every time doubles, ratios to exact do not */
+    const char *res = file("slow.csv", "a,g,d1,1,exact,impl=stream,ok,,1e-7,1,20\n"
+                                       "b,g,d1,1,nystrom,landmarks=8,ok,,0.25,0.9,4\n"
+                                       "c,g,d2,1,nystrom,landmarks=8,ok,,0.5,0.8,4\n");
+    struct ab_check_summary sum = run_check(res, base, &o);
+    /* b passes (0.2 of exact both times); c has no exact row for its data, so
+     * its raw time counts: 2 -> 4 ms is 2x, beyond 1.5x */
+    assert_int_equal(sum.regressions, 1);
+    res = file("slow2.csv", "a,g,d1,1,exact,impl=stream,ok,,1e-7,1,10\n"
+                            "b,g,d1,1,nystrom,landmarks=8,ok,,0.25,0.9,4\n"
+                            "c,g,d2,1,nystrom,landmarks=8,ok,,0.5,0.8,2\n");
+    sum = run_check(res, base, &o);
+    assert_int_equal(sum.regressions, 1); /* b: 0.2 -> 0.4 of exact */
+}
+
+static void tolerances_from_yaml_and_bad_input(void **s)
+{
+    (void)s;
+    struct ab_check_opts o;
+    struct ab_err err;
+    ab_check_defaults(&o);
+    char path[512];
+    snprintf(path, sizeof path, "%s/check.yaml", ab_test_tmpdir());
+    FILE *f = fopen(path, "w");
+    fputs("check:\n  tolerances:\n    out_rel_fro: {rel: 0.05}\n  time_ratio: 2\n", f);
+    fclose(f);
+    assert_int_equal(ab_check_load_config(&o, path, &err), AB_OK);
+    assert_true(o.rel[0] == 0.05 && o.time_ratio == 2);
+    f = fopen(path, "w");
+    fputs("check:\n  tolerances:\n    out_rel_from: {rel: 0.05}\n", f);
+    fclose(f);
+    assert_int_equal(ab_check_load_config(&o, path, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "check.yaml:3:5:"));
+    assert_non_null(strstr(err.msg, "did you mean 'out_rel_fro'"));
+    assert_int_equal(ab_check_parse_tol(&o, "bogus=1", &err), AB_EINVAL);
+    assert_int_equal(ab_check_parse_tol(&o, "out_cos=x", &err), AB_EINVAL);
+    char base[512];
+    snprintf(base, sizeof base, "%s", file("base.csv", BASE));
+    snprintf(path, sizeof path, "%s/ragged.csv", ab_test_tmpdir());
+    f = fopen(path, "w");
+    fputs(HDR, f);
+    fputs("a,g,d1\n", f);
+    fclose(f);
+    struct ab_check_summary sum;
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_int_equal(ab_check(path, base, &o, devnull, &sum, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "ragged.csv:2:"));
+    snprintf(path, sizeof path, "%s/foreign.csv", ab_test_tmpdir());
+    f = fopen(path, "w");
+    fputs("x,y\n1,2\n", f);
+    fclose(f);
+    assert_int_equal(ab_check(path, base, &o, devnull, &sum, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "no 'row_id' column"));
+    assert_int_equal(ab_check("/nonexistent.csv", base, &o, devnull, &sum, &err), AB_EIO);
+    fclose(devnull);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(identical_and_within_tolerance_pass),
+        cmocka_unit_test(worse_errors_status_and_data_fail),
+        cmocka_unit_test(timing_gate_is_relative_to_exact),
+        cmocka_unit_test(tolerances_from_yaml_and_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
