@@ -9,6 +9,10 @@ shift
 
 packages=(build-essential cmake pkg-config libopenblas-dev liblapacke-dev libyaml-dev
           libcmocka-dev gnuplot-nox)
+# the fuzzing build (tests/run-tests.sh) needs clang with libFuzzer and libomp
+if [ "${AB_SETUP_FUZZ:-0}" = 1 ]; then
+  packages+=(clang libclang-rt-14-dev libomp-14-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

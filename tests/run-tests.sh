@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-tests.sh — install, build (warnings are errors) and run the whole test
 # suite through ctest; then the same suite built with AddressSanitizer and
-# UndefinedBehaviorSanitizer. Idempotent; a second run only re-runs the tests.
+# UndefinedBehaviorSanitizer; then a clang build of the libFuzzer targets and a
+# short fuzz run of each (10 s). Idempotent; a second run only re-runs tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -10,3 +11,6 @@ experiments/setup.sh build -DATTNBENCH_WERROR=ON
 experiments/setup.sh build-asan -DATTNBENCH_WERROR=ON -DATTNBENCH_SANITIZE=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs")
+AB_SETUP_FUZZ=1 CC=clang experiments/setup.sh build-fuzz -DATTNBENCH_FUZZ=ON -DATTNBENCH_WERROR=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo
+(cd build-fuzz && ctest --output-on-failure -R '^fuzz_')

@@ -301,6 +301,64 @@ static void resume_after_an_interrupt_gives_the_same_rows(void **s)
     free_table(b);
 }
 
+
+static void a_100_row_sweep_with_faults_keeps_every_good_row_exact(void **s)
+{
+    (void)s;
+    /* 10 data instances x 10 methods, 5 of which fail on purpose in every
+     * instance; the 50 good rows must equal those of a sweep without faults */
+    const char *dir = newdir("faults100");
+    const char *good = "  - {name: exact}\n"
+                       "  - {name: nystrom, landmarks: [4, 8]}\n"
+                       "  - {name: local, window: 8}\n"
+                       "  - {name: test-fault}\n";
+    char cfg[2048], path[1200];
+    snprintf(cfg, sizeof cfg,
+             "name: f100\nseeds: [1, 2, 3, 4, 5]\nrepeats: 1\nwarmup: 0\ntimeout: 1\nceiling: 0\n"
+             "data:\n  - {kind: gaussian, n: [24, 40], d: 8, heads: 2}\nmethods:\n%s"
+             "  - {name: test-fault, fault: [crash, abort, oom, hang, nan]}\n",
+             good);
+    snprintf(path, sizeof path, "%s/f100.yaml", dir);
+    write_file(path, cfg);
+    snprintf(cfg, sizeof cfg,
+             "name: f50\nseeds: [1, 2, 3, 4, 5]\nrepeats: 1\nwarmup: 0\nceiling: 0\n"
+             "data:\n  - {kind: gaussian, n: [24, 40], d: 8, heads: 2}\nmethods:\n%s",
+             good);
+    snprintf(path, sizeof path, "%s/f50.yaml", dir);
+    write_file(path, cfg);
+    char args[2048];
+    snprintf(args, sizeof args, "run f100.yaml --out f100.csv --plugin '%s' --progress quiet", AB_PLUGIN);
+    assert_int_equal(run(dir, args, NULL), 3);
+    snprintf(args, sizeof args, "run f50.yaml --out f50.csv --plugin '%s' --progress quiet", AB_PLUGIN);
+    assert_int_equal(run(dir, args, NULL), 0);
+    snprintf(path, sizeof path, "%s/f100.csv", dir);
+    struct table *all = read_csv(path);
+    snprintf(path, sizeof path, "%s/f50.csv", dir);
+    struct table *ok = read_csv(path);
+    assert_int_equal(all->nrows, 100);
+    assert_int_equal(ok->nrows, 50);
+    int counts[6] = {0};
+    const char *want[] = {"ok", "crashed", "oom", "timeout", "nan"};
+    for (int r = 0; r < all->nrows; r++)
+        for (int k = 0; k < 5; k++)
+            counts[k] += !strcmp(cell(all, r, "status"), want[k]);
+    assert_int_equal(counts[0], 50);
+    assert_int_equal(counts[1], 20); /* crash and abort */
+    assert_int_equal(counts[2], 10);
+    assert_int_equal(counts[3], 10);
+    assert_int_equal(counts[4], 10);
+    for (int r = 0; r < ok->nrows; r++) {
+        int q = find_row(all, "row_id", cell(ok, r, "row_id"));
+        assert_true(q >= 0);
+        char x[2048], y[2048];
+        stable_columns(ok, r, x, sizeof x);
+        stable_columns(all, q, y, sizeof y);
+        assert_string_equal(x, y);
+    }
+    free_table(all);
+    free_table(ok);
+}
+
 struct bad_case {
     const char *name, *yaml, *expect_pos, *expect_msg;
 };
@@ -466,6 +524,7 @@ int main(void)
         cmocka_unit_test(plugin_with_another_abi_is_refused),
         cmocka_unit_test(list_shows_methods_params_defaults_and_ranges),
         cmocka_unit_test(resume_after_an_interrupt_gives_the_same_rows),
+        cmocka_unit_test(a_100_row_sweep_with_faults_keeps_every_good_row_exact),
         cmocka_unit_test(bad_configs_name_file_line_and_column),
         cmocka_unit_test(landmarks_above_n_is_an_invalid_row_with_the_reason),
         cmocka_unit_test(set_overrides_and_dry_run),
