@@ -13,6 +13,7 @@
 #include "check.h"
 #include "data.h"
 #include "heatmap.h"
+#include "merge.h"
 #include "plan.h"
 #include "plot.h"
 #include "registry.h"
@@ -22,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cblas.h>
@@ -41,6 +44,7 @@ static void usage_main(FILE *f)
           "  heatmap CONFIG    exact vs approximate attention blocks, side by side\n"
           "  ceiling           measure the SGEMM ceiling of this machine and thread count\n"
           "  check RESULTS.csv --baseline BASE.csv   fail on an approximation-error regression\n"
+          "  merge SHARD.csv... --out FILE.csv [--config C.yaml]   combine shard results\n"
           "\n"
           "`attnbench <command> --help` describes a command.\n",
           f);
@@ -65,6 +69,9 @@ static void usage_run(FILE *f)
           "  --save-outputs DIR   write each row's output as DIR/<row_id>.npy (H, N, DV) float32\n"
           "  --plugin SO          load an out-of-tree method (repeatable)\n"
           "  --no-fork            measure in this process (debugging; no crash isolation)\n"
+          "  --shard I/N          run shard I of N (1 <= I <= N): data instances assigned by\n"
+          "                       estimated cost, every row in exactly one shard; default\n"
+          "                       output results/<name>.shard-I-of-N.csv (see `merge`)\n"
           "  --progress MODE      bar (default on a terminal), lines, or quiet\n"
           "\n"
           "exit status: 0 every row ok (or refused); 3 some rows failed (see status);\n"
@@ -209,6 +216,60 @@ static int cmd_check(int argc, char **argv)
         return 2;
     }
     return sum.regressions || sum.missing ? 1 : 0;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+    const char *inputs[4096], *out = NULL, *config = NULL, *sets[256];
+    size_t n = 0, nsets = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            puts("usage: attnbench merge SHARD.csv... --out FILE.csv [--config CONFIG.yaml] [--set K=V]...\n\n"
+                 "Combines shard results (identical columns required), keeps one row per row_id\n"
+                 "(an ok one when there are duplicates) and, given the config the shards ran,\n"
+                 "writes the rows in the plan's order (as a single run would) and lists the\n"
+                 "plan's rows no shard has.\n\n"
+                 "exit status: 0 complete; 1 rows missing (the merged file is still written);\n"
+                 "2 usage or input error");
+            return 0;
+        } else if (!strcmp(a, "--out") && i + 1 < argc) {
+            out = argv[++i];
+        } else if (!strcmp(a, "--config") && i + 1 < argc) {
+            config = argv[++i];
+        } else if (!strcmp(a, "--set") && i + 1 < argc && nsets < 256) {
+            sets[nsets++] = argv[++i];
+        } else if (!strcmp(a, "--plugin") && i + 1 < argc) {
+            if (load_plugin(argv[++i]))
+                return 2;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "attnbench merge: unknown or incomplete option '%s' (see --help)\n", a);
+            return 2;
+        } else if (n < 4096) {
+            inputs[n++] = a;
+        }
+    }
+    if (!n || !out) {
+        fprintf(stderr, "usage: attnbench merge SHARD.csv... --out FILE.csv [--config CONFIG.yaml]\n");
+        return 2;
+    }
+    struct ab_plan plan;
+    struct ab_err err;
+    if (config && ab_plan_load(config, sets, nsets, &plan, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 2;
+    }
+    struct ab_merge_summary sum;
+    int rc = ab_merge(inputs, n, config ? &plan : NULL, out, stderr, &sum, &err);
+    if (config)
+        ab_plan_free(&plan);
+    if (rc) {
+        fprintf(stderr, "attnbench merge: %s\n", err.msg);
+        return 2;
+    }
+    fprintf(stderr, "attnbench merge: %zu rows to %s; %zu duplicates dropped; %zu missing%s\n", sum.rows,
+            out, sum.duplicates, sum.missing, config ? "" : " (no --config: not checked)");
+    return sum.missing ? 1 : 0;
 }
 
 static int cmd_ceiling(int argc, char **argv)
@@ -474,6 +535,16 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--plugin")) {
             if (!(v = optarg_of(argc, argv, &i)) || load_plugin(v))
                 return 2;
+        } else if (!strcmp(a, "--shard")) {
+            if (!(v = optarg_of(argc, argv, &i)))
+                return 2;
+            char *end;
+            long si = strtol(v, &end, 10), sn = *end == '/' ? strtol(end + 1, &end, 10) : 0;
+            if (*end || si < 1 || sn < 1 || si > sn || sn > 100000) {
+                fprintf(stderr, "attnbench: --shard takes I/N with 1 <= I <= N, got '%s'\n", v);
+                return 2;
+            }
+            o.shard = (int)si, o.nshards = (int)sn;
         } else if (!strcmp(a, "--progress")) {
             if (!(v = optarg_of(argc, argv, &i)))
                 return 2;
@@ -520,8 +591,16 @@ static int cmd_run(int argc, char **argv)
         char path[1200];
         if (out)
             snprintf(path, sizeof path, "%s", out);
+        else if (o.nshards)
+            snprintf(path, sizeof path, "results/%s.shard-%d-of-%d.csv", plan.set.name, o.shard,
+                     o.nshards);
         else
             snprintf(path, sizeof path, "results/%s.csv", plan.set.name);
+        if (!out && !o.dry_run && mkdir("results", 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "attnbench: cannot create results/: %s\n", strerror(errno));
+            ab_plan_free(&plan);
+            return 2;
+        }
         o.out = path;
         int rc = ab_run(&plan, &o, &err);
         ab_plan_free(&plan);
@@ -558,6 +637,8 @@ int main(int argc, char **argv)
         return cmd_ceiling(argc - 2, argv + 2);
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "merge"))
+        return cmd_merge(argc - 2, argv + 2);
     if (!strcmp(cmd, "list")) {
         for (int i = 2; i < argc; i++) {
             if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

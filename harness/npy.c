@@ -382,7 +382,7 @@ static int write_npy(const char *path, const size_t *shape, int ndim, const void
     for (int i = 0; i < ndim; i++)
         count *= shape[i];
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    ab_tmp_path(path, tmp, sizeof tmp);
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));

@@ -172,7 +172,7 @@ static uint64_t ref_checksum(const struct ab_reference *r)
 int ab_reference_save(const char *path, const struct ab_reference *r, struct ab_err *err)
 {
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    ab_tmp_path(path, tmp, sizeof tmp);
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return ab_errf(err, AB_EIO, "%s: %s", tmp, strerror(errno));

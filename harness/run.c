@@ -647,9 +647,33 @@ static void progress_row(struct progress *pg, const struct ab_plan_data *pd, uin
             ab_row_status_name(r->status), detail, etas);
 }
 
+/* ---- shards ---- */
+
+/* 1 where instance i belongs to this run (every instance without --shard). */
+static unsigned char *shard_mask(const struct ab_plan *plan, const struct ab_run_opts *o,
+                                 struct ab_err *err)
+{
+    size_t ni = ab_plan_instances(plan);
+    unsigned char *mask = malloc(ni ? ni : 1);
+    int *of = malloc((ni ? ni : 1) * sizeof *of);
+    if (!mask || !of) {
+        free(mask), free(of);
+        ab_errf(err, AB_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (o->nshards > 0 && ab_plan_shards(plan, o->nshards, of, NULL, err)) {
+        free(mask), free(of);
+        return NULL;
+    }
+    for (size_t i = 0; i < ni; i++)
+        mask[i] = o->nshards <= 0 || of[i] == o->shard - 1;
+    free(of);
+    return mask;
+}
+
 /* ---- dry run ---- */
 
-static int dry_run(const struct ab_plan *plan)
+static int dry_run(const struct ab_plan *plan, const unsigned char *mask)
 {
     /* Rates assumed for the estimate: SGEMM-bound methods at 15 GFLOP/s per
      * thread; the float64 reference at 4 GFLOP/s per thread. */
@@ -662,8 +686,10 @@ static int dry_run(const struct ab_plan *plan)
         const struct ab_plan_data *pd = &plan->data[di];
         struct ab_problem p = ab_plan_problem(plan, pd);
         double n = (double)p.n;
-        ref_s += (double)plan->set.nseeds * p.heads * (2 * n * n * (p.d + p.dv)) / ref_rate;
-        for (size_t si = 0; si < plan->set.nseeds; si++)
+        for (size_t si = 0; si < plan->set.nseeds; si++) {
+            if (!mask[di * plan->set.nseeds + si])
+                continue;
+            ref_s += (double)p.heads * (2 * n * n * (p.d + p.dv)) / ref_rate;
             for (size_t mi = 0; mi < plan->nmethods; mi++) {
                 const struct ab_plan_method *pm = &plan->methods[mi];
                 struct ab_estimate est = {0};
@@ -686,12 +712,16 @@ static int dry_run(const struct ab_plan *plan)
                        est.workspace_bytes / 1048576.0, (unsigned long long)plan->set.seeds[si], data,
                        pm->m->name, pm->params);
             }
+        }
     }
     char a[32], b[32];
     fmt_dur(total_s, a, sizeof a);
     fmt_dur(ref_s, b, sizeof b);
-    printf("\n%zu rows (%zu invalid), %zu data instances, %d threads\n", rows, invalid,
-           plan->ndata * plan->set.nseeds, plan->set.threads);
+    size_t ninst = 0;
+    for (size_t i = 0; i < ab_plan_instances(plan); i++)
+        ninst += mask[i];
+    printf("\n%zu rows (%zu invalid), %zu data instances, %d threads\n", rows, invalid, ninst,
+           plan->set.threads);
     printf("estimated time: %s of timed forwards + up to %s of exact references (uncached), "
            "assuming 15 GFLOP/s and 4 GFLOP/s (float64) per thread\n",
            a, b);
@@ -704,19 +734,29 @@ static int dry_run(const struct ab_plan *plan)
 
 int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_err *err)
 {
-    if (o->dry_run)
-        return dry_run(plan);
+    unsigned char *mask = shard_mask(plan, o, err);
+    if (!mask)
+        return AB_EXIT_USAGE;
+    if (o->dry_run) {
+        int rc = dry_run(plan, mask);
+        free(mask);
+        return rc;
+    }
     struct ab_prov prov;
     ab_provenance(&prov);
     ab_blas_set_threads(1);
     struct columns cols;
     build_columns(plan, &cols);
-    if (o->save_outputs && mkdirs(o->save_outputs) != 0)
+    if (o->save_outputs && mkdirs(o->save_outputs) != 0) {
+        free(mask);
         return ab_errf(err, AB_EIO, "--save-outputs %s: %s", o->save_outputs, strerror(errno)),
                AB_EXIT_USAGE;
+    }
     struct ab_csv csv;
-    if (ab_csv_open(&csv, o->out, cols.names, cols.n, o->resume, o->force, err))
+    if (ab_csv_open(&csv, o->out, cols.names, cols.n, o->resume, o->force, err)) {
+        free(mask);
         return AB_EXIT_USAGE;
+    }
     struct sigaction sa = {0}, old_int, old_term;
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -724,7 +764,10 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
 
-    struct progress pg = {o->progress, ab_plan_rows(plan), 0, 0, ab_now(), 0};
+    size_t in_shard = 0;
+    for (size_t i = 0; i < ab_plan_instances(plan); i++)
+        in_shard += mask[i];
+    struct progress pg = {o->progress, in_shard * plan->nmethods, 0, 0, ab_now(), 0};
     if (pg.mode == AB_PROGRESS_AUTO)
         pg.mode = isatty(2) ? AB_PROGRESS_BAR : AB_PROGRESS_LINES;
     struct row_ctx rctx = {plan, &prov, &cols, &csv};
@@ -735,6 +778,8 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
     for (size_t di = 0; di < plan->ndata && !interrupted; di++) {
         const struct ab_plan_data *pd = &plan->data[di];
         for (size_t si = 0; si < plan->set.nseeds && !interrupted; si++) {
+            if (!mask[di * plan->set.nseeds + si])
+                continue; /* another shard's */
             uint64_t seed = plan->set.seeds[si];
             /* rows of this instance still to measure */
             size_t todo = 0;
@@ -804,6 +849,7 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
         }
     }
     ab_csv_close(&csv);
+    free(mask);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (exit_code == AB_EXIT_USAGE)

@@ -25,6 +25,7 @@ struct ab_run_opts {
     int resume, force, dry_run;
     int no_fork;              /* measure in-process (debugging, valgrind): no isolation */
     int progress;             /* enum ab_progress_mode */
+    int shard, nshards;       /* --shard i/N: this is shard i (1-based) of N; 0/0: all */
 };
 
 enum ab_row_status {

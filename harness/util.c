@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int ab_errf(struct ab_err *err, int status, const char *fmt, ...)
 {
@@ -282,6 +283,21 @@ int ab_values_defaults(struct ab_values *vals, const struct ab_param *params, in
         vals->set[i] = 1;
     }
     return AB_OK;
+}
+
+void ab_tmp_path(const char *path, char *out, size_t cap)
+{
+    static unsigned long counter;
+    char host[64] = "host";
+    if (gethostname(host, sizeof host - 1) != 0)
+        snprintf(host, sizeof host, "host");
+    host[sizeof host - 1] = '\0';
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t r = ab_mix64((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+                          ((uint64_t)getpid() << 16) ^ ++counter);
+    snprintf(out, cap, "%s.tmp.%s.%ld.%08llx", path, host, (long)getpid(),
+             (unsigned long long)(r & 0xffffffffu));
 }
 
 double ab_now(void)

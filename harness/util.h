@@ -60,6 +60,12 @@ int ab_values_defaults(struct ab_values *vals, const struct ab_param *params, in
 int ab_value_parse(const struct ab_param *p, const char *text, double *v, const char **str,
                    struct ab_err *err);
 
+/* A temporary name beside `path`, unique across hosts and processes sharing
+ * a filesystem: "<path>.tmp.<host>.<pid>.<random>". Write there, then
+ * rename(2) onto path: readers see the old file or the new one, never a torn
+ * one, and concurrent writers of the same file do not collide. */
+void ab_tmp_path(const char *path, char *out, size_t cap);
+
 /* Monotonic clock in seconds. */
 double ab_now(void);
 

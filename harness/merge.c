@@ -1,0 +1,148 @@
+/* merge.c — see merge.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "merge.h"
+
+#include "csv.h"
+#include "table.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct pick {
+    const struct ab_table *t;
+    size_t row, seq; /* seq: order of appearance over the inputs */
+    const char *id;
+    int used;
+};
+
+static int seq_cmp(const void *a, const void *b)
+{
+    size_t x = ((const struct pick *)a)->seq, y = ((const struct pick *)b)->seq;
+    return (x > y) - (x < y);
+}
+
+static int pick_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct pick *)a)->id, ((const struct pick *)b)->id);
+}
+
+/* Binary search for row_id among the sorted picks. */
+static struct pick *find(struct pick *v, size_t n, const char *id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(v[mid].id, id);
+        if (!c)
+            return &v[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+int ab_merge(const char *const *inputs, size_t ninputs, const struct ab_plan *plan, const char *out,
+             FILE *log, struct ab_merge_summary *sum, struct ab_err *err)
+{
+    memset(sum, 0, sizeof *sum);
+    if (ninputs == 0)
+        return ab_errf(err, AB_EINVAL, "merge: no input files");
+    struct ab_table *t = calloc(ninputs, sizeof *t);
+    if (!t)
+        return ab_errf(err, AB_ENOMEM, "out of memory");
+    int rc = AB_OK, idcol = -1, stcol = -1;
+    size_t total = 0;
+    for (size_t i = 0; i < ninputs && rc == AB_OK; i++) {
+        if ((rc = ab_table_load(inputs[i], &t[i], err)))
+            break;
+        int same = t[i].ncols == t[0].ncols;
+        for (size_t c = 0; same && c < t[i].ncols; c++)
+            same = !strcmp(t[i].cols[c], t[0].cols[c]);
+        if (!same)
+            rc = ab_errf(err, AB_EINVAL, "%s: its columns differ from %s's (another config or attnbench "
+                                         "version?)",
+                         inputs[i], inputs[0]);
+        total += t[i].nrows;
+    }
+    if (rc == AB_OK) {
+        idcol = ab_table_col(&t[0], "row_id"), stcol = ab_table_col(&t[0], "status");
+        if (idcol < 0)
+            rc = ab_errf(err, AB_EINVAL, "%s: no row_id column: not an attnbench results file?",
+                         inputs[0]);
+    }
+    struct pick *v = NULL;
+    size_t nv = 0;
+    if (rc == AB_OK && !(v = calloc(total ? total : 1, sizeof *v)))
+        rc = ab_errf(err, AB_ENOMEM, "out of memory");
+    /* one entry per row_id: the first ok row, else the first row */
+    for (size_t i = 0; rc == AB_OK && i < ninputs; i++)
+        for (size_t r = 0; r < t[i].nrows; r++)
+            v[nv] = (struct pick){&t[i], r, nv, ab_table_str(&t[i], r, idcol), 0}, nv++;
+    if (rc == AB_OK) {
+        qsort(v, nv, sizeof *v, pick_cmp);
+        size_t w = 0;
+        for (size_t i = 0; i < nv;) {
+            size_t j = i, best = i;
+            while (j < nv && !strcmp(v[j].id, v[i].id)) {
+                /* an ok row over a failed one; else the first to appear */
+                int bok = !strcmp(ab_table_str(v[best].t, v[best].row, stcol), "ok");
+                int jok = !strcmp(ab_table_str(v[j].t, v[j].row, stcol), "ok");
+                if ((jok && !bok) || (jok == bok && v[j].seq < v[best].seq))
+                    best = j;
+                j++;
+            }
+            sum->duplicates += j - i - 1;
+            v[w++] = v[best];
+            i = j;
+        }
+        nv = w;
+    }
+    struct ab_csv csv;
+    if (rc == AB_OK)
+        rc = ab_csv_open(&csv, out, (const char *const *)t[0].cols, t[0].ncols, 0, 1, err);
+    if (rc == AB_OK) {
+        if (plan) { /* the plan's order; then anything the plan does not know */
+            for (size_t d = 0; d < plan->ndata && rc == AB_OK; d++)
+                for (size_t s = 0; s < plan->set.nseeds && rc == AB_OK; s++)
+                    for (size_t m = 0; m < plan->nmethods && rc == AB_OK; m++) {
+                        char id[17];
+                        ab_plan_row_id(&plan->data[d], plan->set.seeds[s], &plan->methods[m], id);
+                        struct pick *pk = find(v, nv, id);
+                        if (!pk) {
+                            sum->missing++;
+                            if (log)
+                                fprintf(log, "missing: %s %s(%s) seed=%llu %s(%s)\n", id,
+                                        plan->data[d].kind->name, plan->data[d].params,
+                                        (unsigned long long)plan->set.seeds[s], plan->methods[m].m->name,
+                                        plan->methods[m].params);
+                            continue;
+                        }
+                        pk->used = 1;
+                        rc = ab_csv_append(&csv, (const char *const *)&pk->t->cells[pk->row * pk->t->ncols],
+                                           err);
+                        sum->rows++;
+                    }
+        }
+        qsort(v, nv, sizeof *v, seq_cmp); /* the rest in their order of appearance */
+        for (size_t i = 0; i < nv && rc == AB_OK; i++)
+            if (!v[i].used) {
+                if (plan) {
+                    sum->unplanned++;
+                    if (log)
+                        fprintf(log, "not in the plan (kept at the end): %s\n", v[i].id);
+                }
+                rc = ab_csv_append(&csv, (const char *const *)&v[i].t->cells[v[i].row * v[i].t->ncols],
+                                   err);
+                sum->rows++;
+            }
+        ab_csv_close(&csv);
+    }
+    free(v);
+    for (size_t i = 0; i < ninputs; i++)
+        ab_table_free(&t[i]);
+    free(t);
+    return rc;
+}

@@ -1,0 +1,194 @@
+/* test_merge.c — shards and merge: every row in exactly one shard,
+ * deterministically and with the load within LPT's 4/3 bound; merge keeps one
+ * row per row_id (ok first), reports missing rows, refuses other columns;
+ * three shards merged equal a single run; concurrent writers of one cached
+ * reference never leave a torn file. */
+#define _POSIX_C_SOURCE 200809L
+#include "merge.h"
+#include "plan.h"
+#include "reference.h"
+#include "testlib.h"
+#include "util.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *write_text(const char *name, const char *text)
+{
+    static char path[8][600];
+    static int k;
+    char *p = path[k++ % 8];
+    snprintf(p, 600, "%s/%s", ab_test_tmpdir(), name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+static void shards_cover_every_row_once_balanced_and_deterministic(void **s)
+{
+    (void)s;
+    const char *cfg = write_text("sh.yaml", "seeds: [1, 2, 3]\n"
+                                            "data:\n  - {kind: gaussian, n: [64, 256, 1024, 4096], d: 32}\n"
+                                            "  - {kind: local, n: [100, 3000], d: 64, heads: 2}\n"
+                                            "methods:\n  - {name: exact}\n  - {name: nystrom, landmarks: [8, 32]}\n");
+    struct ab_plan plan;
+    struct ab_err err;
+    if (ab_plan_load(cfg, NULL, 0, &plan, &err))
+        fail_msg("%s", err.msg);
+    size_t ni = ab_plan_instances(&plan);
+    assert_int_equal(ni, 18);
+    int a[18], b[18];
+    double cost[8], total = 0, biggest = 0;
+    for (size_t i = 0; i < ni; i++) {
+        double c = ab_plan_instance_cost(&plan, i / plan.set.nseeds);
+        total += c;
+        biggest = fmax(biggest, c);
+    }
+    for (int n = 1; n <= 7; n++) {
+        assert_int_equal(ab_plan_shards(&plan, n, a, cost, &err), AB_OK);
+        assert_int_equal(ab_plan_shards(&plan, n, b, NULL, &err), AB_OK);
+        assert_memory_equal(a, b, sizeof a);
+        double sum = 0, worst = 0;
+        for (size_t i = 0; i < ni; i++)
+            assert_true(a[i] >= 0 && a[i] < n);
+        for (int k = 0; k < n; k++)
+            sum += cost[k], worst = fmax(worst, cost[k]);
+        assert_true(fabs(sum - total) <= 1e-9 * total); /* each instance counted once */
+        double bound = 4.0 / 3.0 * fmax(total / n, biggest);
+        print_message("%d shards: largest %.3g, ideal %.3g, LPT bound %.3g\n", n, worst, total / n, bound);
+        assert_true(worst <= bound * (1 + 1e-12));
+    }
+    assert_int_equal(ab_plan_shards(&plan, 0, a, NULL, &err), AB_EINVAL);
+    ab_plan_free(&plan);
+}
+
+static void merge_keeps_ok_rows_reports_missing_and_checks_columns(void **s)
+{
+    (void)s;
+    const char *hdr = "row_id,status,x\n";
+    char a[600], b[600], c[600];
+    snprintf(a, sizeof a, "%s", write_text("a.csv", "row_id,status,x\nr1,ok,1\nr2,crashed,\n"));
+    snprintf(b, sizeof b, "%s", write_text("b.csv", "row_id,status,x\nr2,ok,2\nr3,ok,3\n"));
+    snprintf(c, sizeof c, "%s", write_text("c.csv", "row_id,status,y\nr4,ok,4\n"));
+    (void)hdr;
+    const char *in[] = {a, b};
+    char out[600];
+    snprintf(out, sizeof out, "%s/m.csv", ab_test_tmpdir());
+    struct ab_merge_summary sum;
+    struct ab_err err;
+    assert_int_equal(ab_merge(in, 2, NULL, out, NULL, &sum, &err), AB_OK);
+    assert_int_equal(sum.rows, 3);
+    assert_int_equal(sum.duplicates, 1);
+    FILE *f = fopen(out, "r");
+    char text[256] = "";
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    assert_string_equal(text, "row_id,status,x\nr1,ok,1\nr2,ok,2\nr3,ok,3\n");
+    const char *in2[] = {a, c};
+    assert_int_equal(ab_merge(in2, 2, NULL, out, NULL, &sum, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "c.csv: its columns differ"));
+}
+
+static int run_bin(const char *dir, const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >/dev/null 2>&1", dir, AB_BIN, args);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void three_shards_merged_equal_a_single_run(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    write_text("m3.yaml", "name: m3\nseeds: [1, 2]\nrepeats: 1\nceiling: 0\n"
+                          "data:\n  - {kind: gaussian, n: [48, 96], d: 8}\n  - {kind: clustered, n: 80, d: 8}\n"
+                          "methods:\n  - {name: exact}\n  - {name: nystrom, landmarks: [4, 8]}\n");
+    assert_int_equal(run_bin(dir, "run m3.yaml --out single.csv --force --progress quiet"), 0);
+    for (int i = 1; i <= 3; i++) {
+        char args[200];
+        snprintf(args, sizeof args, "run m3.yaml --shard %d/3 --force --progress quiet", i);
+        assert_int_equal(run_bin(dir, args), 0);
+    }
+    /* a shard missing: merge says so */
+    assert_int_equal(run_bin(dir, "merge results/m3.shard-1-of-3.csv results/m3.shard-2-of-3.csv "
+                                  "--out part.csv --config m3.yaml"),
+                     1);
+    assert_int_equal(run_bin(dir, "merge results/m3.shard-3-of-3.csv results/m3.shard-1-of-3.csv "
+                                  "results/m3.shard-2-of-3.csv --out merged.csv --config m3.yaml"),
+                     0);
+    /* the same rows, in the same order, with the same error columns */
+    assert_int_equal(run_bin(dir, "check merged.csv --baseline single.csv --tol out_rel_fro=0,0 "
+                                  "--tol out_max_abs=0,0 --tol out_cos=0,0 --tol pinv_resid=0,0"),
+                     0);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && cut -d, -f1 single.csv > a.txt && cut -d, -f1 merged.csv > b.txt && cmp -s a.txt b.txt",
+             dir);
+    int st = system(cmd);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void concurrent_reference_writers_never_tear_the_file(void **s)
+{
+    (void)s;
+    struct ab_data d = {.heads = 1, .n = 300, .d = 16, .dv = 16};
+    d.q = ab_aligned_alloc(300 * 16 * 4), d.k = ab_aligned_alloc(300 * 16 * 4), d.v = ab_aligned_alloc(300 * 16 * 4);
+    ab_test_fill_normal(d.q, 300 * 16, ab_test_seed(), 1.0);
+    ab_test_fill_normal(d.k, 300 * 16, ab_test_seed() + 1, 1.0);
+    ab_test_fill_normal(d.v, 300 * 16, ab_test_seed() + 2, 1.0);
+    d.id = 12345;
+    char path[600];
+    snprintf(path, sizeof path, "%s/shared.ref", ab_test_tmpdir());
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        if (kids[k] == 0) { /* two "shards" computing and saving the same reference */
+            struct ab_reference ref;
+            struct ab_err err;
+            for (int i = 0; i < 40; i++) {
+                if (ab_reference_compute(&d, 1, 0, &ref, &err) || ab_reference_save(path, &ref, &err))
+                    _exit(1);
+                ab_reference_free(&ref);
+            }
+            _exit(0);
+        }
+    }
+    int loads = 0, torn = 0;
+    for (int alive = 2; alive;) {
+        struct ab_reference ref;
+        struct ab_err err;
+        if (ab_reference_load(path, &d, 0, &ref, &err) == AB_OK) {
+            loads++;
+            ab_reference_free(&ref);
+        } else if (access(path, F_OK) == 0) {
+            torn++; /* the file exists but does not load: torn */
+            print_error("%s\n", err.msg);
+        }
+        alive = 0;
+        for (int k = 0; k < 2; k++)
+            alive += waitpid(kids[k], NULL, WNOHANG) == 0;
+    }
+    print_message("%d complete loads while two writers raced, %d torn\n", loads, torn);
+    assert_int_equal(torn, 0);
+    assert_true(loads > 0);
+    ab_data_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(shards_cover_every_row_once_balanced_and_deterministic),
+        cmocka_unit_test(merge_keeps_ok_rows_reports_missing_and_checks_columns),
+        cmocka_unit_test(three_shards_merged_equal_a_single_run),
+        cmocka_unit_test(concurrent_reference_writers_never_tear_the_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
