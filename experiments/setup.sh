@@ -9,9 +9,10 @@ shift
 
 packages=(build-essential cmake pkg-config libopenblas-dev liblapacke-dev libyaml-dev
           libcmocka-dev gnuplot-nox)
-# the fuzzing build (tests/run-tests.sh) needs clang with libFuzzer and libomp
-if [ "${AB_SETUP_FUZZ:-0}" = 1 ]; then
-  packages+=(clang libclang-rt-14-dev libomp-14-dev)
+# the test suite (tests/run-tests.sh) also needs clang with libFuzzer and libomp
+# (the fuzzing build) and SLURM with munge (the job-array test)
+if [ "${AB_SETUP_TESTS:-0}" = 1 ]; then
+  packages+=(clang libclang-rt-14-dev libomp-14-dev slurm-wlm munge)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -727,6 +727,18 @@ static int dry_run(const struct ab_plan *plan, const unsigned char *mask)
            a, b);
     printf("largest method workspace: %.2f MiB (mem_limit %.1f MiB)\n", max_ws / 1048576.0,
            (double)plan->set.mem_limit / 1048576.0);
+    /* for job scripts (experiments/slurm/submit.sh): the resources to ask for —
+     * the threads, the largest data instance and workspace with room for the
+     * process, and a generous time: 3x the estimate plus 10 minutes */
+    double biggest = 0;
+    for (size_t di = 0; di < plan->ndata; di++) {
+        const size_t *dm = plan->data[di].dims;
+        double bytes = 4.0 * (double)dm[0] * (double)dm[1] * (2.0 * (double)dm[2] + 2.0 * (double)dm[3]) +
+                       8.0 * (double)dm[0] * (double)dm[1] * ((double)dm[3] + 1);
+        biggest = bytes > biggest ? bytes : biggest;
+    }
+    printf("# resources: cpus=%d mem_mb=%.0f time_min=%.0f\n", plan->set.threads,
+           (biggest + max_ws) / 1048576.0 * 2 + 1024, 3 * (total_s + ref_s) / 60 + 10);
     return AB_EXIT_OK;
 }
 
