@@ -8,7 +8,7 @@ build=${1:?usage: setup.sh BUILD_DIR [CMAKE_OPTION...]}
 shift
 
 packages=(build-essential cmake pkg-config libopenblas-dev liblapacke-dev libyaml-dev
-          libcmocka-dev gnuplot-nox)
+          libcjson-dev libcmocka-dev gnuplot-nox)
 # the test suite (tests/run-tests.sh) also needs clang with libFuzzer and libomp
 # (the fuzzing build) and SLURM with munge (the job-array test)
 if [ "${AB_SETUP_TESTS:-0}" = 1 ]; then

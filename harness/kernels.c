@@ -151,4 +151,18 @@ void ab_attend_rows(const float *q, size_t rows, const float *k, const float *v,
     }
 }
 
+void ab_sgemm_par(size_t M, size_t N, size_t K, float alpha, const float *A, const float *B,
+                  float beta, float *C, int threads)
+{
+    size_t parts = threads > 1 && N >= 64 ? (size_t)threads : 1;
+    size_t w = ((N + parts - 1) / parts + 15) & ~(size_t)15; /* 64-byte column blocks */
+#pragma omp parallel for schedule(static) num_threads((int)parts) if (parts > 1)
+    for (long p = 0; p < (long)parts; p++) {
+        size_t c0 = (size_t)p * w, c1 = c0 + w < N ? c0 + w : N;
+        if (c0 < c1)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)(c1 - c0), (int)K, alpha,
+                        A, (int)K, B + c0, (int)N, beta, C + c0, (int)N);
+    }
+}
+
 void ab_blas_set_threads(int n) { openblas_set_num_threads(n); }

@@ -41,6 +41,14 @@ void ab_online_softmax_step(float *L, size_t rows, size_t cols, float *m, float 
 void ab_attend_rows(const float *q, size_t rows, const float *k, const float *v, size_t nkeys,
                     size_t d, size_t dv, size_t tk, float scale, float *out, float *work);
 
+/* C (M x N) = alpha A (M x K) B (K x N) + beta C, row-major, with the N
+ * columns split over `threads` OpenMP threads (each a single-threaded SGEMM).
+ * For the few large products a method cannot tile by heads (Nystrom's M^3
+ * pseudo-inverse at one head): switching OpenBLAS's own threads on inside a
+ * timed call leaves its workers spinning against ours. */
+void ab_sgemm_par(size_t M, size_t N, size_t K, float alpha, const float *A, const float *B,
+                  float beta, float *C, int threads);
+
 /* Set OpenBLAS's own thread count (the harness keeps it at 1 and threads
  * over tiles with OpenMP; a method may raise it around a large single GEMM). */
 void ab_blas_set_threads(int n);

@@ -18,7 +18,7 @@ static const char *const top_keys[] = {
     "name",    "description",       "seeds",          "repeats",      "warmup",
     "threads", "repeat_budget",     "timeout",        "reference_timeout", "mem_limit",
     "attn_metrics", "attn_max_n",   "attn_spec",      "cache",        "data",
-    "methods", "ceiling",
+    "methods", "ceiling", "warmup_time",
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -204,7 +204,7 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
         snprintf(s->name, sizeof s->name, "%s", b);
     }
     s->seeds[0] = 1, s->nseeds = 1;
-    s->repeats = 5, s->warmup = 1, s->repeat_budget_s = 10;
+    s->repeats = 5, s->warmup = 1, s->repeat_budget_s = 10, s->warmup_s = 0.1;
     s->threads = (int)nproc();
     s->timeout_s = 600, s->ref_timeout_s = 3600;
     long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
@@ -250,6 +250,11 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
         if ((rc = cfg_to_int(n, "warmup", 0, 1000, &v, err)))
             return rc;
         s->warmup = (int)v;
+    }
+    if ((n = cfg_map_get(root, "warmup_time"))) {
+        if ((rc = cfg_to_real(n, "warmup_time", 0, 1e4, &x, err)))
+            return rc;
+        s->warmup_s = x;
     }
     if ((n = cfg_map_get(root, "threads"))) {
         if ((rc = cfg_to_int(n, "threads", 1, 4096, &v, err)))

@@ -34,6 +34,7 @@ struct ab_settings {
     uint64_t seeds[256];
     size_t nseeds;
     int repeats, warmup;
+    double warmup_s;        /* warm up for at least this long (when warmup > 0) */
     double repeat_budget_s; /* stop repeating once this much time is spent */
     int threads;
     double timeout_s;     /* per row (child process) */

@@ -126,7 +126,13 @@ static void measure(const struct row_job *job, struct ab_result *res)
     double t0 = ab_now();
     rc = m->prepare(&p, &job->pm->vals, &state, &err);
     res->prepare_ms = 1e3 * (ab_now() - t0);
-    for (int i = 0; rc == AB_OK && i < set->warmup; i++)
+    /* warm-up: `warmup` calls, and at least `warmup_time` seconds of them
+     * (idle vCPUs and cold thread pools make a fresh process's first
+     * milliseconds slow: sub-millisecond rows need the time, not the count) */
+    double w0 = ab_now();
+    for (int i = 0; rc == AB_OK && set->warmup > 0 &&
+                    (i < set->warmup || ab_now() - w0 < set->warmup_s);
+         i++)
         rc = m->forward(state, out, &err);
     double *times = calloc((size_t)set->repeats, sizeof *times);
     int reps = 0;

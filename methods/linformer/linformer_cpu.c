@@ -57,6 +57,8 @@ struct lin_state {
     int share, proj;
     float *e, *f;   /* k x N (gaussian only) */
     float *ek, *fv; /* H x k x D, H x k x DV */
+    float *part;    /* chunks x k x (D + DV): partial projections */
+    size_t chunks;
     float *work;    /* threads x TQ x k */
 };
 
@@ -107,7 +109,11 @@ static int lin_prepare(const struct ab_problem *p, const struct ab_values *v, vo
     s->ek = p->alloc(p->heads * k * p->d * sizeof(float));
     s->fv = p->alloc(p->heads * k * p->dv * sizeof(float));
     s->work = p->alloc(T * TQ * k * sizeof(float));
-    if (!s->ek || !s->fv || !s->work)
+    /* with fewer heads than threads, each head's k x N products are split
+     * over key chunks (partial sums added in a fixed order) */
+    s->chunks = T > p->heads ? T : 1;
+    s->part = p->alloc(s->chunks * k * (p->d + p->dv) * sizeof(float));
+    if (!s->ek || !s->fv || !s->work || !s->part)
         return ab_errf(err, AB_ENOMEM, "linformer: cannot allocate the projected keys and values");
     if (s->proj == PROJ_GAUSSIAN) {
         s->e = p->alloc(k * N * sizeof(float));
@@ -121,22 +127,29 @@ static int lin_prepare(const struct ab_problem *p, const struct ab_values *v, vo
     return AB_OK;
 }
 
-/* E K and F V of head h (k x D, k x DV). */
-static void project(const struct lin_state *s, size_t h)
+/* E[:, c0:c1] K[c0:c1] and F[:, c0:c1] V[c0:c1] of head h into ek, fv. */
+static void project(const struct lin_state *s, size_t h, size_t c0, size_t c1, float *ek, float *fv)
 {
     const struct ab_problem *p = &s->p;
     size_t N = p->n, D = p->d, DV = p->dv, k = s->k;
-    const float *K = p->k + h * N * D, *V = p->v + h * N * DV;
+    const float *K = p->k + (h * N + c0) * D, *V = p->v + (h * N + c0) * DV;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)D, (int)(c1 - c0), 1.0f,
+                s->e + c0, (int)N, K, (int)D, 0.0f, ek, (int)D);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)DV, (int)(c1 - c0), 1.0f,
+                s->f + c0, (int)N, V, (int)DV, 0.0f, fv, (int)DV);
+}
+
+static void project_head(const struct lin_state *s, size_t h)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, DV = p->dv, k = s->k;
     float *ek = s->ek + h * k * D, *fv = s->fv + h * k * DV;
     if (s->proj == PROJ_SEGMENTS) {
-        ab_nystrom_landmarks(K, N, D, k, AB_SEG_UNEVEN, ek);
-        ab_nystrom_landmarks(V, N, DV, k, AB_SEG_UNEVEN, fv);
+        ab_nystrom_landmarks(p->k + h * N * D, N, D, k, AB_SEG_UNEVEN, ek);
+        ab_nystrom_landmarks(p->v + h * N * DV, N, DV, k, AB_SEG_UNEVEN, fv);
         return;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)D, (int)N, 1.0f, s->e, (int)N,
-                K, (int)D, 0.0f, ek, (int)D);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)DV, (int)N, 1.0f, s->f, (int)N,
-                V, (int)DV, 0.0f, fv, (int)DV);
+    project(s, h, 0, N, ek, fv);
 }
 
 static int lin_forward(void *state, float *out, struct ab_err *err)
@@ -146,15 +159,33 @@ static int lin_forward(void *state, float *out, struct ab_err *err)
     const struct ab_problem *p = &s->p;
     size_t H = p->heads, N = p->n, D = p->d, DV = p->dv, k = s->k;
     int T = p->threads > 0 ? p->threads : 1;
-    if ((size_t)T <= H) {
+    if (s->chunks == 1 || s->proj == PROJ_SEGMENTS) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
         for (long h = 0; h < (long)H; h++)
-            project(s, (size_t)h);
-    } else { /* few heads: let BLAS thread the long k x N products */
-        ab_blas_set_threads(T);
-        for (size_t h = 0; h < H; h++)
-            project(s, h);
-        ab_blas_set_threads(1);
+            project_head(s, (size_t)h);
+    } else { /* few heads: each head's products over key chunks, then summed */
+        size_t C = s->chunks, span = (N + C - 1) / C, per = k * (D + DV);
+        for (size_t h = 0; h < H; h++) {
+#pragma omp parallel for schedule(static) num_threads(T)
+            for (long c = 0; c < (long)C; c++) {
+                size_t c0 = (size_t)c * span, c1 = c0 + span < N ? c0 + span : N;
+                float *pc = s->part + (size_t)c * per;
+                if (c0 < c1)
+                    project(s, h, c0, c1, pc, pc + k * D);
+                else
+                    memset(pc, 0, per * sizeof(float));
+            }
+            float *ek = s->ek + h * k * D, *fv = s->fv + h * k * DV;
+            memcpy(ek, s->part, k * D * sizeof(float));
+            memcpy(fv, s->part + k * D, k * DV * sizeof(float));
+            for (size_t c = 1; c < C; c++) {
+                const float *pc = s->part + c * per;
+                for (size_t i = 0; i < k * D; i++)
+                    ek[i] += pc[i];
+                for (size_t i = 0; i < k * DV; i++)
+                    fv[i] += pc[k * D + i];
+            }
+        }
     }
     size_t tiles = (N + TQ - 1) / TQ;
     float sc = (float)(1.0 / sqrt((double)D));
@@ -179,7 +210,7 @@ static void lin_release(void *state)
     void (*f)(void *) = s->p.free;
     if (s->f && s->f != s->e)
         f(s->f);
-    f(s->e), f(s->ek), f(s->fv), f(s->work), f(s);
+    f(s->e), f(s->ek), f(s->fv), f(s->work), f(s->part), f(s);
 }
 
 const struct ab_method ab_linformer_cpu = {

@@ -46,8 +46,9 @@ void ab_nystrom_f_rows(void *nystrom_state, size_t h, size_t r0, size_t rows, fl
 void ab_nystrom_b_cols(void *nystrom_state, size_t h, size_t c0, size_t c1, float *B);
 
 /* Z ~ A^+ (M x M) by `iters` iterations of Z <- Z/4 (13I - AZ(15I - AZ(7I - AZ)))
- * from Z0 = A^T / c. tmp: 3 M^2 floats. */
-void ab_nystrom_pinv_iterative(const float *a, size_t M, int iters, float c, float *z, float *tmp);
+ * from Z0 = A^T / c. tmp: 3 M^2 floats; each product split over `threads`. */
+void ab_nystrom_pinv_iterative(const float *a, size_t M, int iters, float c, float *z, float *tmp,
+                               int threads);
 /* The largest column sum of A (M x M): ||A||_1, the per-head init's c. */
 float ab_nystrom_colmax(const float *a, size_t M);
 /* A^+ in float64 by SVD, singular values below M 2^-23 sigma_max dropped.

@@ -430,30 +430,26 @@ static float landmark_kernel(const struct nystrom_state *s, size_t h)
 }
 
 /* Z ~ A^+ by the iteration, from Z0 = A^T / c. tmp: 3 M^2 floats. */
-void ab_nystrom_pinv_iterative(const float *a, size_t M, int iters, float c, float *z, float *tmp)
+void ab_nystrom_pinv_iterative(const float *a, size_t M, int iters, float c, float *z, float *tmp,
+                               int threads)
 {
-    int Mi = (int)M;
     float *az = tmp, *t1 = tmp + M * M, *t2 = tmp + 2 * M * M;
     for (size_t r = 0; r < M; r++)
         for (size_t cc = 0; cc < M; cc++)
             z[r * M + cc] = a[cc * M + r] / c;
     for (int it = 0; it < iters; it++) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 1.0f, a, Mi, z, Mi, 0.0f,
-                    az, Mi);
+        ab_sgemm_par(M, M, M, 1.0f, a, z, 0.0f, az, threads);
         for (size_t i = 0; i < M * M; i++)
             t1[i] = -az[i];
         for (size_t i = 0; i < M; i++)
             t1[i * M + i] += 7.0f; /* t1 = 7I - AZ */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, -1.0f, az, Mi, t1, Mi,
-                    0.0f, t2, Mi);
+        ab_sgemm_par(M, M, M, -1.0f, az, t1, 0.0f, t2, threads);
         for (size_t i = 0; i < M; i++)
             t2[i * M + i] += 15.0f; /* t2 = 15I - AZ t1 */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, -1.0f, az, Mi, t2, Mi,
-                    0.0f, t1, Mi);
+        ab_sgemm_par(M, M, M, -1.0f, az, t2, 0.0f, t1, threads);
         for (size_t i = 0; i < M; i++)
             t1[i * M + i] += 13.0f; /* t1 = 13I - AZ t2 */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 0.25f, z, Mi, t1, Mi, 0.0f,
-                    t2, Mi);
+        ab_sgemm_par(M, M, M, 0.25f, z, t1, 0.0f, t2, threads);
         memcpy(z, t2, M * M * sizeof(float));
     }
 }
@@ -472,9 +468,9 @@ float ab_nystrom_colmax(const float *a, size_t M)
 }
 
 /* Z ~ A^+ by the iteration, from Z0 = A^T / c. tmp: 3 M^2 floats. */
-static void pinv_iterative(const struct nystrom_state *s, size_t h, float c, float *tmp)
+static void pinv_iterative(const struct nystrom_state *s, size_t h, float c, float *tmp, int threads)
 {
-    ab_nystrom_pinv_iterative(s->heads[h].a, s->m, s->iters, c, s->heads[h].z, tmp);
+    ab_nystrom_pinv_iterative(s->heads[h].a, s->m, s->iters, c, s->heads[h].z, tmp, threads);
 }
 
 size_t ab_nystrom_svd_lwork(size_t M)
@@ -585,6 +581,26 @@ static void f_rows(const struct nystrom_state *s, size_t h, size_t r0, size_t ro
     ab_softmax_rows(Fb, rows, M, M, NULL);
 }
 
+/* Z ~ A^+ for head h, in thread t's scratch; returns 1 on a failed SVD. */
+static int pseudo_inverse(const struct nystrom_state *s, size_t h, float global, float colmax, int t,
+                          int inner)
+{
+    size_t M = s->m;
+    struct head_ws *w = &s->heads[h];
+    if (s->pinv == PINV_ITERATIVE) {
+        pinv_iterative(s, h, s->init == INIT_GLOBAL ? global : colmax,
+                       s->scratch + (size_t)t * s->scratch_stride, inner);
+        return 0;
+    }
+    double *work = s->svd + (size_t)t * s->svd_stride;
+    double *zd = work + 3 * M * M + M + s->svd_lwork; /* the 4th M^2 block */
+    if (ab_nystrom_pinv_svd(M, s->svd_lwork, w->a, zd, work, s->svd_iwork + (size_t)t * 8 * M))
+        return 1;
+    for (size_t i = 0; i < M * M; i++)
+        w->z[i] = (float)zd[i];
+    return 0;
+}
+
 static int nystrom_forward(void *state, float *out, struct ab_err *err)
 {
     struct nystrom_state *s = state;
@@ -599,33 +615,23 @@ static int nystrom_forward(void *state, float *out, struct ab_err *err)
         landmarks(s, (size_t)h, s->scratch + (size_t)omp_get_thread_num() * s->scratch_stride);
         colmax[h] = landmark_kernel(s, (size_t)h);
     }
-    /* 2. Z ~ A^+ per head; with fewer heads than threads, let BLAS thread
-     * the M^3 products instead */
+    /* 2. Z ~ A^+ per head: heads over threads, or, with fewer heads than
+     * threads, each M^3 product split over the threads (ab_sgemm_par) */
     float global = 0;
     for (size_t h = 0; h < H; h++)
         global = fmaxf(global, colmax[h]);
     int info_bad = 0;
-    int outer = (size_t)T <= H ? T : 1;
-    if (outer == 1 && T > 1 && M >= 256)
-        ab_blas_set_threads(T);
+    int outer = (size_t)T <= H ? T : 1, inner = outer == 1 && M >= 128 ? T : 1;
+    /* (a region of one thread would make the inner regions nested teams, which
+     * libgomp builds afresh each time: branch instead) */
+    if (outer > 1) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(outer) reduction(| : info_bad)
-    for (long h = 0; h < (long)H; h++) {
-        int t = omp_get_thread_num();
-        struct head_ws *w = &s->heads[h];
-        if (s->pinv == PINV_ITERATIVE) {
-            pinv_iterative(s, (size_t)h, s->init == INIT_GLOBAL ? global : colmax[h],
-                           s->scratch + (size_t)t * s->scratch_stride);
-        } else {
-            double *work = s->svd + (size_t)t * s->svd_stride;
-            double *zd = work + 3 * M * M + M + s->svd_lwork; /* the 4th M^2 block */
-            if (ab_nystrom_pinv_svd(M, s->svd_lwork, w->a, zd, work, s->svd_iwork + (size_t)t * 8 * M))
-                info_bad |= 1;
-            for (size_t i = 0; i < M * M; i++)
-                w->z[i] = (float)zd[i];
-        }
+        for (long h = 0; h < (long)H; h++)
+            info_bad |= pseudo_inverse(s, (size_t)h, global, colmax[h], omp_get_thread_num(), 1);
+    } else {
+        for (size_t h = 0; h < H; h++)
+            info_bad |= pseudo_inverse(s, h, global, colmax[h], 0, inner);
     }
-    if (outer == 1 && T > 1 && M >= 256)
-        ab_blas_set_threads(1);
     if (info_bad)
         return ab_errf(err, AB_ENUMERIC, "nystrom: the SVD of A did not converge");
 

@@ -195,7 +195,7 @@ static int nd_forward(void *state, float *out, struct ab_err *err)
             for (size_t i = 0; i < M * M; i++)
                 z[i] = (float)zd[i];
         } else {
-            ab_nystrom_pinv_iterative(wm, M, s->iters, ab_nystrom_colmax(wm, M), z, tmp);
+            ab_nystrom_pinv_iterative(wm, M, s->iters, ab_nystrom_colmax(wm, M), z, tmp, T);
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)DV, (int)M, 1.0f, z, (int)M,
                     s->slv + h * M * DV, (int)DV, 0.0f, s->y + h * M * DV, (int)DV);
