@@ -8,11 +8,13 @@
 #include <string.h>
 
 extern const struct ab_datakind ab_datakind_gaussian, ab_datakind_lowrank, ab_datakind_clustered,
-    ab_datakind_local, ab_datakind_heavy, ab_datakind_npy;
+    ab_datakind_local, ab_datakind_heavy, ab_datakind_npy, ab_datakind_safetensors,
+    ab_datakind_manifest;
 
 const struct ab_datakind *const ab_datakinds[] = {
     &ab_datakind_gaussian, &ab_datakind_lowrank, &ab_datakind_clustered,
     &ab_datakind_local,    &ab_datakind_heavy,   &ab_datakind_npy,
+    &ab_datakind_safetensors, &ab_datakind_manifest,
 };
 const int ab_ndatakinds = (int)(sizeof ab_datakinds / sizeof ab_datakinds[0]);
 

@@ -184,12 +184,14 @@ static struct ab_values npy_vals(const char *q, const char *k, const char *v, co
     struct ab_values vals;
     struct ab_err err;
     assert_int_equal(ab_values_defaults(&vals, kind->params, kind->nparams, &err), AB_OK);
-    const char *in[5] = {q, k, v, n, scale};
+    const char *in[5] = {q, k, v, n, scale}, *names[5] = {"q", "k", "v", "n", "scale"};
     for (int i = 0; i < 5; i++)
-        if (in[i]) {
-            assert_int_equal(ab_value_parse(&kind->params[i], in[i], &vals.v[i], &vals.str[i], &err), AB_OK);
-            vals.set[i] = 1;
-        }
+        for (int j = 0; j < kind->nparams; j++)
+            if (in[i] && !strcmp(kind->params[j].name, names[i])) {
+                assert_int_equal(ab_value_parse(&kind->params[j], in[i], &vals.v[j], &vals.str[j], &err),
+                                 AB_OK);
+                vals.set[j] = 1;
+            }
     return vals;
 }
 
@@ -220,6 +222,15 @@ static void npy_kind_reads_heads_truncates_scales_and_hashes_content(void **s)
         for (size_t i = 0; i < 25 * 8; i++)
             assert_true(e.q[h * 25 * 8 + i] == 2.0f * q.data[h * 40 * 8 + i]);
     assert_true(d.id != e.id);
+    /* head = 1 keeps that head alone */
+    struct ab_values v3 = npy_vals("q.npy", "k.npy", "v.npy", NULL, NULL);
+    for (int j = 0; j < kind->nparams; j++)
+        if (!strcmp(kind->params[j].name, "head"))
+            v3.v[j] = 1;
+    assert_int_equal(kind->make(&v3, 1, ab_test_tmpdir(), &f, &err), AB_OK);
+    assert_int_equal(f.heads, 1);
+    assert_memory_equal(f.q, q.data + 40 * 8, 40 * 8 * 4);
+    ab_data_free(&f);
     /* the same content under another seed: the same id */
     assert_int_equal(kind->make(&v, 99, ab_test_tmpdir(), &f, &err), AB_OK);
     assert_true(d.id == f.id);

@@ -9,7 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum ab_nystrom_segments { AB_SEG_UNEVEN = 0, AB_SEG_PAD = 1 };
+/* uneven: xformers' rule. pad: left zero-padding to a multiple of M, each
+ * segment divided by ceil(N/M) (zero rows included); the padding is never a
+ * key. pad-keys: the same landmarks, and the zero rows are also keys of B
+ * (logit 0, value 0), as in lucidrains' nystrom-attention called without a
+ * mask. */
+enum ab_nystrom_segments { AB_SEG_UNEVEN = 0, AB_SEG_PAD = 1, AB_SEG_PAD_KEYS = 2 };
 
 /* Landmark j of M over N tokens averages tokens [*t0, *t1) and divides the
  * sum by *div (pad mode: div counts the zero rows of the left padding).
@@ -69,8 +74,9 @@ int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, do
          .help = "landmarks: segment means, every N/M-th token, random tokens, or k-means on K"},  \
         {.name = "kmeans_iters", .type = AB_PT_INT, .def = "5", .lo = 0, .hi = 100,                \
          .help = "selection: kmeans: Lloyd iterations after k-means++"},                          \
-        {.name = "segments", .type = AB_PT_ENUM, .def = "uneven", .choices = "uneven|pad",          \
-         .help = "uneven: xformers' segment rule; pad: left zero-pad to a multiple of M"},         \
+        {.name = "segments", .type = AB_PT_ENUM, .def = "uneven", .choices = "uneven|pad|pad-keys", \
+         .help = "uneven: xformers' rule; pad: left zero-pad to a multiple of M; pad-keys: and "    \
+                 "the zero rows are keys of B (lucidrains without a mask)"},                      \
         {.name = "pinv", .type = AB_PT_ENUM, .def = "iterative", .choices = "iterative|svd",       \
          .help = "iterative: Newton-Schulz-type iteration; svd: LAPACK, rcond = M * 2^-23"},       \
         {.name = "pinv_iters", .type = AB_PT_INT, .def = "6", .lo = 0, .hi = 1000,                 \

@@ -544,11 +544,13 @@ static void bv_merge(const struct nystrom_state *s, size_t h)
     struct head_ws *w = &s->heads[h];
     const size_t stride = up16(M * DV + 2 * M);
     const float *base = s->partial + h * P * stride;
+    /* pad-keys: the left padding's zero rows are keys too: logit 0, value 0 */
+    size_t N = s->p.n, pad = s->segments == AB_SEG_PAD_KEYS ? ((N + M - 1) / M) * M - N : 0;
     for (size_t r = 0; r < M; r++) {
-        float gm = -INFINITY;
+        float gm = pad ? 0.0f : -INFINITY;
         for (size_t c = 0; c < P; c++)
             gm = fmaxf(gm, base[c * stride + M * DV + r]);
-        double l = 0;
+        double l = pad ? (double)pad * exp(0.0 - (double)gm) : 0;
         for (size_t j = 0; j < DV; j++)
             w->bv[r * DV + j] = 0;
         for (size_t c = 0; c < P; c++) {

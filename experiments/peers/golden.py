@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""golden.py — golden outputs of the public PyTorch implementations, for
+tests/test_peers.c to compare attnbench against (outside the test command:
+needs torch, transformers, nystrom-attention; see experiments/peers/README.md).
+
+Inputs: the real fixture (tests/fixtures/real, MiniLM layer 0, heads 0-3,
+n = 512, d = 32) and a synthetic set written here (2 heads, n = 500, d = 32,
+N(0, 1) with the logits at temperature 2). Peers, all float32, batch 1:
+  exact    torch.nn.functional.scaled_dot_product_attention
+  hf       transformers' NystromformerSelfAttention: identity projections
+           (Q|K|V concatenated per token, each projection selecting its
+           third), conv_kernel_size None, num_landmarks < seq_len so that the
+           Nystrom branch runs (at equality HF silently computes exact
+           attention), its default "original" init (one scalar for the batch)
+  lucid    lucidrains' NystromAttention(residual=False), to_qkv the identity,
+           to_out selecting the heads' output; no mask, so a sequence that
+           does not divide by m is left-padded with zero rows that are keys
+Outputs go to tests/golden/*.npy, shape (heads, n, d).
+"""
+import argparse
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+def as_tokens(q, k, v):
+    """(H, n, d) x3 -> (1, n, 3 H d): per token [Q heads | K heads | V heads]."""
+    H, n, d = q.shape
+    cat = lambda t: torch.from_numpy(t).permute(1, 0, 2).reshape(n, H * d)
+    return torch.cat([cat(q), cat(k), cat(v)], dim=-1)[None]
+
+
+def selector(H, d, which):
+    """A (H d) x (3 H d) matrix picking block `which` of [Q|K|V]."""
+    w = torch.zeros(H * d, 3 * H * d)
+    w[:, which * H * d:(which + 1) * H * d] = torch.eye(H * d)
+    return w
+
+
+def heads_out(x, H, d):
+    n = x.shape[1]
+    return x[0, :, :H * d].reshape(n, H, d).permute(1, 0, 2).contiguous().numpy()
+
+
+def exact(q, k, v):
+    t = lambda a: torch.from_numpy(a)[None]
+    return torch.nn.functional.scaled_dot_product_attention(t(q), t(k), t(v))[0].numpy()
+
+
+def hf(q, k, v, m):
+    from transformers import NystromformerConfig
+    from transformers.models.nystromformer.modeling_nystromformer import NystromformerSelfAttention
+    H, n, d = q.shape
+    assert n % m == 0 and m < n, "HF needs n divisible by m and m < n (else it runs exact attention)"
+    cfg = NystromformerConfig(hidden_size=H * d, num_attention_heads=H, num_landmarks=m,
+                              segment_means_seq_len=n)
+    att = NystromformerSelfAttention(cfg).eval()
+    att.conv_kernel_size = None  # the depthwise-conv skip off (the config refuses None)
+    for which, name in enumerate(("query", "key", "value")):
+        lin = torch.nn.Linear(3 * H * d, H * d)
+        with torch.no_grad():
+            lin.weight.copy_(selector(H, d, which))
+            lin.bias.zero_()
+        setattr(att, name, lin)
+    with torch.no_grad():
+        out = att(as_tokens(q, k, v))[0]
+    return out[0].reshape(n, H, d).permute(1, 0, 2).contiguous().numpy()
+
+
+def lucid(q, k, v, m):
+    from nystrom_attention import NystromAttention
+    H, n, d = q.shape
+    att = NystromAttention(dim=3 * H * d, dim_head=d, heads=H, num_landmarks=m, pinv_iterations=6,
+                           residual=False).eval()
+    with torch.no_grad():
+        att.to_qkv.weight.copy_(torch.eye(3 * H * d))
+        w = torch.zeros(3 * H * d, H * d)
+        w[:H * d] = torch.eye(H * d)
+        att.to_out[0].weight.copy_(w)
+        att.to_out[0].bias.zero_()
+        out = att(as_tokens(q, k, v))
+    return heads_out(out, H, d)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--fixture", default="tests/fixtures/real/n512")
+    ap.add_argument("--out", default="tests/golden")
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rq, rk, rv = (np.load(f"{a.fixture}/layer0-{t}.npy") for t in "qkv")
+    rng = np.random.default_rng(20261122)
+    s = math.sqrt(2.0)  # logits at temperature 2
+    sq, sk = (rng.standard_normal((2, 500, 32)).astype(np.float32) * s for _ in range(2))
+    sv = rng.standard_normal((2, 500, 32)).astype(np.float32)
+    for t, arr in zip("qkv", (sq, sk, sv)):
+        np.save(out / f"syn-{t}.npy", arr)
+    np.save(out / "exact-real.npy", exact(rq, rk, rv))
+    np.save(out / "exact-syn.npy", exact(sq, sk, sv))
+    np.save(out / "hf-real-m64.npy", hf(rq, rk, rv, 64))
+    np.save(out / "hf-syn-m50.npy", hf(sq, sk, sv, 50))
+    np.save(out / "lucid-real-m64.npy", lucid(rq, rk, rv, 64))
+    np.save(out / "lucid-syn-m64.npy", lucid(sq, sk, sv, 64))  # 500 = 7 x 64 + 52: 12 zero rows
+    print("wrote", sorted(p.name for p in out.glob("*.npy")))
+
+
+if __name__ == "__main__":
+    main()
