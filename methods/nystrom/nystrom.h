@@ -24,6 +24,9 @@ void ab_nystrom_segment(size_t n, size_t m, int mode, size_t j, size_t *t0, size
 
 /* Segment means of x (N x D) into out (M x D), float64 sums. */
 void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode, float *out);
+/* The same for landmarks [j0, j1) only (out still indexed by j). */
+void ab_nystrom_landmarks_range(const float *x, size_t n, size_t d, size_t m, int mode, size_t j0,
+                                size_t j1, float *out);
 
 /* Landmark selection (the `selection` parameter). */
 enum ab_nystrom_selection {

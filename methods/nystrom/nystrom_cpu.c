@@ -244,9 +244,15 @@ void ab_nystrom_segment(size_t n, size_t m, int mode, size_t j, size_t *t0, size
 
 void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode, float *out)
 {
+    ab_nystrom_landmarks_range(x, n, d, m, mode, 0, m, out);
+}
+
+void ab_nystrom_landmarks_range(const float *x, size_t n, size_t d, size_t m, int mode, size_t j0,
+                                size_t j1, float *out)
+{
     enum { CB = 256 }; /* columns per pass: the token loop reads rows contiguously */
     double acc[CB];
-    for (size_t j = 0; j < m; j++) {
+    for (size_t j = j0; j < j1; j++) {
         size_t t0, t1, div;
         ab_nystrom_segment(n, m, mode, j, &t0, &t1, &div);
         for (size_t c0 = 0; c0 < d; c0 += CB) {
@@ -611,11 +617,27 @@ static int nystrom_forward(void *state, float *out, struct ab_err *err)
     int T = p->threads > 0 ? p->threads : 1;
     float *colmax = s->colmax;
 
-    /* 1. landmarks and A, per head */
+    /* 1. landmarks and A, per head; segment means with fewer heads than
+     * threads are split over the segments instead (one O(N D) pass each) */
+    if (s->selection == AB_SEL_SEGMENT_MEANS && (size_t)T > H) {
+        size_t NN = p->n, D = p->d;
+        for (size_t h = 0; h < H; h++) {
+            struct head_ws *w = &s->heads[h];
+#pragma omp parallel for schedule(static) num_threads(T)
+            for (long part = 0; part < 2L * T; part++) { /* Q then K, T slices of segments each */
+                int isk = part >= T;
+                size_t sl = (size_t)(part % T), j0 = sl * M / (size_t)T, j1 = (sl + 1) * M / (size_t)T;
+                ab_nystrom_landmarks_range((isk ? p->k : p->q) + h * NN * D, NN, D, M, s->segments, j0,
+                                           j1, isk ? w->kl : w->ql);
+            }
+            colmax[h] = landmark_kernel(s, h);
+        }
+    } else {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
-    for (long h = 0; h < (long)H; h++) {
-        landmarks(s, (size_t)h, s->scratch + (size_t)omp_get_thread_num() * s->scratch_stride);
-        colmax[h] = landmark_kernel(s, (size_t)h);
+        for (long h = 0; h < (long)H; h++) {
+            landmarks(s, (size_t)h, s->scratch + (size_t)omp_get_thread_num() * s->scratch_stride);
+            colmax[h] = landmark_kernel(s, (size_t)h);
+        }
     }
     /* 2. Z ~ A^+ per head: heads over threads, or, with fewer heads than
      * threads, each M^3 product split over the threads (ab_sgemm_par) */
