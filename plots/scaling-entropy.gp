@@ -10,12 +10,17 @@ set offsets graph 0.03, graph 0.03, 0, 0
 set format y "%g"
 set logscale y
 do for [fmt in formats] {
-  if (fmt eq "png") { set terminal pngcairo noenhanced size 960,434 font "sans,9"; set output "scaling-entropy.png" }
-  if (fmt eq "svg") { set terminal svg noenhanced size 960,434 dynamic font "sans,9"; set output "scaling-entropy.svg" }
+  if (fmt eq "png") { set terminal pngcairo noenhanced size 960,462 font "sans,9"; set output "scaling-entropy.png" }
+  if (fmt eq "svg") { set terminal svg noenhanced size 960,462 dynamic font "sans,9"; set output "scaling-entropy.svg" }
   set multiplot layout 1,1 title "output error vs mean row entropy of the exact attention (all data)\nexperiments/scaling.yaml - Intel(R) Xeon(R) Processor - 2 threads"
   set title ""
   plot \
-    "scaling-entropy.dat" index 0 using 1:2 with points lc 1 pt 7 ps 0.7 title "nystrom"
+    "scaling-entropy.dat" index 0 using 1:2 with points lc 1 pt 7 ps 0.7 title "linformer", \
+    "scaling-entropy.dat" index 1 using 1:2 with points lc 2 pt 7 ps 0.7 title "local", \
+    "scaling-entropy.dat" index 2 using 1:2 with points lc 3 pt 7 ps 0.7 title "nystrom landmarks=128", \
+    "scaling-entropy.dat" index 3 using 1:2 with points lc 4 pt 7 ps 0.7 title "nystrom landmarks=32", \
+    "scaling-entropy.dat" index 4 using 1:2 with points lc 5 pt 7 ps 0.7 title "nystrom landmarks=64", \
+    "scaling-entropy.dat" index 5 using 1:2 with points lc 6 pt 7 ps 0.7 title "performer"
   unset multiplot
   unset output
 }
