@@ -86,6 +86,90 @@ static void matches_float64_formula_for_both_kernels(void **s)
     free(q), free(k), free(v), free(o), free(W), free(ref);
 }
 
+/* performer-pytorch's features in float64: exp(u - |x'|^2/2 - c) + eps with
+ * c the largest u = W x' (per query row; per head over every key and
+ * feature): the constant does not cancel, so c must be theirs. */
+static void eps_oracle(const float *W, size_t r, size_t N, size_t d, size_t dv, const float *q,
+                       const float *k, const float *v, double eps, double *out)
+{
+    double s = pow((double)d, -0.25), ck = -INFINITY;
+    double *u = malloc(N * r * 8), *h = malloc(N * 8), *kv = calloc(r * dv, 8), *ks = calloc(r, 8);
+    /* u = W x' and h = |x'|^2 / 2 of row j of x (N x d); returns max_i u_i */
+    for (int pass = 0; pass < 2; pass++) { /* 0: keys; 1: queries, each to its output */
+        const float *x = pass ? q : k;
+        for (size_t j = 0; j < N; j++) {
+            double n2 = 0, mx = -INFINITY;
+            for (size_t c = 0; c < d; c++)
+                n2 += (double)x[j * d + c] * x[j * d + c] * s * s;
+            h[j] = n2 / 2;
+            for (size_t i = 0; i < r; i++) {
+                double a = 0;
+                for (size_t c = 0; c < d; c++)
+                    a += (double)W[i * d + c] * x[j * d + c] * s;
+                u[j * r + i] = a;
+                mx = fmax(mx, a);
+            }
+            if (!pass) {
+                ck = fmax(ck, mx);
+                continue;
+            }
+            double den = 0, *f = u + j * r;
+            for (size_t i = 0; i < r; i++) {
+                f[i] = exp(f[i] - h[j] - mx) + eps;
+                den += f[i] * ks[i];
+            }
+            for (size_t c = 0; c < dv; c++) {
+                double num = 0;
+                for (size_t i = 0; i < r; i++)
+                    num += f[i] * kv[i * dv + c];
+                out[j * dv + c] = num / den;
+            }
+        }
+        if (!pass) /* the keys' features, phi(K)^T V and phi(K)^T 1 */
+            for (size_t j = 0; j < N; j++)
+                for (size_t i = 0; i < r; i++) {
+                    double f = exp(u[j * r + i] - h[j] - ck) + eps;
+                    ks[i] += f;
+                    for (size_t c = 0; c < dv; c++)
+                        kv[i * dv + c] += f * v[j * dv + c];
+                }
+    }
+    free(u), free(h), free(kv), free(ks);
+}
+
+static void eps_matches_float64_formula_with_pytorch_stabilisers(void **s)
+{
+    (void)s;
+    /* N > 256 keys: several key tiles, so the online rescaling is exercised */
+    size_t H = 2, N = 700, D = 16, DV = 8, r = 40;
+    float *q = malloc(H * N * D * 4), *k = malloc(H * N * D * 4), *v = malloc(H * N * DV * 4),
+          *o = malloc(H * N * DV * 4), *W = malloc(r * D * 4);
+    ab_test_fill_normal(q, H * N * D, ab_test_seed() + 11, 1.5);
+    ab_test_fill_normal(k, H * N * D, ab_test_seed() + 12, 1.5);
+    ab_test_fill_normal(v, H * N * DV, ab_test_seed() + 13, 1.0);
+    double *ref = malloc(H * N * DV * 8);
+    const char *eps[] = {"eps=1e-4", "eps=0.01"};
+    double epsv[] = {1e-4, 0.01};
+    for (int e = 0; e < 2; e++)
+        for (int threads = 1; threads <= 3; threads += 2) {
+            uint64_t seed = ab_test_seed() % 991 + (uint64_t)e;
+            struct ab_values vals = ab_test_values(&ab_performer_cpu, "features=40", eps[e], NULL);
+            struct ab_problem p = ab_test_problem(H, N, D, DV, q, k, v, seed);
+            p.threads = threads;
+            struct ab_err err;
+            if (ab_test_run_method(&ab_performer_cpu, &p, &vals, o, &err))
+                fail_msg("%s", err.msg);
+            assert_int_equal(ab_performer_draw(seed, r, D, 1, AB_PERF_NORMS_CHI, W), 0);
+            for (size_t h = 0; h < H; h++)
+                eps_oracle(W, r, N, D, DV, q + h * N * D, k + h * N * D, v + h * N * DV, epsv[e],
+                           ref + h * N * DV);
+            print_message("%s, %d threads: rel err %.2e\n", eps[e], threads,
+                          ab_test_rel_err(o, ref, H * N * DV));
+            assert_rel_err(o, ref, H * N * DV, 1e-5);
+        }
+    free(q), free(k), free(v), free(o), free(W), free(ref);
+}
+
 static void orthogonal_blocks_are_orthogonal_with_their_norms(void **s)
 {
     (void)s;
@@ -167,9 +251,10 @@ static void rows_sum_to_one_and_reproduce_forward(void **s)
     ab_test_fill_normal(q, N * D, ab_test_seed() + 5, 1.2);
     ab_test_fill_normal(k, N * D, ab_test_seed() + 6, 1.2);
     ab_test_fill_normal(v, N * D, ab_test_seed() + 7, 1.0);
-    for (int kk = 0; kk < 2; kk++) {
+    const char *kernels[] = {"kernel=softmax", "kernel=relu", "kernel=softmax"};
+    for (int kk = 0; kk < 3; kk++) { /* the third: softmax with performer-pytorch's eps */
         struct ab_values vals =
-            ab_test_values(&ab_performer_cpu, kk ? "kernel=relu" : "kernel=softmax", NULL);
+            ab_test_values(&ab_performer_cpu, kernels[kk], kk == 2 ? "eps=1e-3" : NULL, NULL);
         struct ab_problem p = ab_test_problem(1, N, D, D, q, k, v, 3);
         struct ab_err err;
         void *st = NULL;
@@ -219,6 +304,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matches_float64_formula_for_both_kernels),
+        cmocka_unit_test(eps_matches_float64_formula_with_pytorch_stabilisers),
         cmocka_unit_test(orthogonal_blocks_are_orthogonal_with_their_norms),
         cmocka_unit_test(features_estimate_the_softmax_kernel_without_bias),
         cmocka_unit_test(variance_falls_as_features_grow),

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """golden.py — golden outputs of the public PyTorch implementations, for
 tests/test_peers.c to compare attnbench against (outside the test command:
-needs torch, transformers, nystrom-attention; see experiments/peers/README.md).
+needs torch, transformers, nystrom-attention, performer-pytorch, linformer;
+experiments/peers/setup.sh installs the pinned versions into a venv; see
+experiments/peers/README.md).
 
 Inputs: the real fixture (tests/fixtures/real, MiniLM layer 0, heads 0-3,
 n = 512, d = 32) and a synthetic set written here (2 heads, n = 500, d = 32,
@@ -15,7 +17,19 @@ N(0, 1) with the logits at temperature 2). Peers, all float32, batch 1:
   lucid    lucidrains' NystromAttention(residual=False), to_qkv the identity,
            to_out selecting the heads' output; no mask, so a sequence that
            does not divide by m is left-padded with zero rows that are keys
-Outputs go to tests/golden/*.npy, shape (heads, n, d).
+  performer  performer-pytorch's FastAttention (d = 32, its default
+           nb_features = int(d ln d) = 110, ortho_scaling 0): its random
+           projection_matrix is exported (performer-W.npy, 110 x 32) and fed to
+           our performer (features_file); softmax kernel (its eps = 1e-4 after
+           the exponential: our `eps`) and the generalized ReLU kernel
+  linformer  lucidrains' LinformerSelfAttention (k = 64, seq_len 512, to_q/k/v
+           selecting Q, K, V, to_out the identity): its proj_k, proj_v
+           (512 x 64 each) are exported transposed (linformer-E.npy,
+           linformer-F.npy: k x 512) and fed to our linformer (projection:
+           file); the 500-token input uses their first 500 columns, as
+           lucidrains slices them
+Random draws are seeded (torch.manual_seed), so a rerun rewrites the same
+files. Outputs go to tests/golden/*.npy, shape (heads, n, d).
 """
 import argparse
 import math
@@ -84,6 +98,37 @@ def lucid(q, k, v, m):
     return heads_out(out, H, d)
 
 
+def performer(q, k, v, relu=False, W=None):
+    """performer-pytorch FastAttention on (1, H, n, d); returns (out, W)."""
+    from performer_pytorch import FastAttention
+    H, n, d = q.shape
+    att = FastAttention(dim_heads=d, generalized_attention=relu).eval()
+    if W is not None:
+        att.projection_matrix.copy_(torch.from_numpy(W))
+    t = lambda a: torch.from_numpy(a)[None]
+    with torch.no_grad():
+        out = att(t(q), t(k), t(v))[0]
+    return out.numpy(), att.projection_matrix.numpy().astype(np.float32)
+
+
+def linformer(q, k, v, kdim, seq_len, E=None, F=None):
+    """lucidrains LinformerSelfAttention; returns (out, E, F), E = proj_k^T (k x seq_len)."""
+    from linformer import LinformerSelfAttention
+    H, n, d = q.shape
+    att = LinformerSelfAttention(dim=3 * H * d, seq_len=seq_len, k=kdim, heads=H, dim_head=d).eval()
+    with torch.no_grad():
+        for which, lin in enumerate((att.to_q, att.to_k, att.to_v)):
+            lin.weight.copy_(selector(H, d, which))
+        if E is not None:
+            att.proj_k.copy_(torch.from_numpy(E).t())
+            att.proj_v.copy_(torch.from_numpy(F).t())
+        att.to_out = torch.nn.Identity()
+        out = att(as_tokens(q, k, v))
+    E = att.proj_k.detach().t().contiguous().numpy()
+    F = att.proj_v.detach().t().contiguous().numpy()
+    return heads_out(out, H, d), E, F
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fixture", default="tests/fixtures/real/n512")
@@ -105,6 +150,18 @@ def main():
     np.save(out / "hf-syn-m50.npy", hf(sq, sk, sv, 50))
     np.save(out / "lucid-real-m64.npy", lucid(rq, rk, rv, 64))
     np.save(out / "lucid-syn-m64.npy", lucid(sq, sk, sv, 64))  # 500 = 7 x 64 + 52: 12 zero rows
+    torch.manual_seed(4)
+    o, W = performer(rq, rk, rv)
+    np.save(out / "performer-W.npy", W)
+    np.save(out / "performer-real.npy", o)
+    np.save(out / "performer-syn.npy", performer(sq, sk, sv, W=W)[0])
+    np.save(out / "performer-relu-real.npy", performer(rq, rk, rv, relu=True, W=W)[0])
+    torch.manual_seed(5)
+    o, E, F = linformer(rq, rk, rv, 64, 512)
+    np.save(out / "linformer-E.npy", E)
+    np.save(out / "linformer-F.npy", F)
+    np.save(out / "linformer-real-k64.npy", o)
+    np.save(out / "linformer-syn-k64.npy", linformer(sq, sk, sv, 64, 512, E, F)[0])
     print("wrote", sorted(p.name for p in out.glob("*.npy")))
 
 

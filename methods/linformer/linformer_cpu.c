@@ -17,10 +17,17 @@
  *
  * Public defaults: k = 256 (mlpen, lucidrains), n/4 (xformers); the
  * untrained method's error floors above zero as k grows toward N.
+ *
+ * projection: file reads E and F (k x N', N' >= N: the first N columns are
+ * used, as lucidrains' linformer slices its (seq_len, k) parameters for a
+ * shorter input) from .npy files `e_file`, `f_file` (F = E with share_kv):
+ * a peer's exported projections, to reproduce its output
+ * (tests/test_peers.c).
  * Tests: tests/test_linformer.c. */
 #include "attnbench.h"
 #include "kernels.h"
 #include "linformer.h"
+#include "npy.h"
 #include "nystrom.h"
 #include "rng.h"
 #include "util.h"
@@ -31,15 +38,20 @@
 #include <string.h>
 
 enum { TQ = 128 };
-enum { PROJ_GAUSSIAN = 0, PROJ_SEGMENTS = 1 };
+enum { PROJ_GAUSSIAN = 0, PROJ_SEGMENTS = 1, PROJ_FILE = 2 };
 
 static const struct ab_param linformer_params[] = {
     {.name = "k", .type = AB_PT_INT, .def = "256", .lo = 1, .hi = 1 << 24,
      .help = "projected length k (<= n)"},
     {.name = "share_kv", .type = AB_PT_BOOL, .def = "false",
      .help = "one projection for keys and values (F = E)"},
-    {.name = "projection", .type = AB_PT_ENUM, .def = "gaussian", .choices = "gaussian|segment-means",
-     .help = "gaussian: N(0, 1/k) entries; segment-means: averaging (a control)"},
+    {.name = "projection", .type = AB_PT_ENUM, .def = "gaussian",
+     .choices = "gaussian|segment-means|file",
+     .help = "gaussian: N(0, 1/k) entries; segment-means: averaging (a control); file: e_file, f_file"},
+    {.name = "e_file", .type = AB_PT_STRING, .def = NULL,
+     .help = "projection: file: E as .npy (k x n', n' >= n; path relative to the working directory)"},
+    {.name = "f_file", .type = AB_PT_STRING, .def = NULL,
+     .help = "projection: file: F as .npy (k x n'); not with share_kv"},
 };
 
 void ab_linformer_projection(uint64_t seed, int which, size_t k, size_t n, float *E)
@@ -71,6 +83,49 @@ static int lin_check(const struct ab_problem *p, const struct ab_values *v, stru
     if (k > p->n)
         return ab_errf(err, AB_EINVAL, "linformer: k = %zu exceeds the sequence length n = %zu", k,
                        p->n);
+    int file = ab_values_enum(v, "projection") == PROJ_FILE, share = (int)ab_values_int(v, "share_kv");
+    const char *names[2] = {"e_file", "f_file"};
+    for (int i = 0; i < 2; i++) {
+        int need = file && (i == 0 || !share);
+        if (!need && ab_values_isset(v, names[i]))
+            return ab_errf(err, AB_EINVAL, "linformer: %s is only read with projection: file%s",
+                           names[i], i ? " and share_kv: false" : "");
+        if (!need)
+            continue;
+        if (!ab_values_isset(v, names[i]))
+            return ab_errf(err, AB_EINVAL, "linformer: projection: file needs %s (a .npy, k x n)",
+                           names[i]);
+        const char *path = ab_values_str(v, names[i]);
+        struct ab_npy a;
+        int rc = ab_npy_peek(path, &a, err);
+        if (rc) {
+            ab_err_prefix(err, "linformer: %s", names[i]);
+            return rc;
+        }
+        if (a.ndim != 2 || a.shape[0] != k || a.shape[1] < p->n)
+            return ab_errf(err, AB_EINVAL,
+                           "linformer: %s %s must be (k, n') with k = %zu and n' >= n = %zu", names[i],
+                           path, k, p->n);
+    }
+    return AB_OK;
+}
+
+/* projection: file: the first N columns of a (k x N') .npy into out (k x N). */
+static int load_projection(const char *path, size_t k, size_t N, float *out, struct ab_err *err)
+{
+    struct ab_npy a;
+    int rc = ab_npy_read(path, &a, err);
+    if (rc) {
+        ab_err_prefix(err, "linformer");
+        return rc;
+    }
+    if (a.ndim != 2 || a.shape[0] != k || a.shape[1] < N) {
+        ab_npy_free(&a);
+        return ab_errf(err, AB_EINVAL, "linformer: %s changed while reading it", path);
+    }
+    for (size_t i = 0; i < k; i++)
+        memcpy(out + i * N, a.data + i * a.shape[1], N * sizeof(float));
+    ab_npy_free(&a);
     return AB_OK;
 }
 
@@ -81,7 +136,7 @@ static int lin_estimate(const struct ab_problem *p, const struct ab_values *v, s
     if (rc)
         return rc;
     double k = (double)ab_values_int(v, "k"), n = (double)p->n, dd = (double)(p->d + p->dv);
-    int gauss = ab_values_enum(v, "projection") == PROJ_GAUSSIAN;
+    int gauss = ab_values_enum(v, "projection") != PROJ_SEGMENTS; /* dense E, F */
     est->flops = (double)p->heads * ((gauss ? 2.0 * k * n * dd : n * dd) + 2.0 * n * k * dd);
     double T = p->threads > 0 ? p->threads : 1;
     est->workspace_bytes = 4.0 * ((gauss ? (ab_values_int(v, "share_kv") ? 1 : 2) * k * n : 0) +
@@ -115,14 +170,21 @@ static int lin_prepare(const struct ab_problem *p, const struct ab_values *v, vo
     s->part = p->alloc(s->chunks * k * (p->d + p->dv) * sizeof(float));
     if (!s->ek || !s->fv || !s->work || !s->part)
         return ab_errf(err, AB_ENOMEM, "linformer: cannot allocate the projected keys and values");
-    if (s->proj == PROJ_GAUSSIAN) {
+    if (s->proj != PROJ_SEGMENTS) {
         s->e = p->alloc(k * N * sizeof(float));
         s->f = s->share ? s->e : p->alloc(k * N * sizeof(float));
         if (!s->e || !s->f)
             return ab_errf(err, AB_ENOMEM, "linformer: cannot allocate the %zu x %zu projections", k, N);
-        ab_linformer_projection(p->seed, 'E', k, N, s->e);
-        if (!s->share)
-            ab_linformer_projection(p->seed, 'F', k, N, s->f);
+        if (s->proj == PROJ_FILE) {
+            if ((rc = load_projection(ab_values_str(v, "e_file"), k, N, s->e, err)))
+                return rc;
+            if (!s->share && (rc = load_projection(ab_values_str(v, "f_file"), k, N, s->f, err)))
+                return rc;
+        } else {
+            ab_linformer_projection(p->seed, 'E', k, N, s->e);
+            if (!s->share)
+                ab_linformer_projection(p->seed, 'F', k, N, s->f);
+        }
     }
     return AB_OK;
 }

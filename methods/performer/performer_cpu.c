@@ -21,9 +21,19 @@
  * Public defaults: r = 256 (LRA), floor(D ln D) = 266 at D = 64 (lucidrains,
  * our default: features = 0). Rows sum to 1 by construction; `rows` gives
  * S^_ij = phi(q_i) . phi(k_j) / D_i.
+ *
+ * Reproducing performer-pytorch (tests/test_peers.c): `features_file` loads W
+ * (r x D, .npy: its exported projection_matrix) instead of drawing it, and
+ * `eps` adds its constant after the exponential, phi = exp(...) + eps
+ * (performer-pytorch: 1e-4). The constant does not cancel, so with eps > 0
+ * the stabilisers c are performer-pytorch's: the largest W x' alone (without
+ * -|x'|^2/2), per query row and per head over every key and feature. The
+ * eps part of phi(K)^T V and phi(K)^T 1 (eps sum_j v_j and eps N) is added
+ * after the streamed, rescaled exponential part.
  * Tests: tests/test_performer.c. */
 #include "attnbench.h"
 #include "kernels.h"
+#include "npy.h"
 #include "performer.h"
 #include "rng.h"
 #include "util.h"
@@ -47,6 +57,10 @@ static const struct ab_param performer_params[] = {
      .help = "row norms of orthogonal features: chi-distributed (unbiased) or sqrt(d)"},
     {.name = "kernel", .type = AB_PT_ENUM, .def = "softmax", .choices = "softmax|relu",
      .help = "softmax: FAVOR+; relu: LRA's generalized ReLU kernel (not a softmax estimator)"},
+    {.name = "features_file", .type = AB_PT_STRING, .def = NULL,
+     .help = "W from a .npy (r x d; path relative to the working directory) instead of drawing it"},
+    {.name = "eps", .type = AB_PT_REAL, .def = NULL, .lo = 0, .hi = 1,
+     .help = "softmax kernel: phi = exp(...) + eps, performer-pytorch's 1e-4 (default 0)"},
 };
 
 int ab_performer_draw(uint64_t seed, size_t r, size_t d, int orthogonal, int norms, float *W)
@@ -101,6 +115,7 @@ struct perf_state {
     struct ab_problem p;
     size_t r, nchunks, tstride;
     int kernel;
+    float eps;      /* added to the softmax features (0: none) */
     float *w;       /* r x D, times D^(-1/4) */
     float *acc;     /* H x r x DV: phi(K)^T V */
     float *ksum;    /* H x r: phi(K)^T 1 */
@@ -108,6 +123,28 @@ struct perf_state {
     float *part;    /* H x chunks x (r DV + r + 1) */
     float *work;    /* threads x tstride */
 };
+
+/* The shape of features_file, checked against D and `features`. */
+static int file_rows(const struct ab_problem *p, const struct ab_values *v, size_t *rows,
+                     struct ab_err *err)
+{
+    const char *path = ab_values_str(v, "features_file");
+    struct ab_npy a;
+    int rc = ab_npy_peek(path, &a, err);
+    if (rc) {
+        ab_err_prefix(err, "performer: features_file");
+        return rc;
+    }
+    if (a.ndim != 2 || a.shape[0] == 0 || a.shape[1] != p->d)
+        return ab_errf(err, AB_EINVAL, "performer: features_file %s must be (r, %zu): r features of "
+                       "the head dim d = %zu", path, p->d, p->d);
+    size_t want = (size_t)ab_values_int(v, "features");
+    if (want && want != a.shape[0])
+        return ab_errf(err, AB_EINVAL, "performer: features = %zu but features_file %s has %zu rows",
+                       want, path, a.shape[0]);
+    *rows = a.shape[0];
+    return AB_OK;
+}
 
 static size_t resolve_r(const struct ab_problem *p, const struct ab_values *v)
 {
@@ -126,11 +163,20 @@ static int perf_estimate(const struct ab_problem *p, const struct ab_values *v, 
     if (p->n == 0 || p->d == 0 || p->dv == 0 || p->heads == 0)
         return ab_errf(err, AB_EINVAL, "performer: empty problem (H=%zu, N=%zu, D=%zu, DV=%zu)",
                        p->heads, p->n, p->d, p->dv);
-    double r = (double)resolve_r(p, v), n = (double)p->n;
+    size_t rr = resolve_r(p, v);
+    if (ab_values_isset(v, "features_file")) {
+        int rc = file_rows(p, v, &rr, err);
+        if (rc)
+            return rc;
+    }
+    if (ab_values_isset(v, "eps") && ab_values_real(v, "eps") > 0 &&
+        ab_values_enum(v, "kernel") != KERNEL_SOFTMAX)
+        return ab_errf(err, AB_EINVAL, "performer: eps applies to kernel: softmax (relu adds its own 1e-3)");
+    double r = (double)rr, n = (double)p->n;
     est->flops = (double)p->heads * (4.0 * n * r * (double)p->d + 4.0 * n * r * (double)p->dv);
     double T = p->threads > 0 ? p->threads : 1;
     est->workspace_bytes = 4.0 * (r * (double)p->d + (double)p->heads * (r * (double)p->dv + r + 1) * (1 + T) +
-                                  T * ((TQ + TK) * r + TQ * ((double)p->dv + 1)));
+                                  T * ((TQ + TK) * r + TQ * ((double)p->dv + 2)));
     est->budget = r;
     return AB_OK;
 }
@@ -149,13 +195,17 @@ static int perf_prepare(const struct ab_problem *p, const struct ab_values *v, v
     *statep = s;
     s->p = *p;
     s->r = resolve_r(p, v);
+    if (ab_values_isset(v, "features_file") && (rc = file_rows(p, v, &s->r, err)))
+        return rc;
     s->kernel = ab_values_enum(v, "kernel");
+    s->eps = ab_values_isset(v, "eps") ? (float)ab_values_real(v, "eps") : 0.0f;
     size_t r = s->r, H = p->heads, D = p->d, DV = p->dv, T = (size_t)(p->threads > 0 ? p->threads : 1);
     size_t kblocks = (p->n + TK - 1) / TK;
     s->nchunks = (T + H - 1) / H < kblocks ? (T + H - 1) / H : kblocks;
     /* per thread: a key tile's features (TK x r); or a query tile's (TQ x r)
-     * with its denominators (TQ), and for `rows` a key tile after those */
-    s->tstride = ((TQ + TK) * r + TQ * (DV + 1) + 15) & ~(size_t)15;
+     * with its denominators (TQ), and for `rows` a key tile after those;
+     * at QMAX_AT the query rows' stabilisers (TQ) */
+    s->tstride = ((TQ + TK) * r + TQ * (DV + 2) + 15) & ~(size_t)15;
     s->w = p->alloc(r * D * sizeof(float));
     s->acc = p->alloc(H * r * DV * sizeof(float));
     s->ksum = p->alloc(H * r * sizeof(float));
@@ -164,20 +214,43 @@ static int perf_prepare(const struct ab_problem *p, const struct ab_values *v, v
     s->work = p->alloc(T * s->tstride * sizeof(float));
     if (!s->w || !s->acc || !s->ksum || !s->kmax || !s->part || !s->work)
         return ab_errf(err, AB_ENOMEM, "performer: cannot allocate the feature buffers (r = %zu)", r);
-    /* drawing W is the model's one-off set-up, like a trained layer's weights */
-    int info = ab_performer_draw(p->seed, r, D, (int)ab_values_int(v, "orthogonal"),
-                                 ab_values_enum(v, "norms"), s->w);
-    if (info)
-        return ab_errf(err, AB_ENUMERIC, "performer: QR of a feature block failed (info %d)", info);
+    if (ab_values_isset(v, "features_file")) { /* a peer's W, exported */
+        struct ab_npy a;
+        if ((rc = ab_npy_read(ab_values_str(v, "features_file"), &a, err))) {
+            ab_err_prefix(err, "performer: features_file");
+            return rc;
+        }
+        if (a.count != r * D) {
+            ab_npy_free(&a);
+            return ab_errf(err, AB_EINVAL, "performer: features_file changed while reading it");
+        }
+        memcpy(s->w, a.data, r * D * sizeof(float));
+        ab_npy_free(&a);
+    } else {
+        /* drawing W is the model's one-off set-up, like a trained layer's weights */
+        int info = ab_performer_draw(p->seed, r, D, (int)ab_values_int(v, "orthogonal"),
+                                     ab_values_enum(v, "norms"), s->w);
+        if (info)
+            return ab_errf(err, AB_ENUMERIC, "performer: QR of a feature block failed (info %d)", info);
+    }
     float x4 = (float)pow((double)D, -0.25);
     for (size_t i = 0; i < r * D; i++)
         s->w[i] *= x4; /* W x' = (W D^-1/4) x */
     return AB_OK;
 }
 
+/* Where a thread's slice keeps the query rows' stabilisers. */
+static size_t qmax_at(const struct perf_state *s)
+{
+    return (TQ + TK) * s->r + TQ * (s->p.dv + 1);
+}
+
 /* U (rows x r) = X W'^T, then the exponent: U - |x'|^2 / 2 (softmax kernel),
- * or the ReLU features. Returns the largest exponent (softmax kernel). */
-static float features(const struct perf_state *s, const float *x, size_t rows, float *U)
+ * or the ReLU features. Returns the largest stabiliser (softmax kernel): the
+ * largest exponent, or with eps > 0 the largest W x' (performer-pytorch's);
+ * rowmax (may be NULL) receives each row's. */
+static float features(const struct perf_state *s, const float *x, size_t rows, float *U,
+                      float *rowmax)
 {
     size_t r = s->r, D = s->p.d;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)r, (int)D, 1.0f, x, (int)D,
@@ -194,9 +267,12 @@ static float features(const struct perf_state *s, const float *x, size_t rows, f
             n2 += (double)x[t * D + c] * x[t * D + c];
         float h = (float)(0.5 * n2) * inv_sqrt_d; /* |x'|^2 / 2 = |x|^2 / (2 sqrt(D)) */
         float *u = U + t * r;
+        float pre = s->eps > 0 ? ab_max(u, r) : 0.0f;
         for (size_t i = 0; i < r; i++)
             u[i] -= h;
-        float m = ab_max(u, r);
+        float m = s->eps > 0 ? pre : ab_max(u, r);
+        if (rowmax)
+            rowmax[t] = m;
         mx = m > mx ? m : mx;
     }
     return mx;
@@ -213,7 +289,7 @@ static void key_chunk(const struct perf_state *s, size_t h, size_t c0, size_t c1
     *mx = s->kernel == KERNEL_RELU ? 0.0f : -INFINITY;
     for (size_t b0 = c0; b0 < c1; b0 += TK) {
         size_t rows = c1 - b0 < TK ? c1 - b0 : TK;
-        float m = features(s, p->k + (h * N + b0) * D, rows, U);
+        float m = features(s, p->k + (h * N + b0) * D, rows, U, NULL);
         if (s->kernel == KERNEL_SOFTMAX) {
             if (m > *mx) { /* rescale what was accumulated under the old maximum */
                 float f = *mx == -INFINITY ? 0.0f : expf(*mx - m);
@@ -253,16 +329,41 @@ static void merge(const struct perf_state *s, size_t h)
             ks[i] += f * pc[r * DV + i];
     }
     s->kmax[h] = m;
+    if (s->eps > 0 && s->kernel == KERNEL_SOFTMAX) { /* phi = exp(...) + eps */
+        size_t N = s->p.n;
+        const float *v = s->p.v + h * N * DV;
+        for (size_t c = 0; c < DV; c++) {
+            double sum = 0;
+            for (size_t j = 0; j < N; j++)
+                sum += v[j * DV + c];
+            float add = (float)((double)s->eps * sum);
+            for (size_t i = 0; i < r; i++)
+                acc[i * DV + c] += add;
+        }
+        for (size_t i = 0; i < r; i++)
+            ks[i] += (float)((double)s->eps * (double)N);
+    }
 }
 
-/* phi(Q rows) in U (rows x r), each row's stabiliser subtracted. */
-static void query_features(const struct perf_state *s, const float *q, size_t rows, float *U)
+/* performer-pytorch's constant, after the exponential (eps > 0 only). */
+static void add_eps(const struct perf_state *s, float *U, size_t count)
+{
+    if (s->eps > 0 && s->kernel == KERNEL_SOFTMAX)
+        for (size_t i = 0; i < count; i++)
+            U[i] += s->eps;
+}
+
+/* phi(Q rows) in U (rows x r), each row's stabiliser subtracted; rowmax:
+ * rows floats of scratch. */
+static void query_features(const struct perf_state *s, const float *q, size_t rows, float *U,
+                           float *rowmax)
 {
     size_t r = s->r;
-    features(s, q, rows, U);
+    features(s, q, rows, U, rowmax);
     if (s->kernel == KERNEL_SOFTMAX)
         for (size_t t = 0; t < rows; t++)
-            ab_exp_shift_sum(U + t * r, r, ab_max(U + t * r, r));
+            ab_exp_shift_sum(U + t * r, r, rowmax[t]);
+    add_eps(s, U, rows * r);
 }
 
 static int perf_forward(void *state, float *out, struct ab_err *err)
@@ -287,7 +388,7 @@ static int perf_forward(void *state, float *out, struct ab_err *err)
         size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ, rows = N - r0 < TQ ? N - r0 : TQ;
         float *U = s->work + (size_t)omp_get_thread_num() * s->tstride, *den = U + TQ * r;
         float *o = out + (h * N + r0) * DV;
-        query_features(s, p->q + (h * N + r0) * D, rows, U);
+        query_features(s, p->q + (h * N + r0) * D, rows, U, U + qmax_at(s));
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)r, 1.0f, U,
                     (int)r, s->acc + h * r * DV, (int)DV, 0.0f, o, (int)DV);
         cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)r, 1.0f, U, (int)r, s->ksum + h * r, 1,
@@ -310,15 +411,16 @@ static int perf_rows(void *state, size_t h, size_t r0, size_t r1, float *S, stru
         return ab_errf(err, AB_EINVAL, "performer: rows [%zu, %zu) of head %zu out of range", r0, r1, h);
     /* phi(Q rows) and D_i in the thread-0 slice, a key tile's phi after them */
     float *Uq = s->work, *den = Uq + TQ * r, *kb = den + TQ;
-    query_features(s, p->q + (h * N + r0) * D, rows, Uq);
+    query_features(s, p->q + (h * N + r0) * D, rows, Uq, Uq + qmax_at(s));
     cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)r, 1.0f, Uq, (int)r, s->ksum + h * r, 1,
                 0.0f, den, 1);
     for (size_t b0 = 0; b0 < N; b0 += TK) {
         size_t cols = N - b0 < TK ? N - b0 : TK;
-        features(s, p->k + (h * N + b0) * D, cols, kb);
+        features(s, p->k + (h * N + b0) * D, cols, kb, NULL);
         if (s->kernel == KERNEL_SOFTMAX)
             for (size_t t = 0; t < cols; t++)
                 ab_exp_shift_sum(kb + t * r, r, s->kmax[h]);
+        add_eps(s, kb, cols * r);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols, (int)r, 1.0f, Uq,
                     (int)r, kb, (int)r, 0.0f, S + b0, (int)N);
     }
