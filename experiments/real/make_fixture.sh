@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# make_fixture.sh — regenerate the committed real-data fixture, tests/fixtures/real:
+# MiniLM-L6 layers 0, 2, 5, heads 0-3, the native 512-token window (the first of
+# the GPL-3 text), as .npy with their manifest, and layer 0 also as .safetensors.
+# Needs the peers venv (experiments/peers/setup.sh); the test command does not.
+# The extraction is deterministic: on an unchanged model and text this rewrites
+# the same bytes (git diff shows nothing).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+py="${ATTNBENCH_VENV:-$HOME/.venvs/attnbench}/bin/python"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$py" experiments/real/extract_qkv.py --out "$tmp" --lengths 512 --layers 0,2,5 --heads 0,1,2,3 \
+  --safetensors
+dst=tests/fixtures/real
+mkdir -p "$dst/n512"
+cp "$tmp/manifest.yaml" "$dst/"
+cp "$tmp"/n512/layer*-?.npy "$dst/n512/"
+cp "$tmp/n512/layer0.safetensors" "$dst/layer0.safetensors"
+du -sh "$dst"
