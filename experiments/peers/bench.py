@@ -15,6 +15,12 @@ Peers (float32, batch 1, 1 head, d = 64, torch.set_num_threads(threads)):
   peer:lucidrains  nystrom-attention's NystromAttention (64 landmarks, residual
                    off; its to_qkv/to_out projections are part of its call and
                    are timed: 2 x n x 3d x 3d + ... FLOPs, small at d = 64)
+  peer:performer-pytorch  performer-pytorch's FastAttention (FAVOR+, its
+                   default r = int(d ln d) = 266 features, as our performer's
+                   default), called on (1, 1, n, d) Q, K, V: no projections
+  peer:linformer   lucidrains' LinformerSelfAttention (k = 256, our default;
+                   seq_len = n), its to_q/to_k/to_v/to_out replaced by the
+                   identity: timed is the attention with its n -> k projections
 Timing: one warm-up call, then `repeats` timed calls (median, min, max), like
 attnbench. Errors are not measured here (tests/test_peers.c checks them).
 """
@@ -68,6 +74,8 @@ def main():
     from transformers import NystromformerConfig
     from transformers.models.nystromformer.modeling_nystromformer import NystromformerSelfAttention
     from nystrom_attention import NystromAttention
+    from performer_pytorch import FastAttention
+    from linformer import LinformerSelfAttention
     rows = []
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-peers"
     for n in [int(x) for x in a.n.split(",")]:
@@ -84,11 +92,21 @@ def main():
         x = q.permute(0, 2, 1, 3).reshape(1, n, H * d)
         lucid = NystromAttention(dim=H * d, dim_head=d, heads=H, num_landmarks=m, pinv_iterations=6,
                                  residual=False).eval()
+        torch.manual_seed(n)
+        favor = FastAttention(dim_heads=d).eval()
+        r = favor.nb_features
+        lin = LinformerSelfAttention(dim=H * d, seq_len=n, k=256, heads=H, dim_head=d).eval()
+        lin.to_q = lin.to_k = lin.to_v = lin.to_out = torch.nn.Identity()
         peers = {
             "peer:sdpa": (lambda: torch.nn.functional.scaled_dot_product_attention(q, k, v), 4.0 * n * n * d),
             "peer:hf-nystrom": (lambda: hf(x), 4.0 * n * m * 2 * d),
             "peer:lucidrains": (lambda: lucid(x), 4.0 * n * m * 2 * d),
+            "peer:performer-pytorch": (lambda: favor(q, k, v), H * (4.0 * n * r * d + 4.0 * n * r * d)),
+            "peer:linformer": (lambda: lin(x), H * (2.0 * 256 * n * 2 * d + 2.0 * n * 256 * 2 * d)),
         }
+        knobs = {"peer:sdpa": ("", n), "peer:hf-nystrom": ("landmarks=64;pinv_iters=6", m),
+                 "peer:lucidrains": ("landmarks=64;pinv_iters=6", m),
+                 "peer:performer-pytorch": (f"features={r}", r), "peer:linformer": ("k=256", 256)}
         for name, (fn, flops) in peers.items():
             with torch.no_grad():
                 t = timeit(fn, a.repeats, a.budget)
@@ -97,9 +115,8 @@ def main():
             r = {c: "" for c in cols}
             r.update(row_id=f"{name}-{n}", run_id=run_id, config="experiments/peers/bench.py",
                      data="gaussian", data_params=f"heads={H};n={n};d={d};scale=1", heads=H, n=n, d=d,
-                     dv=d, scale=1, seed=n, method=name,
-                     params="landmarks=64;pinv_iters=6" if "nystrom" in name or "lucid" in name else "",
-                     budget=m if name != "peer:sdpa" else n, status="ok",
+                     dv=d, scale=1, seed=n, method=name, params=knobs[name][0], budget=knobs[name][1],
+                     status="ok",
                      time_ms_median=f"{med:.6g}", time_ms_min=f"{min(t):.6g}", time_ms_max=f"{max(t):.6g}",
                      reps=len(t), flops=f"{flops:.6g}", gflops=f"{flops / med / 1e6:.6g}", threads=a.threads,
                      date=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
