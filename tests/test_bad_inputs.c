@@ -88,7 +88,8 @@ static void make_npy_case(const char *name, const char *dir, const char *bad_dir
         size_t s4[4] = {1, 2, 16, 8};
         assert_int_equal(ab_npy_write_f32(q, s4, 4, x, &err), AB_OK);
     } else if (!strcmp(name, "npy_bad_magic")) {
-        write_bytes(v, "PK\x03\x04 this is a zip file, not an array", 40);
+        static const char zip[] = "PK\x03\x04 this is a zip file, not an array";
+        write_bytes(v, zip, sizeof zip - 1);
     } else {
         fail_msg("no generator for %s", name);
     }
