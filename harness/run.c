@@ -4,6 +4,7 @@
 
 #include "alloc.h"
 #include "csv.h"
+#include "device.h"
 #include "kernels.h"
 #include "metrics.h"
 #include "npy.h"
@@ -42,6 +43,8 @@ struct ab_result {
     double pinv_resid, pinv_vs_svd;
     double t_med, t_min, t_max, prepare_ms, flops, budget;
     uint64_t peak_bytes, rss_bytes;
+    double dev_mem_bytes; /* CUDA rows: cudaMemGetInfo growth over the row */
+    char device[200];     /* CUDA rows: the device description */
     char error[480];
 };
 
@@ -52,6 +55,7 @@ static void result_init(struct ab_result *r)
     r->attn_rel_fro = r->attn_rel_spec = r->row_sum_dev = NAN;
     r->pinv_resid = r->pinv_vs_svd = NAN;
     r->t_med = r->t_min = r->t_max = r->prepare_ms = r->flops = r->budget = NAN;
+    r->dev_mem_bytes = NAN;
 }
 
 static int status_of(int rc)
@@ -92,12 +96,36 @@ struct row_job {
     const char *save_path; /* NULL: do not save */
 };
 
+/* One timed forward: host wall clock for CPU methods; CUDA events around a
+ * forward that computes on the device and synchronizes (out = NULL: the
+ * output stays on the device). Returns the status; *ms the time. */
+static int timed_forward(const struct ab_method *m, int cuda, void *state, float *out, double *ms,
+                         struct ab_err *err)
+{
+    if (!cuda) {
+        double a = ab_now();
+        int rc = m->forward(state, out, err);
+        *ms = 1e3 * (ab_now() - a);
+        return rc;
+    }
+    if (ab_device_timer_start() != 0)
+        return ab_errf(err, AB_EIO, "cannot record a CUDA event");
+    int rc = m->forward(state, NULL, err);
+    char why[200];
+    double t = ab_device_timer_stop(why, sizeof why);
+    if (rc == AB_OK && t < 0)
+        return ab_errf(err, AB_EIO, "%s", why);
+    *ms = t;
+    return rc;
+}
+
 static void measure(const struct row_job *job, struct ab_result *res)
 {
     const struct ab_settings *set = &job->plan->set;
     const struct ab_method *m = job->pm->m;
     const struct ab_data *d = job->data;
     struct ab_err err = {{0}};
+    int cuda = (m->caps & AB_CAP_CUDA) != 0;
     result_init(res);
     omp_set_num_threads(set->threads);
     ab_blas_set_threads(1);
@@ -114,6 +142,20 @@ static void measure(const struct row_job *job, struct ab_result *res)
     }
     res->flops = est.flops;
     res->budget = est.budget;
+    uint64_t dev_used0 = 0;
+    if (cuda) {
+        char why[300];
+        if (!ab_device_probe(why, sizeof why)) {
+            res->status = AB_ROW_ERROR;
+            snprintf(res->error, sizeof res->error, "%s", why);
+            return;
+        }
+        ab_device_describe(res->device, sizeof res->device);
+        ab_dev_mem_reset(set->mem_limit);
+        p.dev_alloc = ab_dev_alloc;
+        p.dev_free = ab_dev_free;
+        dev_used0 = ab_device_mem_used();
+    }
     size_t count = d->heads * d->n * d->dv;
     float *out = ab_aligned_alloc(count * sizeof(float));
     if (!out) {
@@ -126,30 +168,34 @@ static void measure(const struct row_job *job, struct ab_result *res)
     rc = m->prepare(&p, &job->pm->vals, &state, &err);
     res->prepare_ms = 1e3 * (ab_now() - t0);
     for (int i = 0; rc == AB_OK && i < set->warmup; i++)
-        rc = m->forward(state, out, &err);
+        rc = m->forward(state, cuda ? NULL : out, &err);
     double *times = calloc((size_t)set->repeats, sizeof *times);
     int reps = 0;
     double spent = 0;
     while (rc == AB_OK && reps < set->repeats && times) {
-        double a = ab_now();
-        rc = m->forward(state, out, &err);
-        times[reps] = 1e3 * (ab_now() - a);
+        rc = timed_forward(m, cuda, state, out, &times[reps], &err);
         spent += times[reps] / 1e3;
         reps++;
         if (spent > set->repeat_budget_s)
             break;
     }
-    res->peak_bytes = ab_mem_peak();
+    if (cuda && rc == AB_OK) {
+        uint64_t used = ab_device_mem_used();
+        res->dev_mem_bytes = used > dev_used0 ? (double)(used - dev_used0) : 0.0;
+        rc = m->forward(state, out, &err); /* untimed: the output to the host */
+    }
+    res->peak_bytes = cuda ? ab_dev_mem_peak() : ab_mem_peak();
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         res->rss_bytes = (uint64_t)ru.ru_maxrss * 1024;
     if (rc != AB_OK) {
         res->status = status_of(rc);
         snprintf(res->error, sizeof res->error, "%s", err.msg);
-        if (rc == AB_ENOMEM && ab_mem_refused())
+        uint64_t refused = cuda ? ab_dev_mem_refused() : ab_mem_refused();
+        if (rc == AB_ENOMEM && refused)
             snprintf(res->error + strlen(res->error), sizeof res->error - strlen(res->error),
                      " (a request of %.1f MiB was refused: mem_limit %.1f MiB)",
-                     (double)ab_mem_refused() / 1048576.0, (double)set->mem_limit / 1048576.0);
+                     (double)refused / 1048576.0, (double)set->mem_limit / 1048576.0);
         goto done;
     }
     if (!times) {
@@ -415,6 +461,7 @@ static int get_reference(const struct ab_plan *plan, const struct ab_data *d, in
 struct columns {
     const char *names[AB_CSV_MAX_COLS];
     size_t n, nfixed;
+    size_t nparam0; /* first parameter column: nfixed, or nfixed + 2 with the backend columns */
 };
 
 static void build_columns(const struct ab_plan *plan, struct columns *c)
@@ -424,6 +471,16 @@ static void build_columns(const struct ab_plan *plan, struct columns *c)
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         c->names[c->n++] = fixed[i];
     c->nfixed = c->n;
+    /* a plan with a non-CPU backend adds `backend` and `dev_mem_bytes`; a
+     * CPU-only plan keeps the columns it always had (--resume works) */
+    int other = 0;
+    for (size_t i = 0; i < plan->nmethods; i++)
+        other |= plan->methods[i].backend != AB_BACKEND_CPU;
+    if (other) {
+        c->names[c->n++] = "backend";
+        c->names[c->n++] = "dev_mem_bytes";
+    }
+    c->nparam0 = c->n;
     /* then every parameter of the methods in the plan, first seen first */
     for (size_t i = 0; i < plan->nmethods; i++) {
         const struct ab_method *m = plan->methods[i].m;
@@ -520,9 +577,13 @@ static int write_row(const struct row_ctx *rc, const char *row_id, const struct 
     CELL_S(rc->prov->cpu);
     CELL_S(rc->prov->blas);
     CELL_S(rc->prov->blas_core);
-    CELL_S(rc->prov->device);
+    CELL_S(r->device[0] ? r->device : rc->prov->device);
+    if (rc->cols->nparam0 > rc->cols->nfixed) {
+        CELL_S(ab_backend_name(pm->backend));
+        CELL_F(r->dev_mem_bytes, "%.17g");
+    }
     /* parameter columns: this method's value, or empty */
-    for (size_t c = rc->cols->nfixed; c < rc->cols->n; c++) {
+    for (size_t c = rc->cols->nparam0; c < rc->cols->n; c++) {
         cells[c] = "";
         for (int k = 0; k < pm->vals.count; k++)
             if (pm->vals.set[k] && !strcmp(pm->vals.params[k].name, rc->cols->names[c])) {

@@ -237,19 +237,7 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
 void ab_nystrom_segment(size_t n, size_t m, int mode, size_t j, size_t *t0, size_t *t1,
                         size_t *div)
 {
-    if (mode == AB_SEG_UNEVEN) {
-        /* the first nshort segments have l tokens, the others l + 1 */
-        size_t l = n / m, nshort = (l + 1) * m - n;
-        *t0 = j < nshort ? j * l : nshort * l + (j - nshort) * (l + 1);
-        *t1 = *t0 + (j < nshort ? l : l + 1);
-        *div = *t1 - *t0;
-    } else {
-        /* padded positions [jL, (j+1)L) hold tokens pos - pad (zeros below 0) */
-        size_t L = (n + m - 1) / m, pad = L * m - n, p0 = j * L, p1 = p0 + L;
-        *t0 = p0 > pad ? p0 - pad : 0;
-        *t1 = p1 > pad ? p1 - pad : 0;
-        *div = L;
-    }
+    ab_nystrom_segment_hd(n, m, mode, j, t0, t1, div);
 }
 
 void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode, float *out)
@@ -336,8 +324,8 @@ static void pinv_iterative(const struct nystrom_state *s, size_t h, float c, flo
 /* A^+ in float64 by SVD into zout (M x M row-major), singular values below
  * rcond * sigma_max dropped. a: M x M row-major float. work: svd_stride
  * doubles; iwork: 8M ints. Returns the LAPACK info. */
-static int pinv_svd_f64(size_t M, size_t lwork, const float *a, double *zout, double *work,
-                        int *iwork)
+int ab_nystrom_pinv_svd_f64(size_t M, size_t lwork, const float *a, double *zout, double *work,
+                            int *iwork)
 {
     double *x = work, *u = x + M * M, *vt = u + M * M, *sv = vt + M * M, *wk = sv + M;
     int Mi = (int)M;
@@ -464,7 +452,7 @@ static int nystrom_forward(void *state, float *out, struct ab_err *err)
         } else {
             double *work = s->svd + (size_t)t * s->svd_stride;
             double *zd = work + 3 * M * M + M + s->svd_lwork; /* the 4th M^2 block */
-            if (pinv_svd_f64(M, s->svd_lwork, w->a, zd, work, s->svd_iwork + (size_t)t * 8 * M))
+            if (ab_nystrom_pinv_svd_f64(M, s->svd_lwork, w->a, zd, work, s->svd_iwork + (size_t)t * 8 * M))
                 info_bad |= 1;
             for (size_t i = 0; i < M * M; i++)
                 w->z[i] = (float)zd[i];
@@ -575,7 +563,7 @@ static int nystrom_report(void *state, struct ab_report *rep, struct ab_err *err
                 r2 += e * e;
             }
         resid += sqrt(r2);
-        if (pinv_svd_f64(M, lwork, w->a, zs, work, iwork)) {
+        if (ab_nystrom_pinv_svd_f64(M, lwork, w->a, zs, work, iwork)) {
             rc = ab_errf(err, AB_ENUMERIC, "nystrom: SVD of A (head %zu) did not converge", h);
             break;
         }
