@@ -124,9 +124,9 @@ AB_HD void ab_ft_thread_init(struct ab_ft_thread *t)
     t->m = -INFINITY;
     t->l = 0.0f;
     t->alpha = 1.0f;
-    for (int j = 0; j < AB_FT_JS; j++)
+    AB_UNROLL for (int j = 0; j < AB_FT_JS; j++)
         t->s[j] = 0.0f;
-    for (int j = 0; j < AB_FT_JO; j++)
+    AB_UNROLL for (int j = 0; j < AB_FT_JO; j++)
         t->acc[j] = 0.0f;
 }
 
@@ -137,15 +137,15 @@ AB_HD void ab_ft_phase_s(const struct ab_ft_smem *sm, int tid, int d, int kv,
 {
     const int r = tid / AB_FT_G, g = tid % AB_FT_G;
     const float *q = sm->qs + r * sm->ldq;
-    for (int j = 0; j < AB_FT_JS; j++)
+    AB_UNROLL for (int j = 0; j < AB_FT_JS; j++)
         t->s[j] = 0.0f;
     for (int c = 0; c < d; c++) {
         const float qv = q[c];
-        for (int j = 0; j < AB_FT_JS; j++)
+        AB_UNROLL for (int j = 0; j < AB_FT_JS; j++)
             t->s[j] += qv * sm->ks[(g + AB_FT_G * j) * sm->ldk + c];
     }
     float mx = -INFINITY;
-    for (int j = 0; j < AB_FT_JS; j++) {
+    AB_UNROLL for (int j = 0; j < AB_FT_JS; j++) {
         if (g + AB_FT_G * j < kv)
             mx = fmaxf(mx, t->s[j]);
         else
@@ -161,7 +161,7 @@ AB_HD void ab_ft_phase_p(const struct ab_ft_smem *sm, int tid, struct ab_ft_thre
 {
     const int r = tid / AB_FT_G, g = tid % AB_FT_G;
     float mblk = -INFINITY;
-    for (int i = 0; i < AB_FT_G; i++)
+    AB_UNROLL for (int i = 0; i < AB_FT_G; i++)
         mblk = fmaxf(mblk, sm->rmax[r * AB_FT_G + i]);
     const float mnew = fmaxf(t->m, mblk);
     /* mnew is -inf only while no valid key was seen: then every p and alpha
@@ -169,7 +169,7 @@ AB_HD void ab_ft_phase_p(const struct ab_ft_smem *sm, int tid, struct ab_ft_thre
     const float base = mnew == -INFINITY ? 0.0f : mnew;
     t->alpha = exp2f(t->m - base);
     float sum = 0.0f;
-    for (int j = 0; j < AB_FT_JS; j++) {
+    AB_UNROLL for (int j = 0; j < AB_FT_JS; j++) {
         const float p = exp2f(t->s[j] - base);
         t->s[j] = p;
         sum += p;
@@ -186,16 +186,16 @@ AB_HD void ab_ft_phase_o(const struct ab_ft_smem *sm, int tid, int dv, int kv, i
 {
     const int r = tid / AB_FT_G, g = tid % AB_FT_G;
     float sum = 0.0f;
-    for (int i = 0; i < AB_FT_G; i++)
+    AB_UNROLL for (int i = 0; i < AB_FT_G; i++)
         sum += sm->rsum[r * AB_FT_G + i];
     t->l = t->l * t->alpha + sum;
-    for (int j = 0; j < jo; j++)
+    AB_UNROLL for (int j = 0; j < jo; j++)
         t->acc[j] *= t->alpha;
     const float *p = sm->ps + r * sm->ldp;
     for (int k = 0; k < kv; k++) {
         const float pk = p[k];
         const float *vrow = sm->vs + k * sm->ldv;
-        for (int j = 0; j < jo; j++)
+        AB_UNROLL for (int j = 0; j < jo; j++)
             if (g + AB_FT_G * j < dv)
                 t->acc[j] += pk * vrow[g + AB_FT_G * j];
     }
@@ -211,7 +211,7 @@ AB_HD void ab_ft_finish(const struct ab_ft_thread *t, int tid, int dv, int jo, f
     if (!row_valid)
         return;
     const float inv = 1.0f / t->l;
-    for (int j = 0; j < jo; j++)
+    AB_UNROLL for (int j = 0; j < jo; j++)
         if (g + AB_FT_G * j < dv)
             out_row[g + AB_FT_G * j] = t->acc[j] * inv;
     if (lse && g == 0)
@@ -225,7 +225,7 @@ AB_HD void ab_ft_finish_partial(const struct ab_ft_thread *t, int tid, int dv, i
     const int g = tid % AB_FT_G;
     if (!row_valid)
         return;
-    for (int j = 0; j < jo; j++)
+    AB_UNROLL for (int j = 0; j < jo; j++)
         if (g + AB_FT_G * j < dv)
             acc_row[g + AB_FT_G * j] = t->acc[j];
     if (g == 0) {

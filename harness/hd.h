@@ -10,4 +10,12 @@
 #define AB_HD static inline
 #endif
 
+/* Loops over a per-thread register array: fully unrolled in the device
+ * pass (constant indices keep the array in registers). */
+#if defined(__CUDA_ARCH__)
+#define AB_UNROLL _Pragma("unroll")
+#else
+#define AB_UNROLL
+#endif
+
 #endif

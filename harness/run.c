@@ -146,6 +146,7 @@ static void measure(const struct row_job *job, struct ab_result *res)
     if (cuda) {
         char why[300];
         if (!ab_device_probe(why, sizeof why)) {
+            snprintf(res->device, sizeof res->device, "none");
             res->status = AB_ROW_ERROR;
             snprintf(res->error, sizeof res->error, "%s", why);
             return;

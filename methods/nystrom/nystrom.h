@@ -49,6 +49,9 @@ void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode
  * ints. Returns the LAPACK info (0: converged). */
 int ab_nystrom_pinv_svd_f64(size_t M, size_t lwork, const float *a, double *zout, double *work,
                             int *iwork);
+/* The dgesdd workspace (doubles) that ab_nystrom_pinv_svd_f64 needs for M,
+ * or 0 if LAPACK's query fails. */
+size_t ab_nystrom_svd_lwork(size_t M);
 
 #ifdef __cplusplus
 }

@@ -260,6 +260,16 @@ void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode
     }
 }
 
+size_t ab_nystrom_svd_lwork(size_t M)
+{
+    double q = 0, dummy = 0;
+    int idummy = 0, mi = (int)M;
+    if (LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', mi, mi, &dummy, mi, &dummy, &dummy, mi, &dummy,
+                            mi, &q, -1, &idummy) != 0)
+        return 0;
+    return (size_t)q + 1;
+}
+
 /* Landmarks of one head: segment means of Q and K (unscaled). */
 static void landmarks(const struct nystrom_state *s, size_t h)
 {
