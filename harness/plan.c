@@ -18,7 +18,7 @@ static const char *const top_keys[] = {
     "name",    "description",       "seeds",          "repeats",      "warmup",
     "threads", "repeat_budget",     "timeout",        "reference_timeout", "mem_limit",
     "attn_metrics", "attn_max_n",   "attn_spec",      "cache",        "data",
-    "methods",
+    "methods", "reference_max_n",
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -285,6 +285,11 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
         if ((rc = cfg_to_real(n, "reference_timeout", 1e-3, 1e7, &x, err)))
             return rc;
         s->ref_timeout_s = x;
+    }
+    if ((n = cfg_map_get(root, "reference_max_n"))) {
+        if ((rc = cfg_to_int(n, "reference_max_n", 0, 1L << 40, &v, err)))
+            return rc;
+        s->ref_max_n = (size_t)v;
     }
     if ((n = cfg_map_get(root, "mem_limit"))) {
         uint64_t b;

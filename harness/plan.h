@@ -46,6 +46,7 @@ struct ab_settings {
     int threads;
     double timeout_s;     /* per row (child process) */
     double ref_timeout_s; /* per exact reference */
+    size_t ref_max_n;     /* no reference (accuracy columns empty) above this N; 0: always */
     uint64_t mem_limit;   /* bytes a method may allocate through the harness */
     int attn;             /* enum ab_attn_mode */
     size_t attn_max_n;    /* auto: matrix metrics for N <= this */

@@ -211,7 +211,15 @@ static void measure(const struct row_job *job, struct ab_result *res)
     res->t_med = reps % 2 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
 
     struct ab_out_metrics om;
-    ab_metrics_output(out, job->ref->out, count, d->dv, &om);
+    if (!job->ref->out) { /* no reference for this size: only the finiteness check */
+        memset(&om, 0, sizeof om);
+        for (size_t i = 0; i < count; i++)
+            if (!isfinite(out[i]) && om.nonfinite++ == 0)
+                om.first_bad = i;
+        om.rel_fro = om.max_abs = om.cos = NAN;
+    } else {
+        ab_metrics_output(out, job->ref->out, count, d->dv, &om);
+    }
     if (om.nonfinite) {
         size_t i = om.first_bad, h = i / (d->n * d->dv), r = i / d->dv % d->n, c = i % d->dv;
         res->status = AB_ROW_NAN;
@@ -674,7 +682,8 @@ static int dry_run(const struct ab_plan *plan)
         const struct ab_plan_data *pd = &plan->data[di];
         struct ab_problem p = ab_plan_problem(plan, pd);
         double n = (double)p.n;
-        ref_s += (double)plan->set.nseeds * p.heads * (2 * n * n * (p.d + p.dv)) / ref_rate;
+        if (!plan->set.ref_max_n || p.n <= plan->set.ref_max_n)
+            ref_s += (double)plan->set.nseeds * p.heads * (2 * n * n * (p.d + p.dv)) / ref_rate;
         for (size_t si = 0; si < plan->set.nseeds; si++)
             for (size_t mi = 0; mi < plan->nmethods; mi++) {
                 const struct ab_plan_method *pm = &plan->methods[mi];
@@ -762,14 +771,17 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
             struct ab_data d = {0};
             struct ab_reference ref = {0};
             struct ab_err derr = {{0}};
-            int want_attn = ab_plan_attn(&plan->set, pd->dims[1]);
+            int want_ref = !plan->set.ref_max_n || pd->dims[1] <= plan->set.ref_max_n;
+            int want_attn = want_ref && ab_plan_attn(&plan->set, pd->dims[1]);
             int any_rows = 0;
             for (size_t mi = 0; mi < plan->nmethods; mi++)
                 any_rows |= plan->methods[mi].m->rows != NULL;
             int want_spec = want_attn && any_rows && plan->set.attn_spec;
             int drc = pd->kind->make(&pd->vals, seed, pd->basedir, &d, &derr);
-            if (drc == AB_OK)
+            if (drc == AB_OK && want_ref)
                 drc = get_reference(plan, &d, want_spec, o->no_fork, &ref, &derr);
+            else if (drc == AB_OK)
+                ref.entropy = NAN; /* above reference_max_n: timed, not compared */
             for (size_t mi = 0; mi < plan->nmethods && !interrupted; mi++) {
                 const struct ab_plan_method *pm = &plan->methods[mi];
                 char id[17];

@@ -470,6 +470,33 @@ static void backend_columns_appear_with_cuda_rows_only(void **s)
     free(out);
 }
 
+static void rows_above_reference_max_n_are_timed_but_not_compared(void **s)
+{
+    (void)s;
+    const char *dir = newdir("refmax");
+    char cfg[1200], path[1200];
+    snprintf(cfg, sizeof cfg, "%s/r.yaml", dir);
+    write_file(cfg, "repeats: 1\nreference_max_n: 64\n"
+                    "data:\n  - {kind: gaussian, n: [64, 96], d: 8}\n"
+                    "methods:\n  - {name: nystrom, landmarks: 8}\n");
+    char *out;
+    assert_int_equal(run(dir, "run r.yaml --out r.csv --progress quiet", &out), 0);
+    free(out);
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    struct table *t = read_csv(path);
+    assert_int_equal(t->nrows, 2);
+    int a = find_row(t, "n", "64"), b = find_row(t, "n", "96");
+    assert_string_equal(cell(t, a, "status"), "ok");
+    assert_string_not_equal(cell(t, a, "out_rel_fro"), "");
+    assert_string_not_equal(cell(t, a, "entropy"), "");
+    assert_string_equal(cell(t, b, "status"), "ok"); /* measured... */
+    assert_true(strtod(cell(t, b, "time_ms_median"), NULL) > 0);
+    assert_string_equal(cell(t, b, "out_rel_fro"), ""); /* ...but not compared */
+    assert_string_equal(cell(t, b, "entropy"), "");
+    assert_string_equal(cell(t, b, "attn_rel_fro"), "");
+    free_table(t);
+}
+
 static void saved_outputs_reproduce_the_reported_error(void **s)
 {
     (void)s;
@@ -532,6 +559,7 @@ int main(void)
         cmocka_unit_test(set_overrides_and_dry_run),
         cmocka_unit_test(saved_outputs_reproduce_the_reported_error),
         cmocka_unit_test(backend_columns_appear_with_cuda_rows_only),
+        cmocka_unit_test(rows_above_reference_max_n_are_timed_but_not_compared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
