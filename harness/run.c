@@ -669,11 +669,20 @@ static void progress_row(struct progress *pg, const struct ab_plan_data *pd, uin
 
 /* ---- dry run ---- */
 
+static int plan_has_cuda(const struct ab_plan *plan)
+{
+    for (size_t i = 0; i < plan->nmethods; i++)
+        if (plan->methods[i].backend == AB_BACKEND_CUDA)
+            return 1;
+    return 0;
+}
+
 static int dry_run(const struct ab_plan *plan)
 {
     /* Rates assumed for the estimate: SGEMM-bound methods at 15 GFLOP/s per
      * thread; the float64 reference at 4 GFLOP/s per thread. */
     const double rate = 15e9 * plan->set.threads, ref_rate = 4e9 * plan->set.threads;
+    const double gpu_rate = 10e12; /* CUDA rows: 10 TFLOP/s, a round guess */
     double total_s = 0, max_ws = 0, ref_s = 0;
     size_t invalid = 0, rows = 0;
     printf("%-16s  %10s  %10s  %5s  %-44s  %s\n", "row_id", "GFLOP", "work MiB", "seed", "data",
@@ -701,7 +710,8 @@ static int dry_run(const struct ab_plan *plan)
                            err.msg);
                     continue;
                 }
-                total_s += est.flops * (plan->set.warmup + plan->set.repeats) / rate;
+                total_s += est.flops * (plan->set.warmup + plan->set.repeats) /
+                           (pm->backend == AB_BACKEND_CUDA ? gpu_rate : rate);
                 max_ws = est.workspace_bytes > max_ws ? est.workspace_bytes : max_ws;
                 printf("%-16s  %10.3f  %10.2f  %5llu  %-44s  %s(%s)\n", id, est.flops / 1e9,
                        est.workspace_bytes / 1048576.0, (unsigned long long)plan->set.seeds[si], data,
@@ -714,8 +724,8 @@ static int dry_run(const struct ab_plan *plan)
     printf("\n%zu rows (%zu invalid), %zu data instances, %d threads\n", rows, invalid,
            plan->ndata * plan->set.nseeds, plan->set.threads);
     printf("estimated time: %s of timed forwards + up to %s of exact references (uncached), "
-           "assuming 15 GFLOP/s and 4 GFLOP/s (float64) per thread\n",
-           a, b);
+           "assuming 15 GFLOP/s and 4 GFLOP/s (float64) per thread%s\n",
+           a, b, gpu_rate > 0 && plan_has_cuda(plan) ? ", 10 TFLOP/s for CUDA rows" : "");
     printf("largest method workspace: %.2f MiB (mem_limit %.1f MiB)\n", max_ws / 1048576.0,
            (double)plan->set.mem_limit / 1048576.0);
     return AB_EXIT_OK;
