@@ -14,6 +14,7 @@ static __host__ __device__ __forceinline__ float ab_ft_to_float(__nv_bfloat16 x)
 }
 
 #include "cuda_kernels.h"
+#include "flash_tc.h"
 #include "flash_tile.h"
 
 /* ---- fused attention ---- */
@@ -76,6 +77,69 @@ __global__ void __launch_bounds__(AB_FT_THREADS) flash_kernel(const flash_args a
     }
 }
 
+/* The tensor-core variant (fp16 / bf16): 4 warps, the phases of
+ * flash_tc.h, the barriers tests/test_tiles.c models. */
+template <typename T>
+__global__ void __launch_bounds__(AB_TC_THREADS) flash_tc_kernel(const flash_args a)
+{
+    extern __shared__ __align__(128) unsigned char smem_tc[];
+    struct ab_tc_smem sm;
+    sm.L = ab_tc_layout_for(a.d, a.dv, sizeof(T));
+    sm.qs = smem_tc + sm.L.off[0];
+    sm.ks = smem_tc + sm.L.off[1];
+    sm.vs = smem_tc + sm.L.off[2];
+    sm.ph = smem_tc + sm.L.off[3];
+    sm.sf = reinterpret_cast<float *>(smem_tc + sm.L.off[4]);
+    sm.of = reinterpret_cast<float *>(smem_tc + sm.L.off[5]);
+    sm.m = reinterpret_cast<float *>(smem_tc + sm.L.off[6]);
+    sm.l = reinterpret_cast<float *>(smem_tc + sm.L.off[7]);
+    sm.alpha = reinterpret_cast<float *>(smem_tc + sm.L.off[8]);
+    sm.red = reinterpret_cast<float *>(smem_tc + sm.L.off[9]);
+    sm.red2 = reinterpret_cast<float *>(smem_tc + sm.L.off[10]);
+    const int tid = (int)threadIdx.x, w = tid / 32, lane = tid % 32;
+    const size_t h = blockIdx.y;
+    const int sp = (int)blockIdx.z;
+    const size_t q0 = (size_t)blockIdx.x * AB_TC_BQ;
+    const int qvalid = (int)(a.nq - q0 < AB_TC_BQ ? a.nq - q0 : AB_TC_BQ);
+    const T *q = static_cast<const T *>(a.q) + h * a.q_hs + q0 * (size_t)a.d;
+    const T *k = static_cast<const T *>(a.k) + h * a.k_hs;
+    const T *v = static_cast<const T *>(a.v) + h * a.v_hs;
+
+    ab_tc_load_rows<T>(static_cast<T *>(sm.qs), sm.L.ldq, q, a.d, AB_TC_BQ, qvalid, tid);
+    ab_tc_init(&sm, tid, a.dv);
+    const size_t kb = (size_t)sp * a.split_len;
+    const size_t ke = kb + a.split_len < a.nk ? kb + a.split_len : a.nk;
+    for (size_t k0 = kb; k0 < ke; k0 += AB_TC_BK) {
+        const int kv = (int)(ke - k0 < AB_TC_BK ? ke - k0 : AB_TC_BK);
+        ab_tc_load_rows<T>(static_cast<T *>(sm.ks), sm.L.ldk, k + k0 * (size_t)a.d, a.d, AB_TC_BK,
+                           kv, tid);
+        ab_tc_load_rows<T>(static_cast<T *>(sm.vs), sm.L.ldv, v + k0 * (size_t)a.dv, a.dv,
+                           AB_TC_BK, kv, tid);
+        __syncthreads(); /* qs, of, m, l (first step), ks, vs written */
+        ab_tc_phase_s<T>(&sm, w, a.d);
+        __syncwarp(); /* sf */
+        ab_tc_phase_p(&sm, w, lane, kv, a.qmul);
+        __syncwarp(); /* red */
+        ab_tc_phase_p2<T>(&sm, w, lane, kv, a.qmul, a.dv);
+        __syncwarp(); /* ph, red2, alpha, of rescaled */
+        ab_tc_phase_l(&sm, w, lane, a.qmul, kv);
+        __syncwarp(); /* m, l */
+        ab_tc_phase_o<T>(&sm, w, a.dv);
+        __syncthreads(); /* of; ks, vs free for the next step */
+    }
+    const int r = 16 * w + lane / 2;
+    const size_t row = q0 + (size_t)r;
+    const int valid = r < qvalid;
+    if (a.nsplit == 1) {
+        ab_tc_finish(&sm, w, lane, a.dv, valid, a.out + h * a.out_hs + row * (size_t)a.dv,
+                     a.lse ? a.lse + h * a.nq + row : NULL, NULL, NULL, NULL);
+    } else {
+        const size_t pr = (h * (size_t)a.nsplit + (size_t)sp) * a.nq + row;
+        ab_tc_finish(&sm, w, lane, a.dv, valid, NULL, NULL, a.pacc + pr * (size_t)a.dv, a.pm + pr,
+                     a.pl + pr);
+    }
+}
+
 /* Merge the splits: one thread per (head, row, output column). */
 __global__ void combine_kernel(const flash_args a, size_t heads)
 {
@@ -93,6 +157,8 @@ __global__ void combine_kernel(const flash_args a, size_t heads)
     if (a.lse && c == 0)
         a.lse[h * a.nq + row] = lse;
 }
+
+const char *ab_cu_flash_tc_unsupported(int d, int dv) { return ab_tc_unsupported(d, dv); }
 
 const char *ab_cu_flash_unsupported(int d, int dv, size_t heads)
 {
@@ -131,6 +197,21 @@ static cudaError_t launch_flash(const flash_args &a, dim3 grid, size_t smem)
 }
 
 template <typename T>
+static cudaError_t launch_flash_tc(const flash_args &a, dim3 grid)
+{
+    const size_t smem = ab_tc_layout_for(a.d, a.dv, sizeof(T)).bytes;
+    if (smem > 48 * 1024) {
+        cudaError_t e = cudaFuncSetAttribute(flash_tc_kernel<T>,
+                                             cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                             (int)smem);
+        if (e != cudaSuccess)
+            return e;
+    }
+    flash_tc_kernel<T><<<grid, AB_TC_THREADS, smem>>>(a);
+    return cudaGetLastError();
+}
+
+template <typename T>
 static cudaError_t launch_flash_t(const flash_args &a, dim3 grid, size_t smem)
 {
     return ab_ft_jo_for(a.dv) == 16 ? launch_flash<T, 16>(a, grid, smem)
@@ -140,7 +221,8 @@ static cudaError_t launch_flash_t(const flash_args &a, dim3 grid, size_t smem)
 cudaError_t ab_cu_flash_run(const struct ab_cu_flash *f)
 {
     if (ab_cu_flash_unsupported(f->d, f->dv, f->heads) || f->nsplit < 1 ||
-        (f->nsplit > 1 && !f->part))
+        (f->nsplit > 1 && !f->part) ||
+        (f->tensor_cores && (f->dtype == AB_CU_F32 || ab_tc_unsupported(f->d, f->dv))))
         return cudaErrorInvalidValue;
     if (f->nq == 0 || f->heads == 0)
         return cudaSuccess;
@@ -166,10 +248,12 @@ cudaError_t ab_cu_flash_run(const struct ab_cu_flash *f)
         e = launch_flash_t<float>(a, grid, smem);
         break;
     case AB_CU_F16:
-        e = launch_flash_t<__half>(a, grid, smem);
+        e = f->tensor_cores ? launch_flash_tc<__half>(a, grid)
+                            : launch_flash_t<__half>(a, grid, smem);
         break;
     case AB_CU_BF16:
-        e = launch_flash_t<__nv_bfloat16>(a, grid, smem);
+        e = f->tensor_cores ? launch_flash_tc<__nv_bfloat16>(a, grid)
+                            : launch_flash_t<__nv_bfloat16>(a, grid, smem);
         break;
     default:
         return cudaErrorInvalidValue;

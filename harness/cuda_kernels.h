@@ -43,10 +43,14 @@ struct ab_cu_flash {
     int nsplit;
     size_t split_len;
     float *part;
+    /* fp16 / bf16 only: the tensor-core kernel (flash_tc.h) instead of the
+     * CUDA-core one; needs D and DV multiples of 16 up to 128 */
+    int tensor_cores;
 };
 
 /* NULL if the fused kernel takes these sizes, else why not. */
 const char *ab_cu_flash_unsupported(int d, int dv, size_t heads);
+const char *ab_cu_flash_tc_unsupported(int d, int dv);
 /* Choose the key splits (nsplit, split_len) for the sizes in f. */
 void ab_cu_flash_plan(struct ab_cu_flash *f);
 size_t ab_cu_flash_part_floats(const struct ab_cu_flash *f);

@@ -250,8 +250,10 @@ static const struct method_case cases[] = {
     {"exact", {NULL}},
     {"exact", {"impl=materialize", NULL}},
     {"exact", {"impl=fused", "precision=fp32", NULL}},
-    {"exact", {"impl=fused", "precision=fp16", NULL}},
+    {"exact", {"impl=fused", "precision=fp16", NULL}}, /* tensor cores (D, DV % 16 == 0) */
     {"exact", {"impl=fused", "precision=bf16", NULL}},
+    {"exact", {"impl=fused", "precision=fp16", "tensor_cores=false", NULL}},
+    {"exact", {"impl=fused", "precision=bf16", "tensor_cores=false", NULL}},
     {"exact", {"impl=chunked", "chunk_mib=1", NULL}}, /* several ragged chunks at N = 1000 */
     {"nystrom", {"landmarks=8", NULL}},
     {"nystrom", {"landmarks=8", "pinv_init=global", NULL}},
@@ -331,13 +333,16 @@ static void run_case(const struct ab_method *m, const struct method_case *c, con
                   *v = rounded(d->v, count, prec);
             double *r2 = malloc(count * sizeof *r2);
             ab_test_attention_f64(d->heads, d->n, d->d, d->dv, q, k, v, r2);
+            /* the tensor-core kernel also rounds P to fp16 / bf16 before
+             * P V (tests/test_tiles.c measures ~2e-4 and ~1.3e-3) */
+            double t2 = !ab_values_int(&vals, "tensor_cores") ? 2e-5 : prec == 1 ? 1e-3 : 5e-3;
             double e2 = ab_test_rel_err(out, r2, count);
-            print_message("  %-40s on %-9s: rel err %.3g vs the rounded inputs (tol 2e-5)\n",
-                          what, in->what, e2);
-            if (!(e2 <= 2e-5))
+            print_message("  %-40s on %-9s: rel err %.3g vs the rounded inputs (tol %.3g)\n",
+                          what, in->what, e2, t2);
+            if (!(e2 <= t2))
                 fail_msg("%s on %s: rel err %.3g against float64 attention of the %s-rounded "
-                         "inputs (tol 2e-5)",
-                         what, in->what, e2, prec == 1 ? "fp16" : "bf16");
+                         "inputs (tol %.3g)",
+                         what, in->what, e2, prec == 1 ? "fp16" : "bf16", t2);
             free(q), free(k), free(v), free(r2);
             /* against the unrounded inputs the input rounding dominates: it
              * grows with the logit scale, so 1e-2 is asserted at scale 1 */

@@ -192,7 +192,7 @@ static void backend_cuda_is_checked_against_the_build(void **s)
     assert_int_equal(pm->backend, AB_BACKEND_CUDA);
     assert_true(pm->m->caps & AB_CAP_CUDA);
     assert_string_equal(pm->m->name, "exact");
-    assert_string_equal(pm->params, "backend=cuda;impl=fused;precision=fp16;chunk_mib=1024");
+    assert_string_equal(pm->params, "backend=cuda;impl=fused;precision=fp16;chunk_mib=1024;tensor_cores=true");
     char a[17], b[17];
     ab_plan_row_id(&plan.data[0], 1, &plan.methods[0], a);
     ab_plan_row_id(&plan.data[0], 1, pm, b);

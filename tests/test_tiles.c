@@ -9,6 +9,7 @@
  * softmax, the split planner, and the row-major-to-cuBLAS GEMM mapping
  * (run through a column-major reference GEMM with cuBLAS's semantics).
  * This runs in every build; it needs no GPU. */
+#include "flash_tc.h"
 #include "flash_tile.h"
 #include "testlib.h"
 
@@ -256,6 +257,172 @@ static void split_planner_covers_every_key_once(void **s)
         }
 }
 
+/* ---- the tensor-core kernel, emulated (flash_tc.h) ---- */
+
+/* fp16 / bf16 rounding to nearest even, on floats (the emulation's T) */
+static float round_bf16(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    u += 0x7fffu + ((u >> 16) & 1u);
+    u &= 0xffff0000u;
+    memcpy(&x, &u, 4);
+    return x;
+}
+
+static float round_fp16(float x)
+{
+    if (fabsf(x) < 6.103515625e-05f) /* subnormals: multiples of 2^-24 */
+        return (float)(nearbyint((double)x * 16777216.0) / 16777216.0);
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    u += 0xfffu + ((u >> 13) & 1u);
+    u &= ~0x1fffu;
+    memcpy(&x, &u, 4);
+    return x;
+}
+
+float (*ab_tc_round_hook)(float) = round_fp16;
+
+/* One block of flash_tc_kernel: each region its own array, poisoned. */
+static void emu_tc_block(const struct emu_args *a, size_t qb, size_t h, int sp, float *out,
+                         float *lse, float *pacc, float *pm, float *pl)
+{
+    struct ab_tc_smem sm;
+    sm.L = ab_tc_layout_for(a->d, a->dv, 2);
+    size_t n[11] = {(size_t)AB_TC_BQ * sm.L.ldq, (size_t)AB_TC_BK * sm.L.ldk,
+                    (size_t)AB_TC_BK * sm.L.ldv, (size_t)AB_TC_BQ * sm.L.ldp,
+                    (size_t)AB_TC_BQ * sm.L.lds, (size_t)AB_TC_BQ * sm.L.ldo,
+                    AB_TC_BQ, AB_TC_BQ, AB_TC_BQ, AB_TC_THREADS, AB_TC_THREADS};
+    float *r[11];
+    for (int i = 0; i < 11; i++) {
+        r[i] = malloc(n[i] * sizeof(float));
+        for (size_t j = 0; j < n[i]; j++)
+            r[i][j] = NAN;
+        /* the device layout puts each region on a 128-byte boundary */
+        assert_int_equal(sm.L.off[i] % 128, 0);
+    }
+    sm.qs = r[0], sm.ks = r[1], sm.vs = r[2], sm.ph = r[3];
+    sm.sf = r[4], sm.of = r[5], sm.m = r[6], sm.l = r[7], sm.alpha = r[8], sm.red = r[9],
+    sm.red2 = r[10];
+    const int T = AB_TC_THREADS, W = AB_TC_WARPS;
+    const size_t q0 = qb * AB_TC_BQ;
+    const int qvalid = (int)(a->nq - q0 < AB_TC_BQ ? a->nq - q0 : AB_TC_BQ);
+    const float *qh = a->q + h * a->nq * (size_t)a->d, *kh = a->k + h * a->nk * (size_t)a->d;
+    const float *vh = a->v + h * a->nk * (size_t)a->dv;
+    const float qmul = a->scale * AB_FT_LOG2E;
+    for (int tid = 0; tid < T; tid++) {
+        ab_tc_load_rows(sm.qs, sm.L.ldq, qh + q0 * (size_t)a->d, a->d, AB_TC_BQ, qvalid, tid);
+        ab_tc_init(&sm, tid, a->dv);
+    }
+    const size_t kb = (size_t)sp * a->split_len;
+    const size_t ke = kb + a->split_len < a->nk ? kb + a->split_len : a->nk;
+    for (size_t k0 = kb; k0 < ke; k0 += AB_TC_BK) {
+        const int kv = (int)(ke - k0 < AB_TC_BK ? ke - k0 : AB_TC_BK);
+        for (int tid = 0; tid < T; tid++) {
+            ab_tc_load_rows(sm.ks, sm.L.ldk, kh + k0 * (size_t)a->d, a->d, AB_TC_BK, kv, tid);
+            ab_tc_load_rows(sm.vs, sm.L.ldv, vh + k0 * (size_t)a->dv, a->dv, AB_TC_BK, kv, tid);
+        }
+        for (int w = 0; w < W; w++) /* warp-collective */
+            ab_tc_phase_s(&sm, w, a->d);
+        for (int w = 0; w < W; w++)
+            for (int lane = 0; lane < 32; lane++)
+                ab_tc_phase_p(&sm, w, lane, kv, qmul);
+        for (int w = 0; w < W; w++)
+            for (int lane = 0; lane < 32; lane++)
+                ab_tc_phase_p2(&sm, w, lane, kv, qmul, a->dv);
+        for (int w = 0; w < W; w++)
+            for (int lane = 0; lane < 32; lane++)
+                ab_tc_phase_l(&sm, w, lane, qmul, kv);
+        for (int w = 0; w < W; w++)
+            ab_tc_phase_o(&sm, w, a->dv);
+    }
+    for (int w = 0; w < W; w++)
+        for (int lane = 0; lane < 32; lane++) {
+            const int rr = 16 * w + lane / 2;
+            const size_t row = q0 + (size_t)rr;
+            const int valid = rr < qvalid;
+            if (a->nsplit == 1) {
+                ab_tc_finish(&sm, w, lane, a->dv, valid, out + (h * a->nq + row) * (size_t)a->dv,
+                             lse + h * a->nq + row, NULL, NULL, NULL);
+            } else {
+                size_t pr = (h * (size_t)a->nsplit + (size_t)sp) * a->nq + row;
+                ab_tc_finish(&sm, w, lane, a->dv, valid, NULL, NULL, pacc + pr * (size_t)a->dv,
+                             pm + pr, pl + pr);
+            }
+        }
+    for (int i = 0; i < 11; i++)
+        free(r[i]);
+}
+
+static void check_tc(size_t H, size_t nq, size_t nk, int d, int dv, int nsplit_req, int bf16,
+                     double logit_scale, double tol)
+{
+    uint64_t seed = ab_test_seed();
+    ab_tc_round_hook = bf16 ? round_bf16 : round_fp16;
+    size_t nqe = H * nq * (size_t)d, nke = H * nk * (size_t)d, nve = H * nk * (size_t)dv;
+    float *q = malloc(nqe * sizeof *q), *k = malloc(nke * sizeof *k), *v = malloc(nve * sizeof *v);
+    ab_test_fill_normal(q, nqe, seed, sqrt(logit_scale));
+    ab_test_fill_normal(k, nke, seed + 1, sqrt(logit_scale));
+    ab_test_fill_normal(v, nve, seed + 2, 1.0);
+    for (size_t i = 0; i < nqe; i++) /* the inputs the device holds: T values */
+        q[i] = ab_tc_round_hook(q[i]);
+    for (size_t i = 0; i < nke; i++)
+        k[i] = ab_tc_round_hook(k[i]);
+    for (size_t i = 0; i < nve; i++)
+        v[i] = ab_tc_round_hook(v[i]);
+    struct emu_args a = {H, nq, nk, d, dv, q, k, v, (float)(1.0 / sqrt((double)d)), 1, 0};
+    size_t qblocks = (nq + AB_TC_BQ - 1) / AB_TC_BQ;
+    ab_ft_plan_splits(nk, H * qblocks, H * qblocks * (size_t)nsplit_req, &a.nsplit, &a.split_len);
+    size_t count = H * nq * (size_t)dv;
+    float *out = malloc(count * sizeof *out), *lse = malloc(H * nq * sizeof *lse);
+    for (size_t i = 0; i < count; i++)
+        out[i] = NAN;
+    float *pacc = NULL, *pm = NULL, *pl = NULL;
+    size_t prow = H * (size_t)a.nsplit * nq;
+    if (a.nsplit > 1) {
+        pacc = malloc(prow * (size_t)dv * sizeof(float));
+        pm = malloc(prow * sizeof(float));
+        pl = malloc(prow * sizeof(float));
+    }
+    for (size_t h = 0; h < H; h++)
+        for (int sp = 0; sp < a.nsplit; sp++)
+            for (size_t qb = 0; qb < qblocks; qb++)
+                emu_tc_block(&a, qb, h, sp, out, lse, pacc, pm, pl);
+    if (a.nsplit > 1)
+        for (size_t h = 0; h < H; h++)
+            for (size_t row = 0; row < nq; row++)
+                for (int c = 0; c < dv; c++) {
+                    size_t p0 = h * (size_t)a.nsplit * nq + row;
+                    float l2;
+                    out[(h * nq + row) * (size_t)dv + (size_t)c] = ab_ft_combine(
+                        pacc + p0 * (size_t)dv, nq * (size_t)dv, pm + p0, pl + p0, nq, a.nsplit, c,
+                        &l2);
+                }
+    double *ref = malloc(count * sizeof *ref);
+    attn_f64(&a, ref);
+    double e = ab_test_rel_err(out, ref, count);
+    print_message("tc %s H=%zu nq=%zu nk=%zu d=%d dv=%d splits=%d scale=%g: rel err %.3g (tol %.3g)\n",
+                  bf16 ? "bf16" : "fp16", H, nq, nk, d, dv, a.nsplit, logit_scale, e, tol);
+    if (!(e < tol))
+        fail_msg("tensor-core tile (%s): rel err %.3g > %.3g", bf16 ? "bf16" : "fp16", e, tol);
+    free(q), free(k), free(v), free(out), free(lse), free(ref), free(pacc), free(pm), free(pl);
+}
+
+/* Against float64 attention of the same rounded inputs: what is left is P's
+ * rounding to fp16 (2^-11) or bf16 (2^-8) before the P V product. */
+static void tensor_core_tile_matches_f64_of_the_rounded_inputs(void **s)
+{
+    (void)s;
+    check_tc(2, 100, 130, 64, 64, 1, 0, 1.0, 1e-3);
+    check_tc(1, 64, 64, 16, 16, 1, 0, 1.0, 1e-3);
+    check_tc(1, 70, 200, 128, 128, 1, 0, 1.0, 1e-3);
+    check_tc(1, 33, 1000, 32, 48, 4, 0, 1.0, 1e-3); /* key splits */
+    check_tc(2, 100, 130, 64, 64, 1, 1, 1.0, 5e-3);
+    check_tc(1, 70, 300, 64, 80, 3, 1, 1.0, 5e-3);
+    check_tc(1, 70, 300, 64, 64, 1, 0, 30.0, 1e-3); /* large logits: no overflow */
+}
+
 /* ---- the row softmax kernel, emulated ---- */
 
 static void row_softmax_matches_f64(void **s)
@@ -351,6 +518,7 @@ int main(void)
         cmocka_unit_test(key_splits_and_combine_match_f64),
         cmocka_unit_test(large_logits_do_not_overflow),
         cmocka_unit_test(split_planner_covers_every_key_once),
+        cmocka_unit_test(tensor_core_tile_matches_f64_of_the_rounded_inputs),
         cmocka_unit_test(row_softmax_matches_f64),
         cmocka_unit_test(row_major_gemm_maps_to_cublas_column_major),
     };

@@ -8,7 +8,11 @@
  *                  memory at any N. Key splits merged by a second kernel
  *                  when heads x query blocks would not fill the device.
  *                  `precision`: fp32, or fp16 / bf16 storage of Q, K, V
- *                  with float32 arithmetic and accumulation.
+ *                  with float32 arithmetic and accumulation; for fp16 / bf16
+ *                  `tensor_cores: true` (default) runs the two products on
+ *                  tensor cores (wmma 16x16x16, float accumulation, P
+ *                  rounded to fp16 / bf16: harness/flash_tc.h), false the
+ *                  CUDA-core kernel.
  *   impl: chunked  query-row chunks: per chunk of R rows (all heads at
  *                  once), L = Q_chunk K^T / sqrt(D) by cuBLAS (strided
  *                  batched over heads), the row softmax kernel, O_chunk =
@@ -48,6 +52,9 @@ static const struct ab_param exact_cuda_params[] = {
      .help = "fused: storage of Q, K, V (arithmetic and accumulation in float32)"},
     {.name = "chunk_mib", .type = AB_PT_INT, .def = "1024", .lo = 1, .hi = 1 << 20,
      .choices = NULL, .help = "chunked: bound on the H x R x N logits buffer, MiB"},
+    {.name = "tensor_cores", .type = AB_PT_BOOL, .def = "true", .lo = 0, .hi = 0, .choices = NULL,
+     .help = "fused fp16/bf16: the products on tensor cores (wmma; P rounded to fp16/bf16); "
+             "D, DV multiples of 16 up to 128"},
 };
 
 static const size_t CUBLAS_WS = 32u << 20; /* cuBLAS workspace (Hopper's recommendation) */
@@ -85,10 +92,11 @@ static size_t chunk_rows(const struct ab_problem *p, long chunk_mib)
 }
 
 /* The fused launch for these sizes (device pointers filled in prepare). */
-static void flash_setup(const struct ab_problem *p, int dtype, struct ab_cu_flash *f)
+static void flash_setup(const struct ab_problem *p, int dtype, int tc, struct ab_cu_flash *f)
 {
     memset(f, 0, sizeof *f);
     f->dtype = dtype;
+    f->tensor_cores = tc && dtype != AB_CU_F32;
     f->heads = p->heads, f->nq = p->n, f->nk = p->n;
     f->d = (int)p->d, f->dv = (int)p->dv;
     f->q_hs = f->k_hs = p->n * p->d;
@@ -124,8 +132,13 @@ static int exact_cuda_estimate(const struct ab_problem *p, const struct ab_value
         if (why)
             return ab_errf(err, AB_EINVAL, "exact(cuda): %s (D=%zu, DV=%zu); impl: chunked takes any",
                            why, p->d, p->dv);
+        int tc = ab_values_int(vals, "tensor_cores") && prec != AB_CU_F32;
+        const char *twhy = tc ? ab_cu_flash_tc_unsupported((int)p->d, (int)p->dv) : NULL;
+        if (twhy)
+            return ab_errf(err, AB_EINVAL, "exact(cuda): %s (D=%zu, DV=%zu); set tensor_cores: false "
+                           "for the CUDA-core kernel", twhy, p->d, p->dv);
         struct ab_cu_flash f;
-        flash_setup(p, prec, &f);
+        flash_setup(p, prec, tc, &f);
         est->workspace_bytes = 4.0 * (double)ab_cu_flash_part_floats(&f);
     }
     return AB_OK;
@@ -214,7 +227,7 @@ static int exact_cuda_prepare(const struct ab_problem *p, const struct ab_values
                        over);
 
     if (s->impl == IMPL_FUSED) {
-        flash_setup(p, s->dtype, &s->f);
+        flash_setup(p, s->dtype, (int)ab_values_int(vals, "tensor_cores"), &s->f);
         s->f.q = s->qd, s->f.k = s->kd, s->f.v = s->vd, s->f.out = s->od;
         size_t pf = ab_cu_flash_part_floats(&s->f);
         if (pf) {
