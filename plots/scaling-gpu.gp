@@ -17,6 +17,7 @@ set key top left box opaque font ",8"
 set logscale xy 2
 row(m, i, pr) = strcol("status") eq "ok" && strcol("method") eq m && \
                 (i eq "" || strcol("impl") eq i) && (pr eq "" || strcol("precision") eq pr)
+tc(x) = strcol("tensor_cores") eq x
 nys(init) = strcol("status") eq "ok" && strcol("method") eq "nystrom" && strcol("pinv_init") eq init
 peer(name, dt) = strcol("status") eq "ok" && strcol("peer") eq name && strcol("dtype") eq dt
 set output out.'/scaling-gpu.png'
@@ -28,8 +29,9 @@ set format y "%g"
 havep = system("test -f ".p." && echo 1 || echo 0") + 0
 haveb = system("test -f ".b." && echo 1 || echo 0") + 0
 plot a using (row("exact", "fused", "fp32") ? column("n") : NaN):"time_ms_median" w lp pt 7 t "exact fused fp32", \
-     a using (row("exact", "fused", "fp16") ? column("n") : NaN):"time_ms_median" w lp pt 7 t "exact fused fp16", \
-     a using (row("exact", "fused", "bf16") ? column("n") : NaN):"time_ms_median" w lp pt 7 t "exact fused bf16", \
+     a using (row("exact", "fused", "fp16") && tc("true") ? column("n") : NaN):"time_ms_median" w lp pt 7 t "exact fused fp16 (tensor cores)", \
+     a using (row("exact", "fused", "fp16") && tc("false") ? column("n") : NaN):"time_ms_median" w lp pt 7 t "exact fused fp16 (CUDA cores)", \
+     a using (row("exact", "fused", "bf16") && tc("true") ? column("n") : NaN):"time_ms_median" w lp pt 7 t "exact fused bf16 (tensor cores)", \
      a using (row("exact", "chunked", "") ? column("n") : NaN):"time_ms_median" w lp pt 7 t "exact chunked (cuBLAS) fp32", \
      a using (nys("per-head") ? column("n") : NaN):"time_ms_median" w lp pt 7 t "nystrom m=64", \
      (haveb ? b : a) using (haveb && nys("per-head") ? column("n") : NaN):"time_ms_median" w lp pt 7 lc 5 notitle, \
