@@ -40,6 +40,21 @@
  * single-threaded and OpenMP has prob->threads threads; a method parallelises
  * over heads and tiles with OpenMP (or not at all).
  *
+ * Backends: a method's caps say which implementation it is, AB_CAP_CPU or
+ * AB_CAP_CUDA. Two methods may share a name if their backends differ (the
+ * CUDA `exact` beside the CPU `exact`); a config picks one with
+ * `backend: cpu|cuda` (default cpu). For an AB_CAP_CUDA method:
+ *   - `estimate` must not touch the device (--dry-run calls it in the parent
+ *     process, which never initialises CUDA: contexts do not survive fork).
+ *   - `prepare` allocates device memory through prob->dev_alloc (counted:
+ *     peak_bytes is then the device peak) and uploads Q, K, V from the host
+ *     arrays in prob: the upload is not timed.
+ *   - `forward(state, NULL, err)` is the timed call: it computes O into
+ *     device memory and returns after the device has finished (the harness
+ *     times it with CUDA events). `forward(state, out, err)` with a host
+ *     `out` does the same and then copies O into `out`; the harness makes
+ *     that call once, after the timed repeats.
+ *
  * Out-of-tree plugins: a shared object exports
  *     const struct ab_method *ab_plugin_entry(int *abi_version);
  * which stores AB_ABI_VERSION in *abi_version and returns the method. The
@@ -157,6 +172,12 @@ struct ab_problem {
      * returns NULL beyond the row's memory limit. */
     void *(*alloc)(size_t bytes);
     void (*free)(void *p);
+    /* AB_CAP_CUDA methods only: the harness's device allocator (cudaMalloc;
+     * counted toward peak_bytes; NULL beyond the row's memory limit). NULL
+     * for CPU methods and in builds without CUDA. (Added at the end of the
+     * struct: plugins built before these fields never read them.) */
+    void *(*dev_alloc)(size_t bytes);
+    void (*dev_free)(void *p);
 };
 
 /* What `estimate` returns. */

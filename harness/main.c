@@ -466,8 +466,8 @@ static int cmd_list(void)
     printf("methods:\n");
     for (size_t i = 0; i < count; i++) {
         const struct ab_method *m = ms[i];
-        printf("  %s — %s%s\n", m->name, m->summary ? m->summary : "",
-               m->caps & AB_CAP_ROWS ? " [rows]" : "");
+        printf("  %s%s — %s%s\n", m->name, m->caps & AB_CAP_CUDA ? " (backend: cuda)" : "",
+               m->summary ? m->summary : "", m->caps & AB_CAP_ROWS ? " [rows]" : "");
         print_params(m->params, m->nparams);
     }
     printf("\ndata kinds:\n");

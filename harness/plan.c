@@ -18,7 +18,7 @@ static const char *const top_keys[] = {
     "name",    "description",       "seeds",          "repeats",      "warmup",
     "threads", "repeat_budget",     "timeout",        "reference_timeout", "mem_limit",
     "attn_metrics", "attn_max_n",   "attn_spec",      "cache",        "data",
-    "methods", "ceiling", "warmup_time",
+    "methods", "ceiling", "warmup_time", "reference_max_n",
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -48,14 +48,17 @@ static int parse_param_node(const struct ab_param *p, const struct cfg_node *nod
 /* Expand one entry (a data or method map) into the cartesian product of
  * its parameter lists. `selector` is "kind" or "name". */
 static int expand_entry(const struct cfg_node *entry, const char *what, const char *selector,
-                        const struct ab_param *params, int nparams, struct ab_values **out,
-                        size_t *nout, struct ab_err *err)
+                        const char *extra, const struct ab_param *params, int nparams,
+                        struct ab_values **out, size_t *nout, struct ab_err *err)
 {
-    const char *allowed[AB_MAX_PARAMS + 1];
-    allowed[0] = selector;
+    const char *allowed[AB_MAX_PARAMS + 2];
+    size_t nallowed = 0;
+    allowed[nallowed++] = selector;
+    if (extra)
+        allowed[nallowed++] = extra;
     for (int i = 0; i < nparams; i++)
-        allowed[i + 1] = params[i].name;
-    int rc = cfg_check_keys(entry, what, allowed, (size_t)nparams + 1, err);
+        allowed[nallowed++] = params[i].name;
+    int rc = cfg_check_keys(entry, what, allowed, nallowed, err);
     if (rc)
         return rc;
     struct ab_values base;
@@ -161,8 +164,21 @@ static int apply_set(struct cfg_doc *doc, const char *assign, struct ab_err *err
             const struct ab_datakind *k = ab_datakind_find(sel->str);
             if (k)
                 ps = k->params, nps = k->nparams;
+        } else if (!strcmp(param, "backend")) {
+            if (ab_method_find(sel->str)) {
+                int rc = cfg_map_set(doc, entry, param, value, err);
+                if (rc)
+                    return rc;
+                applied++;
+            }
+            continue;
         } else {
-            const struct ab_method *m = ab_method_find(sel->str);
+            /* the parameters of the backend the entry names (cpu if none) */
+            const struct cfg_node *bn = cfg_map_get(entry, "backend");
+            int b = bn && bn->kind == CFG_SCALAR ? ab_choice_index(AB_BACKEND_CHOICES, bn->str) : 0;
+            const struct ab_method *m = ab_method_find_backend(sel->str, b < 0 ? 0 : b);
+            if (!m)
+                m = ab_method_find(sel->str);
             if (m)
                 ps = m->params, nps = m->nparams;
         }
@@ -276,6 +292,11 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
             return rc;
         s->ref_timeout_s = x;
     }
+    if ((n = cfg_map_get(root, "reference_max_n"))) {
+        if ((rc = cfg_to_int(n, "reference_max_n", 0, 1L << 40, &v, err)))
+            return rc;
+        s->ref_max_n = (size_t)v;
+    }
     if ((n = cfg_map_get(root, "mem_limit"))) {
         uint64_t b;
         if ((rc = cfg_to_bytes(n, "mem_limit", &b, err)))
@@ -349,7 +370,8 @@ static int add_data(struct ab_plan *plan, const struct cfg_node *entry, const ch
     snprintf(what, sizeof what, "data kind '%s'", kind->name);
     struct ab_values *vals;
     size_t nv;
-    if ((rc = expand_entry(entry, what, "kind", kind->params, kind->nparams, &vals, &nv, err)))
+    if ((rc = expand_entry(entry, what, "kind", NULL, kind->params, kind->nparams, &vals, &nv,
+                           err)))
         return rc;
     struct ab_plan_data *grown = realloc(plan->data, (plan->ndata + nv) * sizeof *grown);
     if (!grown) {
@@ -376,6 +398,47 @@ static int add_data(struct ab_plan *plan, const struct cfg_node *entry, const ch
     return AB_OK;
 }
 
+/* The backends a method entry asks for: `backend:` absent (cpu), a value, or
+ * a list of distinct values. */
+static int entry_backends(const struct cfg_node *entry, const char *name, int *out, size_t *nout,
+                          struct ab_err *err)
+{
+    const struct cfg_node *bn = cfg_map_get(entry, "backend");
+    *nout = 0;
+    if (!bn) {
+        out[(*nout)++] = AB_BACKEND_CPU;
+        return AB_OK;
+    }
+    if (bn->kind == CFG_MAP)
+        return cfg_errorf(err, bn, "'backend' must be cpu, cuda or a list of them");
+    size_t len = cfg_list_len(bn);
+    if (len == 0)
+        return cfg_errorf(err, bn, "'backend' is an empty list: give cpu, cuda or both");
+    for (size_t i = 0; i < len; i++) {
+        const struct cfg_node *it = cfg_list_at(bn, i);
+        int idx = -1;
+        int rc = cfg_to_choice(it, "backend", AB_BACKEND_CHOICES, &idx, err);
+        if (rc)
+            return rc;
+        for (size_t j = 0; j < *nout; j++)
+            if (out[j] == idx)
+                return cfg_errorf(err, it, "backend '%s' is listed twice", it->str);
+        if (!ab_method_find_backend(name, idx)) {
+#ifdef AB_HAVE_CUDA
+            return cfg_errorf(err, it, "method '%s' has no %s backend", name, it->str);
+#else
+            return cfg_errorf(err, it,
+                              "method '%s' has no %s backend: this attnbench was built without "
+                              "CUDA (configure with -DATTNBENCH_CUDA=ON on a machine with the "
+                              "CUDA toolkit)",
+                              name, it->str);
+#endif
+        }
+        out[(*nout)++] = idx;
+    }
+    return AB_OK;
+}
+
 static int add_method(struct ab_plan *plan, const struct cfg_node *entry, struct ab_err *err)
 {
     int rc = cfg_expect(entry, CFG_MAP, "a method entry", err);
@@ -386,44 +449,66 @@ static int add_method(struct ab_plan *plan, const struct cfg_node *entry, struct
         return cfg_errorf(err, entry, "a method entry needs 'name' (see `attnbench list`)");
     if ((rc = cfg_expect(nn, CFG_SCALAR, "name", err)))
         return rc;
-    const struct ab_method *m = ab_method_find(nn->str);
-    if (!m) {
+    if (!ab_method_find(nn->str)) {
         size_t count;
         const struct ab_method *const *all = ab_methods(&count);
         const char *names[64];
         char list[512] = "";
+        size_t nnames = 0;
         for (size_t i = 0; i < count && i < 64; i++) {
-            names[i] = all[i]->name;
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
-                     names[i]);
+            if (ab_method_find(all[i]->name) != all[i])
+                continue; /* one name per method, whatever its backends */
+            names[nnames++] = all[i]->name;
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", nnames > 1 ? ", " : "",
+                     all[i]->name);
         }
-        const char *near = ab_closest(nn->str, names, count < 64 ? count : 64);
+        const char *near = ab_closest(nn->str, names, nnames);
         char hint[96] = "";
         if (near)
             snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
         return cfg_errorf(err, nn, "unknown method '%s'%s (valid: %s)", nn->str, hint, list);
     }
-    char what[96];
-    snprintf(what, sizeof what, "method '%s'", m->name);
-    struct ab_values *vals;
-    size_t nv;
-    if ((rc = expand_entry(entry, what, "name", m->params, m->nparams, &vals, &nv, err)))
+    int backends[2];
+    size_t nb;
+    if ((rc = entry_backends(entry, nn->str, backends, &nb, err)))
         return rc;
-    struct ab_plan_method *grown = realloc(plan->methods, (plan->nmethods + nv) * sizeof *grown);
-    if (!grown) {
+    for (size_t b = 0; b < nb; b++) {
+        const struct ab_method *m = ab_method_find_backend(nn->str, backends[b]);
+        char what[96];
+        if (backends[b] == AB_BACKEND_CPU)
+            snprintf(what, sizeof what, "method '%s'", m->name);
+        else
+            snprintf(what, sizeof what, "method '%s' (backend %s)", m->name,
+                     ab_backend_name(backends[b]));
+        struct ab_values *vals;
+        size_t nv;
+        if ((rc = expand_entry(entry, what, "name", "backend", m->params, m->nparams, &vals, &nv,
+                               err)))
+            return rc;
+        struct ab_plan_method *grown =
+            realloc(plan->methods, (plan->nmethods + nv) * sizeof *grown);
+        if (!grown) {
+            free(vals);
+            return ab_errf(err, AB_ENOMEM, "out of memory");
+        }
+        plan->methods = grown;
+        for (size_t i = 0; i < nv; i++) {
+            struct ab_plan_method *pm = &plan->methods[plan->nmethods++];
+            memset(pm, 0, sizeof *pm);
+            pm->m = m;
+            pm->vals = vals[i];
+            pm->at = entry;
+            pm->backend = backends[b];
+            size_t off = 0;
+            if (backends[b] != AB_BACKEND_CPU)
+                off = (size_t)snprintf(pm->params, sizeof pm->params, "backend=%s;",
+                                       ab_backend_name(backends[b]));
+            ab_values_format(&pm->vals, pm->params + off, sizeof pm->params - off);
+            if (off && pm->params[off] == '\0')
+                pm->params[off - 1] = '\0'; /* no parameters set: drop the ';' */
+        }
         free(vals);
-        return ab_errf(err, AB_ENOMEM, "out of memory");
     }
-    plan->methods = grown;
-    for (size_t i = 0; i < nv; i++) {
-        struct ab_plan_method *pm = &plan->methods[plan->nmethods++];
-        memset(pm, 0, sizeof *pm);
-        pm->m = m;
-        pm->vals = vals[i];
-        pm->at = entry;
-        ab_values_format(&pm->vals, pm->params, sizeof pm->params);
-    }
-    free(vals);
     return AB_OK;
 }
 

@@ -16,6 +16,14 @@
  *   methods.NAME.PARAM=VALUE    method entries of that method
  * VALUE is YAML (a scalar or a flow list: n=[512,1024]).
  *
+ * Backends: a method entry may say `backend: cpu` (the default) or `cuda`,
+ * or a list of both; the entry's parameters are then those of that backend's
+ * implementation (registry lookup by name and backend). A backend the build
+ * lacks is an error at the node. Rows of a non-CPU backend carry
+ * "backend=NAME;" at the head of their params (and so a distinct row id);
+ * CPU rows are exactly as before backends existed. `--set methods.backend=cuda`
+ * switches every method entry.
+ *
  * Tests: tests/test_plan.c. */
 #ifndef AB_PLAN_H
 #define AB_PLAN_H
@@ -39,6 +47,7 @@ struct ab_settings {
     int threads;
     double timeout_s;     /* per row (child process) */
     double ref_timeout_s; /* per exact reference */
+    size_t ref_max_n;     /* no reference (accuracy columns empty) above this N; 0: always */
     uint64_t mem_limit;   /* bytes a method may allocate through the harness */
     int attn;             /* enum ab_attn_mode */
     size_t attn_max_n;    /* auto: matrix metrics for N <= this */
@@ -59,8 +68,9 @@ struct ab_plan_data {
 struct ab_plan_method {
     const struct ab_method *m;
     struct ab_values vals;
-    char params[512];
+    char params[512]; /* "backend=cuda;" first for non-CPU backends */
     const struct cfg_node *at;
+    int backend;      /* enum ab_backend (registry.h) */
 };
 
 struct ab_plan {

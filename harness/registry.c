@@ -1,7 +1,10 @@
 /* registry.c — the one table of built-in methods, and plugin loading.
  * Adding an in-tree method: write methods/<name>/<name>_cpu.c defining
- * `const struct ab_method ab_<name>_cpu` and add it to `builtins` below.
- * Tests: tests/test_registry.c. */
+ * `const struct ab_method ab_<name>_cpu` and add it to `builtins` below; a
+ * CUDA implementation is methods/<name>/<name>_cuda.cu defining
+ * `ab_<name>_cuda` (same name, AB_CAP_CUDA), listed under AB_HAVE_CUDA.
+ * Methods are looked up by (name, backend).
+ * Tests: tests/test_plan.c (backend selection), tests/test_backends.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "registry.h"
 
@@ -12,6 +15,9 @@
 
 extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu, ab_linformer_cpu,
     ab_performer_cpu, ab_nystrom_local_cpu, ab_nystrom_direct_cpu;
+#ifdef AB_HAVE_CUDA
+extern const struct ab_method ab_exact_cuda, ab_nystrom_cuda;
+#endif
 
 #define AB_MAX_METHODS 64
 
@@ -23,13 +29,36 @@ static const struct ab_method *table[AB_MAX_METHODS] = {
     &ab_performer_cpu,
     &ab_nystrom_local_cpu,
     &ab_nystrom_direct_cpu,
+#ifdef AB_HAVE_CUDA
+    &ab_exact_cuda,
+    &ab_nystrom_cuda,
+#endif
 };
+#ifdef AB_HAVE_CUDA
+static size_t ntable = 9;
+#else
 static size_t ntable = 7;
+#endif
+
+int ab_method_backend(const struct ab_method *m)
+{
+    return m->caps & AB_CAP_CUDA ? AB_BACKEND_CUDA : AB_BACKEND_CPU;
+}
+
+const char *ab_backend_name(int backend) { return backend == AB_BACKEND_CUDA ? "cuda" : "cpu"; }
 
 const struct ab_method *ab_method_find(const char *name)
 {
     for (size_t i = 0; i < ntable; i++)
         if (strcmp(table[i]->name, name) == 0)
+            return table[i];
+    return NULL;
+}
+
+const struct ab_method *ab_method_find_backend(const char *name, int backend)
+{
+    for (size_t i = 0; i < ntable; i++)
+        if (strcmp(table[i]->name, name) == 0 && ab_method_backend(table[i]) == backend)
             return table[i];
     return NULL;
 }
@@ -112,9 +141,10 @@ int ab_plugin_load(const char *path, struct ab_err *err)
         dlclose(h);
         return rc;
     }
-    if (ab_method_find(m->name)) {
+    if (ab_method_find_backend(m->name, ab_method_backend(m))) {
         dlclose(h);
-        return ab_errf(err, AB_EINVAL, "%s: method '%s' is already registered", path, m->name);
+        return ab_errf(err, AB_EINVAL, "%s: method '%s' (backend %s) is already registered", path,
+                       m->name, ab_backend_name(ab_method_backend(m)));
     }
     if (ntable == AB_MAX_METHODS) {
         dlclose(h);

@@ -7,8 +7,18 @@
 
 #include <stddef.h>
 
-/* Find a method by name (built-ins first, then loaded plugins). */
+/* Backends: which implementation a method is, from its caps (AB_CAP_CUDA:
+ * cuda; anything else: cpu). A config entry picks one with `backend:`. */
+enum ab_backend { AB_BACKEND_CPU = 0, AB_BACKEND_CUDA = 1 };
+#define AB_BACKEND_CHOICES "cpu|cuda"
+int ab_method_backend(const struct ab_method *m);
+const char *ab_backend_name(int backend);
+
+/* Find a method by name (built-ins first, then loaded plugins): the first
+ * of any backend, the CPU one for the built-ins. */
 const struct ab_method *ab_method_find(const char *name);
+/* Find the implementation of `name` for a backend, or NULL. */
+const struct ab_method *ab_method_find_backend(const char *name, int backend);
 /* All methods, built-in then plugins; *count receives the number. */
 const struct ab_method *const *ab_methods(size_t *count);
 /* dlopen `path`, check its ABI version and the method's table, and register

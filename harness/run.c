@@ -5,6 +5,7 @@
 #include "alloc.h"
 #include "ceiling.h"
 #include "csv.h"
+#include "device.h"
 #include "kernels.h"
 #include "metrics.h"
 #include "npy.h"
@@ -43,6 +44,8 @@ struct ab_result {
     double pinv_resid, pinv_vs_svd;
     double t_med, t_min, t_max, prepare_ms, flops, budget;
     uint64_t peak_bytes, rss_bytes;
+    double dev_mem_bytes; /* CUDA rows: cudaMemGetInfo growth over the row */
+    char device[200];     /* CUDA rows: the device description */
     char error[480];
 };
 
@@ -53,6 +56,7 @@ static void result_init(struct ab_result *r)
     r->attn_rel_fro = r->attn_rel_spec = r->row_sum_dev = NAN;
     r->pinv_resid = r->pinv_vs_svd = NAN;
     r->t_med = r->t_min = r->t_max = r->prepare_ms = r->flops = r->budget = NAN;
+    r->dev_mem_bytes = NAN;
 }
 
 static int status_of(int rc)
@@ -93,12 +97,36 @@ struct row_job {
     const char *save_path; /* NULL: do not save */
 };
 
+/* One timed forward: host wall clock for CPU methods; CUDA events around a
+ * forward that computes on the device and synchronizes (out = NULL: the
+ * output stays on the device). Returns the status; *ms the time. */
+static int timed_forward(const struct ab_method *m, int cuda, void *state, float *out, double *ms,
+                         struct ab_err *err)
+{
+    if (!cuda) {
+        double a = ab_now();
+        int rc = m->forward(state, out, err);
+        *ms = 1e3 * (ab_now() - a);
+        return rc;
+    }
+    if (ab_device_timer_start() != 0)
+        return ab_errf(err, AB_EIO, "cannot record a CUDA event");
+    int rc = m->forward(state, NULL, err);
+    char why[200];
+    double t = ab_device_timer_stop(why, sizeof why);
+    if (rc == AB_OK && t < 0)
+        return ab_errf(err, AB_EIO, "%s", why);
+    *ms = t;
+    return rc;
+}
+
 static void measure(const struct row_job *job, struct ab_result *res)
 {
     const struct ab_settings *set = &job->plan->set;
     const struct ab_method *m = job->pm->m;
     const struct ab_data *d = job->data;
     struct ab_err err = {{0}};
+    int cuda = (m->caps & AB_CAP_CUDA) != 0;
     result_init(res);
     omp_set_num_threads(set->threads);
     ab_blas_set_threads(1);
@@ -115,6 +143,21 @@ static void measure(const struct row_job *job, struct ab_result *res)
     }
     res->flops = est.flops;
     res->budget = est.budget;
+    uint64_t dev_used0 = 0;
+    if (cuda) {
+        char why[300];
+        if (!ab_device_probe(why, sizeof why)) {
+            snprintf(res->device, sizeof res->device, "none");
+            res->status = AB_ROW_ERROR;
+            snprintf(res->error, sizeof res->error, "%s", why);
+            return;
+        }
+        ab_device_describe(res->device, sizeof res->device);
+        ab_dev_mem_reset(set->mem_limit);
+        p.dev_alloc = ab_dev_alloc;
+        p.dev_free = ab_dev_free;
+        dev_used0 = ab_device_mem_used();
+    }
     size_t count = d->heads * d->n * d->dv;
     float *out = ab_aligned_alloc(count * sizeof(float));
     if (!out) {
@@ -133,30 +176,34 @@ static void measure(const struct row_job *job, struct ab_result *res)
     for (int i = 0; rc == AB_OK && set->warmup > 0 &&
                     (i < set->warmup || ab_now() - w0 < set->warmup_s);
          i++)
-        rc = m->forward(state, out, &err);
+        rc = m->forward(state, cuda ? NULL : out, &err);
     double *times = calloc((size_t)set->repeats, sizeof *times);
     int reps = 0;
     double spent = 0;
     while (rc == AB_OK && reps < set->repeats && times) {
-        double a = ab_now();
-        rc = m->forward(state, out, &err);
-        times[reps] = 1e3 * (ab_now() - a);
+        rc = timed_forward(m, cuda, state, out, &times[reps], &err);
         spent += times[reps] / 1e3;
         reps++;
         if (spent > set->repeat_budget_s)
             break;
     }
-    res->peak_bytes = ab_mem_peak();
+    if (cuda && rc == AB_OK) {
+        uint64_t used = ab_device_mem_used();
+        res->dev_mem_bytes = used > dev_used0 ? (double)(used - dev_used0) : 0.0;
+        rc = m->forward(state, out, &err); /* untimed: the output to the host */
+    }
+    res->peak_bytes = cuda ? ab_dev_mem_peak() : ab_mem_peak();
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         res->rss_bytes = (uint64_t)ru.ru_maxrss * 1024;
     if (rc != AB_OK) {
         res->status = status_of(rc);
         snprintf(res->error, sizeof res->error, "%s", err.msg);
-        if (rc == AB_ENOMEM && ab_mem_refused())
+        uint64_t refused = cuda ? ab_dev_mem_refused() : ab_mem_refused();
+        if (rc == AB_ENOMEM && refused)
             snprintf(res->error + strlen(res->error), sizeof res->error - strlen(res->error),
                      " (a request of %.1f MiB was refused: mem_limit %.1f MiB)",
-                     (double)ab_mem_refused() / 1048576.0, (double)set->mem_limit / 1048576.0);
+                     (double)refused / 1048576.0, (double)set->mem_limit / 1048576.0);
         goto done;
     }
     if (!times) {
@@ -171,7 +218,15 @@ static void measure(const struct row_job *job, struct ab_result *res)
     res->t_med = reps % 2 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
 
     struct ab_out_metrics om;
-    ab_metrics_output(out, job->ref->out, count, d->dv, &om);
+    if (!job->ref->out) { /* no reference for this size: only the finiteness check */
+        memset(&om, 0, sizeof om);
+        for (size_t i = 0; i < count; i++)
+            if (!isfinite(out[i]) && om.nonfinite++ == 0)
+                om.first_bad = i;
+        om.rel_fro = om.max_abs = om.cos = NAN;
+    } else {
+        ab_metrics_output(out, job->ref->out, count, d->dv, &om);
+    }
     if (om.nonfinite) {
         size_t i = om.first_bad, h = i / (d->n * d->dv), r = i / d->dv % d->n, c = i % d->dv;
         res->status = AB_ROW_NAN;
@@ -467,6 +522,7 @@ static int get_reference(const struct ab_plan *plan, const struct ab_data *d, in
 struct columns {
     const char *names[AB_CSV_MAX_COLS];
     size_t n, nfixed;
+    size_t nparam0; /* first parameter column: nfixed, or nfixed + 2 with the backend columns */
 };
 
 static void build_columns(const struct ab_plan *plan, struct columns *c)
@@ -476,6 +532,16 @@ static void build_columns(const struct ab_plan *plan, struct columns *c)
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         c->names[c->n++] = fixed[i];
     c->nfixed = c->n;
+    /* a plan with a non-CPU backend adds `backend` and `dev_mem_bytes`; a
+     * CPU-only plan keeps the columns it always had (--resume works) */
+    int other = 0;
+    for (size_t i = 0; i < plan->nmethods; i++)
+        other |= plan->methods[i].backend != AB_BACKEND_CPU;
+    if (other) {
+        c->names[c->n++] = "backend";
+        c->names[c->n++] = "dev_mem_bytes";
+    }
+    c->nparam0 = c->n;
     /* then every parameter of the methods in the plan, first seen first */
     for (size_t i = 0; i < plan->nmethods; i++) {
         const struct ab_method *m = plan->methods[i].m;
@@ -576,9 +642,13 @@ static int write_row(const struct row_ctx *rc, const char *row_id, const struct 
     CELL_S(rc->prov->cpu);
     CELL_S(rc->prov->blas);
     CELL_S(rc->prov->blas_core);
-    CELL_S(rc->prov->device);
+    CELL_S(r->device[0] ? r->device : rc->prov->device);
+    if (rc->cols->nparam0 > rc->cols->nfixed) {
+        CELL_S(ab_backend_name(pm->backend));
+        CELL_F(r->dev_mem_bytes, "%.17g");
+    }
     /* parameter columns: this method's value, or empty */
-    for (size_t c = rc->cols->nfixed; c < rc->cols->n; c++) {
+    for (size_t c = rc->cols->nparam0; c < rc->cols->n; c++) {
         cells[c] = "";
         for (int k = 0; k < pm->vals.count; k++)
             if (pm->vals.set[k] && !strcmp(pm->vals.params[k].name, rc->cols->names[c])) {
@@ -679,11 +749,20 @@ static unsigned char *shard_mask(const struct ab_plan *plan, const struct ab_run
 
 /* ---- dry run ---- */
 
+static int plan_has_cuda(const struct ab_plan *plan)
+{
+    for (size_t i = 0; i < plan->nmethods; i++)
+        if (plan->methods[i].backend == AB_BACKEND_CUDA)
+            return 1;
+    return 0;
+}
+
 static int dry_run(const struct ab_plan *plan, const unsigned char *mask)
 {
     /* Rates assumed for the estimate: SGEMM-bound methods at 15 GFLOP/s per
      * thread; the float64 reference at 4 GFLOP/s per thread. */
     const double rate = 15e9 * plan->set.threads, ref_rate = 4e9 * plan->set.threads;
+    const double gpu_rate = 10e12; /* CUDA rows: 10 TFLOP/s, a round guess */
     double total_s = 0, max_ws = 0, ref_s = 0;
     size_t invalid = 0, rows = 0;
     printf("%-16s  %10s  %10s  %5s  %-44s  %s\n", "row_id", "GFLOP", "work MiB", "seed", "data",
@@ -695,7 +774,8 @@ static int dry_run(const struct ab_plan *plan, const unsigned char *mask)
         for (size_t si = 0; si < plan->set.nseeds; si++) {
             if (!mask[di * plan->set.nseeds + si])
                 continue;
-            ref_s += (double)p.heads * (2 * n * n * (p.d + p.dv)) / ref_rate;
+            if (!plan->set.ref_max_n || p.n <= plan->set.ref_max_n)
+                ref_s += (double)p.heads * (2 * n * n * (p.d + p.dv)) / ref_rate;
             for (size_t mi = 0; mi < plan->nmethods; mi++) {
                 const struct ab_plan_method *pm = &plan->methods[mi];
                 struct ab_estimate est = {0};
@@ -712,7 +792,8 @@ static int dry_run(const struct ab_plan *plan, const unsigned char *mask)
                            err.msg);
                     continue;
                 }
-                total_s += est.flops * (plan->set.warmup + plan->set.repeats) / rate;
+                total_s += est.flops * (plan->set.warmup + plan->set.repeats) /
+                           (pm->backend == AB_BACKEND_CUDA ? gpu_rate : rate);
                 max_ws = est.workspace_bytes > max_ws ? est.workspace_bytes : max_ws;
                 printf("%-16s  %10.3f  %10.2f  %5llu  %-44s  %s(%s)\n", id, est.flops / 1e9,
                        est.workspace_bytes / 1048576.0, (unsigned long long)plan->set.seeds[si], data,
@@ -729,8 +810,8 @@ static int dry_run(const struct ab_plan *plan, const unsigned char *mask)
     printf("\n%zu rows (%zu invalid), %zu data instances, %d threads\n", rows, invalid, ninst,
            plan->set.threads);
     printf("estimated time: %s of timed forwards + up to %s of exact references (uncached), "
-           "assuming 15 GFLOP/s and 4 GFLOP/s (float64) per thread\n",
-           a, b);
+           "assuming 15 GFLOP/s and 4 GFLOP/s (float64) per thread%s\n",
+           a, b, gpu_rate > 0 && plan_has_cuda(plan) ? ", 10 TFLOP/s for CUDA rows" : "");
     printf("largest method workspace: %.2f MiB (mem_limit %.1f MiB)\n", max_ws / 1048576.0,
            (double)plan->set.mem_limit / 1048576.0);
     /* for job scripts (experiments/slurm/submit.sh): the resources to ask for —
@@ -814,14 +895,17 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
             struct ab_data d = {0};
             struct ab_reference ref = {0};
             struct ab_err derr = {{0}};
-            int want_attn = ab_plan_attn(&plan->set, pd->dims[1]);
+            int want_ref = !plan->set.ref_max_n || pd->dims[1] <= plan->set.ref_max_n;
+            int want_attn = want_ref && ab_plan_attn(&plan->set, pd->dims[1]);
             int any_rows = 0;
             for (size_t mi = 0; mi < plan->nmethods; mi++)
                 any_rows |= plan->methods[mi].m->rows != NULL;
             int want_spec = want_attn && any_rows && plan->set.attn_spec;
             int drc = pd->kind->make(&pd->vals, seed, pd->basedir, &d, &derr);
-            if (drc == AB_OK)
+            if (drc == AB_OK && want_ref)
                 drc = get_reference(plan, &d, want_spec, o->no_fork, &ref, &derr);
+            else if (drc == AB_OK)
+                ref.entropy = NAN; /* above reference_max_n: timed, not compared */
             for (size_t mi = 0; mi < plan->nmethods && !interrupted; mi++) {
                 const struct ab_plan_method *pm = &plan->methods[mi];
                 char id[17];
@@ -849,7 +933,8 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
                 }
                 if (interrupted)
                     break; /* the row in flight was killed: it is not a result */
-                double cg = res.status == AB_ROW_OK
+                /* the CPU's SGEMM ceiling: not a yardstick for a CUDA row */
+                double cg = res.status == AB_ROW_OK && pm->backend != AB_BACKEND_CUDA
                                 ? ceiling_for(&ceil, plan, pd->dims[2], pd->dims[3], o->no_fork)
                                 : NAN;
                 if (write_row(&rctx, id, pd, drc == AB_OK ? &d : NULL,

@@ -467,6 +467,98 @@ static void set_overrides_and_dry_run(void **s)
     free(out);
 }
 
+static int has_column(const struct table *t, const char *col)
+{
+    for (int c = 0; c < t->ncols; c++)
+        if (!strcmp(t->cols[c], col))
+            return 1;
+    return 0;
+}
+
+static void backend_columns_appear_with_cuda_rows_only(void **s)
+{
+    (void)s;
+    const char *dir = newdir("backend");
+    char cfg[1200], path[1200];
+    snprintf(cfg, sizeof cfg, "%s/cpu.yaml", dir);
+    write_file(cfg, "repeats: 1\ndata:\n  - {kind: gaussian, n: 64, d: 8}\n"
+                    "methods:\n  - {name: exact}\n");
+    char *out;
+    assert_int_equal(run(dir, "run cpu.yaml --out cpu.csv --progress quiet", &out), 0);
+    free(out);
+    snprintf(path, sizeof path, "%s/cpu.csv", dir);
+    struct table *t = read_csv(path);
+    assert_false(has_column(t, "backend")); /* a CPU-only run keeps its columns */
+    assert_false(has_column(t, "dev_mem_bytes"));
+    assert_string_equal(cell(t, 0, "device"), "cpu");
+    free_table(t);
+
+    snprintf(cfg, sizeof cfg, "%s/gpu.yaml", dir);
+    write_file(cfg, "repeats: 1\ndata:\n  - {kind: gaussian, n: 100, d: 16, heads: 2}\n"
+                    "methods:\n  - {name: exact}\n"
+                    "  - {name: exact, backend: cuda, impl: [fused, chunked]}\n"
+                    "  - {name: nystrom, backend: cuda, landmarks: 8}\n");
+    int rc = run(dir, "run gpu.yaml --out gpu.csv --progress lines", &out);
+#ifdef AB_HAVE_CUDA
+    snprintf(path, sizeof path, "%s/gpu.csv", dir);
+    t = read_csv(path);
+    assert_int_equal(t->nrows, 4);
+    assert_true(has_column(t, "backend") && has_column(t, "dev_mem_bytes"));
+    assert_string_equal(cell(t, 0, "backend"), "cpu");
+    assert_string_equal(cell(t, 0, "device"), "cpu");
+    assert_string_equal(cell(t, 0, "dev_mem_bytes"), "");
+    int ok = 0;
+    for (int r = 1; r < 4; r++) {
+        assert_string_equal(cell(t, r, "backend"), "cuda");
+        assert_non_null(strstr(cell(t, r, "params"), "backend=cuda;"));
+        if (!strcmp(cell(t, r, "status"), "ok")) { /* a GPU is present */
+            ok++;
+            assert_string_not_equal(cell(t, r, "device"), "cpu");
+            assert_true(strtod(cell(t, r, "peak_bytes"), NULL) >= 0);
+            if (!strcmp(cell(t, r, "method"), "exact"))
+                assert_true(strtod(cell(t, r, "out_rel_fro"), NULL) < 1e-5);
+        } else { /* no GPU: an error row that says why, and the sweep goes on */
+            assert_string_equal(cell(t, r, "status"), "error");
+            assert_string_equal(cell(t, r, "device"), "none");
+            assert_non_null(strstr(cell(t, r, "error"), "CUDA"));
+        }
+    }
+    assert_int_equal(rc, ok == 3 ? 0 : 3);
+    free_table(t);
+#else
+    assert_int_equal(rc, 2); /* a config error: nothing runs */
+    assert_non_null(strstr(out, "built without CUDA"));
+#endif
+    free(out);
+}
+
+static void rows_above_reference_max_n_are_timed_but_not_compared(void **s)
+{
+    (void)s;
+    const char *dir = newdir("refmax");
+    char cfg[1200], path[1200];
+    snprintf(cfg, sizeof cfg, "%s/r.yaml", dir);
+    write_file(cfg, "repeats: 1\nreference_max_n: 64\n"
+                    "data:\n  - {kind: gaussian, n: [64, 96], d: 8}\n"
+                    "methods:\n  - {name: nystrom, landmarks: 8}\n");
+    char *out;
+    assert_int_equal(run(dir, "run r.yaml --out r.csv --progress quiet", &out), 0);
+    free(out);
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    struct table *t = read_csv(path);
+    assert_int_equal(t->nrows, 2);
+    int a = find_row(t, "n", "64"), b = find_row(t, "n", "96");
+    assert_string_equal(cell(t, a, "status"), "ok");
+    assert_string_not_equal(cell(t, a, "out_rel_fro"), "");
+    assert_string_not_equal(cell(t, a, "entropy"), "");
+    assert_string_equal(cell(t, b, "status"), "ok"); /* measured... */
+    assert_true(strtod(cell(t, b, "time_ms_median"), NULL) > 0);
+    assert_string_equal(cell(t, b, "out_rel_fro"), ""); /* ...but not compared */
+    assert_string_equal(cell(t, b, "entropy"), "");
+    assert_string_equal(cell(t, b, "attn_rel_fro"), "");
+    free_table(t);
+}
+
 static void saved_outputs_reproduce_the_reported_error(void **s)
 {
     (void)s;
@@ -529,6 +621,8 @@ int main(void)
         cmocka_unit_test(landmarks_above_n_is_an_invalid_row_with_the_reason),
         cmocka_unit_test(set_overrides_and_dry_run),
         cmocka_unit_test(saved_outputs_reproduce_the_reported_error),
+        cmocka_unit_test(backend_columns_appear_with_cuda_rows_only),
+        cmocka_unit_test(rows_above_reference_max_n_are_timed_but_not_compared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "npy.h"
 #include "plan.h"
+#include "registry.h"
 #include "testlib.h"
 
 #include <stdio.h>
@@ -138,9 +139,114 @@ static void a_missing_npy_file_is_a_config_error_naming_it(void **s)
     assert_non_null(strstr(err.msg, "nope/q.npy"));
 }
 
+/* ---- backends ---- */
+
+static void backend_cpu_is_the_default_and_keeps_params_and_row_ids(void **s)
+{
+    (void)s;
+    const char *path = write_config("b1.yaml", "data:\n  - {kind: gaussian, n: 64, d: 8}\n"
+                                               "methods:\n  - {name: nystrom, landmarks: 8}\n"
+                                               "  - {name: nystrom, backend: cpu, landmarks: 8}\n");
+    struct ab_plan plan;
+    struct ab_err err;
+    if (ab_plan_load(path, NULL, 0, &plan, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(plan.nmethods, 2);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(plan.methods[i].backend, AB_BACKEND_CPU);
+        assert_ptr_equal(plan.methods[i].m, ab_method_find_backend("nystrom", AB_BACKEND_CPU));
+        assert_true(plan.methods[i].m->caps & AB_CAP_CPU);
+    }
+    /* the params (and so the row ids) of CPU rows are what they were before
+     * backends existed: no backend key in them */
+    assert_string_equal(plan.methods[0].params, plan.methods[1].params);
+    assert_null(strstr(plan.methods[0].params, "backend"));
+    char a[17], b[17];
+    ab_plan_row_id(&plan.data[0], 1, &plan.methods[0], a);
+    ab_plan_row_id(&plan.data[0], 1, &plan.methods[1], b);
+    assert_string_equal(a, b);
+    ab_plan_free(&plan);
+
+    /* an unknown backend names the choices, at the node */
+    path = write_config("b2.yaml", "data:\n  - {kind: gaussian, n: 64, d: 8}\n"
+                                   "methods:\n  - {name: exact, backend: cudaa}\n");
+    assert_int_not_equal(ab_plan_load(path, NULL, 0, &plan, &err), AB_OK);
+    print_message("%s\n", err.msg);
+    assert_non_null(strstr(err.msg, "b2.yaml:4:28:"));
+    assert_non_null(strstr(err.msg, "'backend' must be one of cpu|cuda, got 'cudaa'"));
+    assert_non_null(strstr(err.msg, "did you mean 'cuda'?"));
+}
+
+static void backend_cuda_is_checked_against_the_build(void **s)
+{
+    (void)s;
+    const char *path = write_config("b3.yaml", "data:\n  - {kind: gaussian, n: 64, d: 8}\n"
+                                               "methods:\n  - {name: exact}\n"
+                                               "  - {name: exact, backend: cuda, precision: fp16}\n");
+    struct ab_plan plan;
+    struct ab_err err;
+#ifdef AB_HAVE_CUDA
+    if (ab_plan_load(path, NULL, 0, &plan, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(plan.nmethods, 2);
+    const struct ab_plan_method *pm = &plan.methods[1];
+    assert_int_equal(pm->backend, AB_BACKEND_CUDA);
+    assert_true(pm->m->caps & AB_CAP_CUDA);
+    assert_string_equal(pm->m->name, "exact");
+    assert_string_equal(pm->params, "backend=cuda;impl=fused;precision=fp16;chunk_mib=1024;tensor_cores=true");
+    char a[17], b[17];
+    ab_plan_row_id(&plan.data[0], 1, &plan.methods[0], a);
+    ab_plan_row_id(&plan.data[0], 1, pm, b);
+    assert_string_not_equal(a, b);
+    ab_plan_free(&plan);
+
+    /* the entry's keys are checked against the CUDA implementation's table */
+    path = write_config("b4.yaml", "data:\n  - {kind: gaussian, n: 64, d: 8}\n"
+                                   "methods:\n  - {name: exact, backend: cuda, tile_q: 64}\n");
+    assert_int_not_equal(ab_plan_load(path, NULL, 0, &plan, &err), AB_OK);
+    assert_non_null(strstr(err.msg, "b4.yaml:4:"));
+    assert_non_null(strstr(err.msg, "unknown key 'tile_q' in method 'exact' (backend cuda)"));
+
+    /* a list of backends expands to one entry per backend, in order */
+    path = write_config("b5.yaml", "data:\n  - {kind: gaussian, n: 64, d: 8}\n"
+                                   "methods:\n  - {name: nystrom, backend: [cpu, cuda], "
+                                   "landmarks: [4, 8]}\n");
+    if (ab_plan_load(path, NULL, 0, &plan, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(plan.nmethods, 4);
+    assert_int_equal(plan.methods[0].backend, AB_BACKEND_CPU);
+    assert_int_equal(plan.methods[1].backend, AB_BACKEND_CPU);
+    assert_int_equal(plan.methods[2].backend, AB_BACKEND_CUDA);
+    assert_non_null(strstr(plan.methods[3].params, "backend=cuda;landmarks=8;"));
+    ab_plan_free(&plan);
+
+    /* --set methods.backend=cuda moves every entry; then a CUDA parameter applies */
+    path = write_config("b6.yaml", "data:\n  - {kind: gaussian, n: 64, d: 8}\n"
+                                   "methods:\n  - {name: exact}\n  - {name: nystrom}\n");
+    const char *sets[] = {"methods.backend=cuda", "methods.exact.precision=bf16"};
+    if (ab_plan_load(path, sets, 2, &plan, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(plan.nmethods, 2);
+    assert_int_equal(plan.methods[0].backend, AB_BACKEND_CUDA);
+    assert_int_equal(plan.methods[1].backend, AB_BACKEND_CUDA);
+    assert_non_null(strstr(plan.methods[0].params, "precision=bf16"));
+    ab_plan_free(&plan);
+#else
+    /* without CUDA in the build: a clear error at the node, nothing runs */
+    assert_int_not_equal(ab_plan_load(path, NULL, 0, &plan, &err), AB_OK);
+    print_message("%s\n", err.msg);
+    assert_non_null(strstr(err.msg, "b3.yaml:5:28:"));
+    assert_non_null(strstr(err.msg, "method 'exact' has no cuda backend: this attnbench was built "
+                                    "without CUDA"));
+    assert_non_null(strstr(err.msg, "-DATTNBENCH_CUDA=ON"));
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(backend_cpu_is_the_default_and_keeps_params_and_row_ids),
+        cmocka_unit_test(backend_cuda_is_checked_against_the_build),
         cmocka_unit_test(the_issue_example_is_accepted_and_expands),
         cmocka_unit_test(defaults_fill_in_and_sets_apply_where_they_should),
         cmocka_unit_test(a_missing_npy_file_is_a_config_error_naming_it),

@@ -1,13 +1,18 @@
-/* nystrom.h — logic the Nystrom backends share (CPU now, CUDA later), and
- * what tests check directly.
- * Tests: tests/test_nystrom.c. */
+/* nystrom.h — logic the Nystrom backends share (nystrom_cpu.c and
+ * nystrom_cuda.cu), and what tests check directly.
+ * Tests: tests/test_nystrom.c, tests/test_backends.c. */
 #ifndef AB_NYSTROM_H
 #define AB_NYSTROM_H
 
 #include "attnbench.h"
+#include "hd.h"
 
 #include <stddef.h>
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* uneven: xformers' rule. pad: left zero-padding to a multiple of M, each
  * segment divided by ceil(N/M) (zero rows included); the padding is never a
@@ -15,6 +20,26 @@
  * (logit 0, value 0), as in lucidrains' nystrom-attention called without a
  * mask. */
 enum ab_nystrom_segments { AB_SEG_UNEVEN = 0, AB_SEG_PAD = 1, AB_SEG_PAD_KEYS = 2 };
+
+/* The segment rule itself, for the host and the device (the CUDA
+ * segment-means kernel calls it per landmark). */
+AB_HD void ab_nystrom_segment_hd(size_t n, size_t m, int mode, size_t j, size_t *t0, size_t *t1,
+                                 size_t *div)
+{
+    if (mode == AB_SEG_UNEVEN) {
+        /* the first nshort segments have l tokens, the others l + 1 */
+        size_t l = n / m, nshort = (l + 1) * m - n;
+        *t0 = j < nshort ? j * l : nshort * l + (j - nshort) * (l + 1);
+        *t1 = *t0 + (j < nshort ? l : l + 1);
+        *div = *t1 - *t0;
+    } else {
+        /* padded positions [jL, (j+1)L) hold tokens pos - pad (zeros below 0) */
+        size_t L = (n + m - 1) / m, pad = L * m - n, p0 = j * L, p1 = p0 + L;
+        *t0 = p0 > pad ? p0 - pad : 0;
+        *t1 = p1 > pad ? p1 - pad : 0;
+        *div = L;
+    }
+}
 
 /* Landmark j of M over N tokens averages tokens [*t0, *t1) and divides the
  * sum by *div (pad mode: div counts the zero rows of the left padding).
@@ -47,7 +72,7 @@ struct ab_nystrom_view {
     const float *w;       /* M x DV: Z (B V) */
     const float *lse_b;   /* M: log-normalisers of B's rows */
 };
-void ab_nystrom_view(void *nystrom_state, size_t h, struct ab_nystrom_view *v);
+void ab_nystrom_get_view(void *nystrom_state, size_t h, struct ab_nystrom_view *v);
 /* Rows [r0, r0+rows) of F = softmax(Q Kt^T / sqrt(D)) for head h (rows x M). */
 void ab_nystrom_f_rows(void *nystrom_state, size_t h, size_t r0, size_t rows, float *F);
 /* Columns [c0, c1) of B = softmax(Qt K^T / sqrt(D)) for head h (M x (c1-c0), ld c1-c0). */
@@ -90,5 +115,10 @@ int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, do
          .help = "query rows per output tile"},                                                   \
         {.name = "tile_k", .type = AB_PT_INT, .def = "1024", .lo = 1, .hi = 1 << 20,               \
          .help = "keys per block in B V"}
+
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

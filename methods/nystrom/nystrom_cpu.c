@@ -227,19 +227,7 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
 void ab_nystrom_segment(size_t n, size_t m, int mode, size_t j, size_t *t0, size_t *t1,
                         size_t *div)
 {
-    if (mode == AB_SEG_UNEVEN) {
-        /* the first nshort segments have l tokens, the others l + 1 */
-        size_t l = n / m, nshort = (l + 1) * m - n;
-        *t0 = j < nshort ? j * l : nshort * l + (j - nshort) * (l + 1);
-        *t1 = *t0 + (j < nshort ? l : l + 1);
-        *div = *t1 - *t0;
-    } else {
-        /* padded positions [jL, (j+1)L) hold tokens pos - pad (zeros below 0) */
-        size_t L = (n + m - 1) / m, pad = L * m - n, p0 = j * L, p1 = p0 + L;
-        *t0 = p0 > pad ? p0 - pad : 0;
-        *t1 = p1 > pad ? p1 - pad : 0;
-        *div = L;
-    }
+    ab_nystrom_segment_hd(n, m, mode, j, t0, t1, div);
 }
 
 void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode, float *out)
@@ -779,7 +767,7 @@ static void nystrom_release(void *state)
         s->p.free(s->block);
 }
 
-void ab_nystrom_view(void *state, size_t h, struct ab_nystrom_view *v)
+void ab_nystrom_get_view(void *state, size_t h, struct ab_nystrom_view *v)
 {
     struct nystrom_state *s = state;
     const struct head_ws *w = &s->heads[h];

@@ -76,7 +76,7 @@ static int nl_prepare(const struct ab_problem *p, const struct ab_values *v, voi
     if ((rc = ab_nystrom_cpu.prepare(p, v, &s->ny, err)))
         return rc;
     struct ab_nystrom_view view;
-    ab_nystrom_view(s->ny, 0, &view);
+    ab_nystrom_get_view(s->ny, 0, &view);
     s->m = view.m;
     if (s->window < 0)
         return AB_OK;
@@ -99,7 +99,7 @@ static void correct_tile(const struct nl_state *s, size_t hd, size_t r0, size_t 
     size_t N = p->n, D = p->d, DV = p->dv, M = s->m, rows = r1 - r0;
     size_t b0 = r0 > s->h ? r0 - s->h : 0, b1 = r1 + s->h < N ? r1 + s->h : N, bw = b1 - b0;
     struct ab_nystrom_view view;
-    ab_nystrom_view(s->ny, hd, &view);
+    ab_nystrom_get_view(s->ny, hd, &view);
     float *F = work, *G = F + TQ * M, *Bb = G + TQ * M, *Sb = Bb + M * s->bw, *L = Sb + TQ * s->bw;
     float *X = L + TQ * s->bw, *E = X + TQ * DV, *rsum = E + TQ * DV;
     ab_nystrom_f_rows(s->ny, hd, r0, rows, F);
