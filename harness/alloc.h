@@ -2,7 +2,7 @@
  * counts live bytes, keeps the peak (peak_bytes) and refuses allocations past
  * a limit (status "oom"). One process measures one row at a time, so the
  * counters are process-wide; they are atomic because methods may allocate
- * from OpenMP threads. Tests: tests/test_run.c. */
+ * from OpenMP threads. Tests: tests/test_cli.c (peak_bytes, the oom status). */
 #ifndef AB_ALLOC_H
 #define AB_ALLOC_H
 

@@ -6,7 +6,7 @@
  *                 [--no-fork] [--progress bar|lines|quiet]
  *   attnbench list [--plugin SO]...
  *
- * Tests: tests/e2e/ (the CLI end to end). */
+ * Tests: tests/test_cli.c, tests/test_bad_inputs.c (the CLI end to end). */
 #define _POSIX_C_SOURCE 200809L
 #include "attnbench.h"
 #include "ceiling.h"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #define NPY_MAX_HEADER (1u << 20)
 
@@ -379,8 +380,17 @@ static int write_npy(const char *path, const size_t *shape, int ndim, const void
     /* pad with spaces so that the data start on a 64-byte boundary, then '\n' */
     size_t total = 10 + (size_t)dl + 1, pad = (64 - total % 64) % 64, hlen = (size_t)dl + pad + 1;
     size_t count = 1;
-    for (int i = 0; i < ndim; i++)
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] && count > SIZE_MAX / esize / shape[i])
+            return ab_errf(err, AB_EINVAL, "%s: shape %s overflows", path, sh);
         count *= shape[i];
+    }
+    /* written beside the target and renamed onto it: a target that is not a
+     * regular file (a device such as /dev/full, a FIFO) would be replaced, not
+     * written to, so it is refused */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return ab_errf(err, AB_EIO, "%s: not a regular file: refusing to replace it", path);
     char tmp[4096];
     ab_tmp_path(path, tmp, sizeof tmp);
     FILE *f = fopen(tmp, "wb");

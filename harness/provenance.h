@@ -1,5 +1,5 @@
 /* provenance.h — where a row was measured: run id, date, git revision, host,
- * CPU model, BLAS and its core type. Tests: tests/test_run.c (columns filled). */
+ * CPU model, BLAS and its core type. Tests: tests/test_cli.c (columns filled). */
 #ifndef AB_PROVENANCE_H
 #define AB_PROVENANCE_H
 

@@ -1,4 +1,4 @@
-/* run.c — see run.h. Tests: tests/test_run.c, tests/e2e/. */
+/* run.c — see run.h. Tests: tests/test_cli.c, tests/test_bad_inputs.c, tests/test_merge.c. */
 #define _GNU_SOURCE /* strsignal */
 #include "run.h"
 

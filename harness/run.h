@@ -10,7 +10,7 @@
  * finish; Ctrl-C kills the row in flight and leaves a valid CSV; --resume
  * skips rows already in the file.
  *
- * Tests: tests/test_run.c and the scripts in tests/e2e/. */
+ * Tests: tests/test_cli.c (faults, resume, SIGINT), tests/test_bad_inputs.c, tests/test_merge.c. */
 #ifndef AB_RUN_H
 #define AB_RUN_H
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *tmp(const char *name)
 {
@@ -161,6 +162,20 @@ static void every_malformed_file_is_a_clear_error(void **s)
     assert_non_null(strstr(err.msg, "/nonexistent/q.npy"));
     assert_int_equal(ab_npy_write_f32("/nonexistent/o.npy", (size_t[]){2}, 1, v, &err), AB_EIO);
     assert_non_null(strstr(err.msg, "/nonexistent/o.npy"));
+    /* a target that is not a regular file is refused, not replaced by the rename */
+    const char *fifo = tmp("fifo.npy");
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(ab_npy_write_f32(fifo, (size_t[]){2}, 1, v, &err), AB_EIO);
+    assert_non_null(strstr(err.msg, "not a regular file"));
+    struct stat st;
+    assert_int_equal(stat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    unlink(fifo);
+    /* a shape whose byte count overflows */
+    assert_int_equal(ab_npy_write_f32(tmp("o.npy"), (size_t[]){SIZE_MAX / 2, 4}, 2, v, &err),
+                     AB_EINVAL);
+    assert_non_null(strstr(err.msg, "overflows"));
 }
 
 /* ---- the data kind ---- */
