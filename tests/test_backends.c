@@ -66,63 +66,6 @@ static void make_data(const char *kind, const char *const *kv, uint64_t seed, st
 
 /* ---- the float64 Nystrom oracle (dense, small sizes) ---- */
 
-static void softmax_rows_f64(double *a, size_t rows, size_t cols)
-{
-    for (size_t r = 0; r < rows; r++) {
-        double mx = -INFINITY, sum = 0;
-        for (size_t c = 0; c < cols; c++)
-            mx = fmax(mx, a[r * cols + c]);
-        for (size_t c = 0; c < cols; c++)
-            sum += (a[r * cols + c] = exp(a[r * cols + c] - mx));
-        for (size_t c = 0; c < cols; c++)
-            a[r * cols + c] /= sum;
-    }
-}
-
-/* C (r x c) = s X (r x k) Y^T (c x k) */
-static void abt(const double *x, const double *y, size_t r, size_t c, size_t k, double s, double *o)
-{
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)c, (int)k, s, x, (int)k, y,
-                (int)k, 0.0, o, (int)c);
-}
-
-static void mm(const double *x, const double *y, size_t r, size_t k, size_t c, double a, double *o)
-{
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)c, (int)k, a, x, (int)k, y,
-                (int)c, 0.0, o, (int)c);
-}
-
-/* Singular values of a (m x m), descending. */
-static void svals(const double *a, size_t m, double *sv)
-{
-    double *x = malloc(m * m * 8), *u = malloc(m * m * 8), *vt = malloc(m * m * 8);
-    memcpy(x, a, m * m * 8);
-    assert_int_equal(LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', (int)m, (int)m, x, (int)m, sv, u,
-                                    (int)m, vt, (int)m),
-                     0);
-    free(x), free(u), free(vt);
-}
-
-static void pinv_svd(const double *a, size_t m, double *z)
-{
-    double *x = malloc(m * m * 8), *u = malloc(m * m * 8), *vt = malloc(m * m * 8),
-           *sv = malloc(m * 8);
-    memcpy(x, a, m * m * 8);
-    assert_int_equal(LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (int)m, (int)m, x, (int)m, sv, u,
-                                    (int)m, vt, (int)m),
-                     0);
-    double cut = (double)m * 1.1920928955078125e-07 * sv[0];
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < m; j++) {
-            double s = 0;
-            for (size_t k = 0; k < m; k++)
-                if (sv[k] > cut)
-                    s += vt[k * m + i] * u[j * m + k] / sv[k];
-            z[i * m + j] = s;
-        }
-    free(x), free(u), free(vt), free(sv);
-}
-
 struct ny_opts {
     size_t m;
     int pad, iters, global, svd;
@@ -137,7 +80,7 @@ static double nystrom_f64(const struct ab_data *d, const struct ny_opts *o, doub
     double *Z = malloc(M * M * 8), *t1 = malloc(M * M * 8), *t2 = malloc(M * M * 8),
            *az = malloc(M * M * 8), *x = malloc(N * (D > DV ? D : DV) * 8);
     double *B = malloc(M * N * 8), *BV = malloc(M * DV * 8), *W = malloc(M * DV * 8),
-           *F = malloc(N * M * 8), *sv = malloc(M * 8), *colmax = malloc(H * 8);
+           *F = malloc(N * M * 8), *colmax = malloc(H * 8);
     double global = 0;
     for (size_t h = 0; h < H; h++) {
         for (size_t j = 0; j < M; j++) {
@@ -149,8 +92,8 @@ static double nystrom_f64(const struct ab_data *d, const struct ny_opts *o, doub
                     kl[(h * M + j) * D + c] += d->k[(h * N + t) * D + c] / (double)div;
                 }
         }
-        abt(ql + h * M * D, kl + h * M * D, M, M, D, s, A + h * M * M);
-        softmax_rows_f64(A + h * M * M, M, M);
+        ab_test_abt_f64(ql + h * M * D, kl + h * M * D, M, M, D, s, A + h * M * M);
+        ab_test_softmax_rows_f64(A + h * M * M, M, M);
         colmax[h] = 0;
         for (size_t c = 0; c < M; c++) {
             double cs = 0;
@@ -162,47 +105,46 @@ static double nystrom_f64(const struct ab_data *d, const struct ny_opts *o, doub
     }
     for (size_t h = 0; h < H; h++) {
         const double *a = A + h * M * M;
-        svals(a, M, sv);
-        cond = fmax(cond, sv[M - 1] > 0 ? sv[0] / sv[M - 1] : INFINITY);
+        cond = fmax(cond, ab_test_cond2_f64(a, M));
         if (o->svd) {
-            pinv_svd(a, M, Z);
+            ab_test_pinv_svd_f64(a, M, Z);
         } else {
             double c = o->global ? global : colmax[h];
             for (size_t i = 0; i < M; i++)
                 for (size_t j = 0; j < M; j++)
                     Z[i * M + j] = a[j * M + i] / c;
             for (int it = 0; it < o->iters; it++) {
-                mm(a, Z, M, M, M, 1, az);
+                ab_test_mm_f64(a, Z, M, M, M, 1, az);
                 for (size_t i = 0; i < M * M; i++)
                     t1[i] = -az[i];
                 for (size_t i = 0; i < M; i++)
                     t1[i * M + i] += 7;
-                mm(az, t1, M, M, M, -1, t2);
+                ab_test_mm_f64(az, t1, M, M, M, -1, t2);
                 for (size_t i = 0; i < M; i++)
                     t2[i * M + i] += 15;
-                mm(az, t2, M, M, M, -1, t1);
+                ab_test_mm_f64(az, t2, M, M, M, -1, t1);
                 for (size_t i = 0; i < M; i++)
                     t1[i * M + i] += 13;
-                mm(Z, t1, M, M, M, 0.25, t2);
+                ab_test_mm_f64(Z, t1, M, M, M, 0.25, t2);
                 memcpy(Z, t2, M * M * 8);
             }
         }
         for (size_t i = 0; i < N * D; i++)
             x[i] = d->k[h * N * D + i];
-        abt(ql + h * M * D, x, M, N, D, s, B);
-        softmax_rows_f64(B, M, N);
+        ab_test_abt_f64(ql + h * M * D, x, M, N, D, s, B);
+        ab_test_softmax_rows_f64(B, M, N);
         for (size_t i = 0; i < N * DV; i++)
             x[i] = d->v[h * N * DV + i];
-        mm(B, x, M, N, DV, 1, BV);
-        mm(Z, BV, M, M, DV, 1, W);
+        ab_test_mm_f64(B, x, M, N, DV, 1, BV);
+        ab_test_mm_f64(Z, BV, M, M, DV, 1, W);
         for (size_t i = 0; i < N * D; i++)
             x[i] = d->q[h * N * D + i];
-        abt(x, kl + h * M * D, N, M, D, s, F);
-        softmax_rows_f64(F, N, M);
-        mm(F, W, N, M, DV, 1, out + h * N * DV);
+        ab_test_abt_f64(x, kl + h * M * D, N, M, D, s, F);
+        ab_test_softmax_rows_f64(F, N, M);
+        ab_test_mm_f64(F, W, N, M, DV, 1, out + h * N * DV);
     }
     free(ql), free(kl), free(A), free(Z), free(t1), free(t2), free(az), free(x), free(B);
-    free(BV), free(W), free(F), free(sv), free(colmax);
+    free(BV), free(W), free(F), free(colmax);
     return cond;
 }
 

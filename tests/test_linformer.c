@@ -46,24 +46,13 @@ static void oracle(size_t N, size_t D, size_t DV, size_t k, const float *q, cons
     free(ek), free(fv), free(row);
 }
 
-struct in {
-    size_t H, N, D, DV;
-    float *q, *k, *v, *o;
-};
-
-static struct in make(size_t H, size_t N, size_t D, size_t DV, uint64_t seed)
+/* fresh inputs: Q, K ~ N(0, 1.0^2) */
+static struct ab_test_in make(size_t H, size_t N, size_t D, size_t DV, uint64_t seed)
 {
-    struct in x = {H, N, D, DV, malloc(H * N * D * 4), malloc(H * N * D * 4), malloc(H * N * DV * 4),
-                   malloc(H * N * DV * 4)};
-    ab_test_fill_normal(x.q, H * N * D, seed, 1.0);
-    ab_test_fill_normal(x.k, H * N * D, seed + 1, 1.0);
-    ab_test_fill_normal(x.v, H * N * DV, seed + 2, 1.0);
-    return x;
+    return ab_test_in_make(H, N, D, DV, seed, 1.0);
 }
 
-static void drop(struct in *x) { free(x->q), free(x->k), free(x->v), free(x->o); }
-
-static void run(const struct in *x, uint64_t seed, const char *k, const char *share, const char *proj)
+static void run(const struct ab_test_in *x, uint64_t seed, const char *k, const char *share, const char *proj)
 {
     struct ab_values vals = ab_test_values(&ab_linformer_cpu, k, share, proj, NULL);
     struct ab_problem p = ab_test_problem(x->H, x->N, x->D, x->DV, x->q, x->k, x->v, seed);
@@ -76,7 +65,7 @@ static void matches_float64_formula_with_the_same_projections(void **s)
 {
     (void)s;
     size_t H = 2, N = 300, D = 16, DV = 8, k = 40;
-    struct in x = make(H, N, D, DV, ab_test_seed());
+    struct ab_test_in x = make(H, N, D, DV, ab_test_seed());
     uint64_t seed = ab_test_seed() % 1000;
     float *E = malloc(k * N * 4), *F = malloc(k * N * 4);
     ab_linformer_projection(seed, 'E', k, N, E);
@@ -96,25 +85,25 @@ static void matches_float64_formula_with_the_same_projections(void **s)
         diag += (double)E[j] * E[j];
     assert_true(fabs(diag - (double)N / k) < 0.25 * (double)N / k);
     free(E), free(F), free(ref);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 static void segment_means_with_k_equal_n_is_exact(void **s)
 {
     (void)s;
-    struct in x = make(2, 90, 8, 8, ab_test_seed() + 5);
+    struct ab_test_in x = make(2, 90, 8, 8, ab_test_seed() + 5);
     run(&x, 1, "k=90", "share_kv=false", "projection=segment-means");
     double *ref = malloc(2 * 90 * 8 * 8);
     ab_test_attention_f64(2, 90, 8, 8, x.q, x.k, x.v, ref);
     assert_rel_err(x.o, ref, 2 * 90 * 8, 1e-6);
     free(ref);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 static void same_seed_same_output_other_seed_other_output(void **s)
 {
     (void)s;
-    struct in x = make(1, 200, 8, 8, ab_test_seed() + 9);
+    struct ab_test_in x = make(1, 200, 8, 8, ab_test_seed() + 9);
     float *a = malloc(200 * 8 * 4);
     run(&x, 7, "k=32", "share_kv=false", "projection=gaussian");
     memcpy(a, x.o, 200 * 8 * 4);
@@ -123,7 +112,7 @@ static void same_seed_same_output_other_seed_other_output(void **s)
     run(&x, 8, "k=32", "share_kv=false", "projection=gaussian");
     assert_true(memcmp(a, x.o, 200 * 8 * 4) != 0);
     free(a);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 static void k_above_n_or_zero_is_a_clear_error(void **s)

@@ -11,22 +11,11 @@
 
 extern const struct ab_method ab_local_cpu;
 
-struct in {
-    size_t H, N, D, DV;
-    float *q, *k, *v, *o;
-};
-
-static struct in make(size_t H, size_t N, size_t D, size_t DV, uint64_t seed)
+/* fresh inputs: Q, K ~ N(0, 1.3^2) */
+static struct ab_test_in make(size_t H, size_t N, size_t D, size_t DV, uint64_t seed)
 {
-    struct in x = {H, N, D, DV, malloc(H * N * D * 4), malloc(H * N * D * 4), malloc(H * N * DV * 4),
-                   malloc(H * N * DV * 4)};
-    ab_test_fill_normal(x.q, H * N * D, seed, 1.3);
-    ab_test_fill_normal(x.k, H * N * D, seed + 1, 1.3);
-    ab_test_fill_normal(x.v, H * N * DV, seed + 2, 1.0);
-    return x;
+    return ab_test_in_make(H, N, D, DV, seed, 1.3);
 }
-
-static void drop(struct in *x) { free(x->q), free(x->k), free(x->v), free(x->o); }
 
 static int allowed(size_t i, size_t j, size_t h, size_t g)
 {
@@ -35,7 +24,7 @@ static int allowed(size_t i, size_t j, size_t h, size_t g)
 }
 
 /* Dense float64: softmax over the allowed set, times V. */
-static void oracle(const struct in *x, size_t window, size_t g, double *out)
+static void oracle(const struct ab_test_in *x, size_t window, size_t g, double *out)
 {
     size_t h = window / 2;
     double *S = malloc(x->N * x->N * 8);
@@ -57,7 +46,7 @@ static void oracle(const struct in *x, size_t window, size_t g, double *out)
     free(S);
 }
 
-static void run(const struct in *x, const char *window, const char *global)
+static void run(const struct ab_test_in *x, const char *window, const char *global)
 {
     char w[32], g[32];
     snprintf(w, sizeof w, "window=%s", window);
@@ -72,7 +61,7 @@ static void run(const struct in *x, const char *window, const char *global)
 static void full_window_is_exact_attention(void **s)
 {
     (void)s;
-    struct in x = make(2, 150, 16, 8, ab_test_seed());
+    struct ab_test_in x = make(2, 150, 16, 8, ab_test_seed());
     double *ref = malloc(2 * 150 * 8 * 8);
     ab_test_attention_f64(2, 150, 16, 8, x.q, x.k, x.v, ref);
     run(&x, "298", "0"); /* 2 (n - 1) */
@@ -80,27 +69,27 @@ static void full_window_is_exact_attention(void **s)
     run(&x, "100000", "0");
     assert_rel_err(x.o, ref, 2 * 150 * 8, 1e-6);
     free(ref);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 static void window_zero_copies_v(void **s)
 {
     (void)s;
-    struct in x = make(1, 70, 8, 5, ab_test_seed() + 3);
+    struct ab_test_in x = make(1, 70, 8, 5, ab_test_seed() + 3);
     run(&x, "0", "0");
     double *want = malloc(70 * 5 * 8);
     for (size_t i = 0; i < 70 * 5; i++)
         want[i] = x.v[i];
     assert_rel_err(x.o, want, 70 * 5, 1e-7);
     free(want);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 static void matches_dense_masked_softmax_with_globals(void **s)
 {
     (void)s;
     const char *cases[][2] = {{"8", "0"}, {"31", "3"}, {"64", "1"}, {"2", "70"}, {"130", "5"}};
-    struct in x = make(2, 203, 16, 12, ab_test_seed() + 7); /* 203: not a multiple of the tile */
+    struct ab_test_in x = make(2, 203, 16, 12, ab_test_seed() + 7); /* 203: not a multiple of the tile */
     double *ref = malloc(2 * 203 * 12 * 8);
     for (size_t c = 0; c < 5; c++) {
         run(&x, cases[c][0], cases[c][1]);
@@ -110,14 +99,14 @@ static void matches_dense_masked_softmax_with_globals(void **s)
         assert_rel_err(x.o, ref, 2 * 203 * 12, 1e-6);
     }
     free(ref);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 static void row_l1_error_is_twice_the_mass_outside(void **s)
 {
     (void)s;
     size_t N = 140, D = 16;
-    struct in x = make(1, N, D, D, ab_test_seed() + 11);
+    struct ab_test_in x = make(1, N, D, D, ab_test_seed() + 11);
     struct ab_values vals = ab_test_values(&ab_local_cpu, "window=20", "global=2", NULL);
     struct ab_problem p = ab_test_problem(1, N, D, D, x.q, x.k, x.v, 1);
     struct ab_err err;
@@ -148,7 +137,7 @@ static void row_l1_error_is_twice_the_mass_outside(void **s)
     assert_true(worst < 1e-6);
     ab_local_cpu.release(st);
     free(S), free(R);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 static void bad_parameters_are_clear_errors(void **s)

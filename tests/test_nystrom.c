@@ -17,32 +17,6 @@ extern const struct ab_method ab_nystrom_cpu;
 
 /* ---- the float64 oracle of the formula (dense, small sizes) ---- */
 
-static void softmax_f64(double *a, size_t rows, size_t cols)
-{
-    for (size_t r = 0; r < rows; r++) {
-        double mx = -INFINITY, sum = 0;
-        for (size_t c = 0; c < cols; c++)
-            mx = fmax(mx, a[r * cols + c]);
-        for (size_t c = 0; c < cols; c++)
-            sum += (a[r * cols + c] = exp(a[r * cols + c] - mx));
-        for (size_t c = 0; c < cols; c++)
-            a[r * cols + c] /= sum;
-    }
-}
-
-/* C (r x c) = X (r x d) Y^T (c x d) * s */
-static void abt(const double *x, const double *y, size_t r, size_t c, size_t d, double s, double *out)
-{
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)c, (int)d, s, x, (int)d, y,
-                (int)d, 0.0, out, (int)c);
-}
-
-static void mm(const double *x, const double *y, size_t r, size_t k, size_t c, double *out)
-{
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)c, (int)k, 1.0, x, (int)k, y,
-                (int)c, 0.0, out, (int)c);
-}
-
 struct oracle {
     size_t H, N, D, DV, M;
     int mode, iters, global, svd;
@@ -59,38 +33,6 @@ static double colmax(const double *a, size_t m)
         best = fmax(best, s);
     }
     return best;
-}
-
-static void pinv_svd_f64(const double *a, size_t m, double *z)
-{
-    double *x = malloc(m * m * 8), *u = malloc(m * m * 8), *vt = malloc(m * m * 8), *sv = malloc(m * 8);
-    memcpy(x, a, m * m * 8);
-    assert_int_equal(LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (int)m, (int)m, x, (int)m, sv, u, (int)m,
-                                    vt, (int)m),
-                     0);
-    double cut = (double)m * 1.1920928955078125e-07 * sv[0];
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < m; j++) {
-            double s = 0;
-            for (size_t k = 0; k < m; k++)
-                if (sv[k] > cut)
-                    s += vt[k * m + i] * u[j * m + k] / sv[k];
-            z[i * m + j] = s;
-        }
-    free(x), free(u), free(vt), free(sv);
-}
-
-/* 2-norm condition number of A (M x M). */
-static double cond2(const double *a, size_t m)
-{
-    double *x = malloc(m * m * 8), *sv = malloc(m * 8), *sup = malloc(m * 8);
-    memcpy(x, a, m * m * 8);
-    assert_int_equal(LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'N', (int)m, (int)m, x, (int)m, sv, NULL,
-                                    1, NULL, 1, sup),
-                     0);
-    double c = sv[m - 1] > 0 ? sv[0] / sv[m - 1] : INFINITY;
-    free(x), free(sv), free(sup);
-    return c;
 }
 
 /* Returns the largest condition number of the heads' A. */
@@ -117,10 +59,10 @@ static double oracle_forward(const struct oracle *o, const float *q, const float
                 ql[j * D + c] = a / (double)div, kl[j * D + c] = b / (double)div;
             }
         }
-        abt(ql, kl, M, M, D, s, A + h * M * M);
-        softmax_f64(A + h * M * M, M, M);
+        ab_test_abt_f64(ql, kl, M, M, D, s, A + h * M * M);
+        ab_test_softmax_rows_f64(A + h * M * M, M, M);
         global = fmax(global, colmax(A + h * M * M, M));
-        worst_cond = fmax(worst_cond, cond2(A + h * M * M, M));
+        worst_cond = fmax(worst_cond, ab_test_cond2_f64(A + h * M * M, M));
     }
     for (size_t h = 0; h < o->H; h++) {
         for (size_t i = 0; i < N * D; i++)
@@ -138,37 +80,37 @@ static double oracle_forward(const struct oracle *o, const float *q, const float
             }
         }
         double *Ah = A + h * M * M;
-        abt(qd, kl, N, M, D, s, F);
-        softmax_f64(F, N, M);
-        abt(ql, kd, M, N, D, s, B);
-        softmax_f64(B, M, N);
+        ab_test_abt_f64(qd, kl, N, M, D, s, F);
+        ab_test_softmax_rows_f64(F, N, M);
+        ab_test_abt_f64(ql, kd, M, N, D, s, B);
+        ab_test_softmax_rows_f64(B, M, N);
         if (o->svd) {
-            pinv_svd_f64(Ah, M, Z);
+            ab_test_pinv_svd_f64(Ah, M, Z);
         } else {
             double c = o->global ? global : colmax(Ah, M);
             for (size_t i = 0; i < M; i++)
                 for (size_t j = 0; j < M; j++)
                     Z[i * M + j] = Ah[j * M + i] / c;
             for (int it = 0; it < o->iters; it++) {
-                mm(Ah, Z, M, M, M, az);
+                ab_test_mm_f64(Ah, Z, M, M, M, 1, az);
                 for (size_t i = 0; i < M * M; i++)
                     t1[i] = -az[i] + ((i % (M + 1)) == 0 ? 7.0 : 0.0);
-                mm(az, t1, M, M, M, t2);
+                ab_test_mm_f64(az, t1, M, M, M, 1, t2);
                 for (size_t i = 0; i < M * M; i++)
                     t2[i] = -t2[i] + ((i % (M + 1)) == 0 ? 15.0 : 0.0);
-                mm(az, t2, M, M, M, t1);
+                ab_test_mm_f64(az, t2, M, M, M, 1, t1);
                 for (size_t i = 0; i < M * M; i++)
                     t1[i] = -t1[i] + ((i % (M + 1)) == 0 ? 13.0 : 0.0);
-                mm(Z, t1, M, M, M, t2);
+                ab_test_mm_f64(Z, t1, M, M, M, 1, t2);
                 for (size_t i = 0; i < M * M; i++)
                     Z[i] = 0.25 * t2[i];
             }
         }
         if (zs)
             memcpy(zs + h * M * M, Z, M * M * 8);
-        mm(B, vd, M, N, DV, bv);
-        mm(Z, bv, M, M, DV, w);
-        mm(F, w, N, M, DV, out + h * N * DV);
+        ab_test_mm_f64(B, vd, M, N, DV, 1, bv);
+        ab_test_mm_f64(Z, bv, M, M, DV, 1, w);
+        ab_test_mm_f64(F, w, N, M, DV, 1, out + h * N * DV);
     }
     free(qd), free(kd), free(vd), free(ql), free(kl), free(A), free(F), free(B), free(Z);
     free(az), free(t1), free(t2), free(bv), free(w);
@@ -379,8 +321,8 @@ static void global_init_scales_z0_by_the_ratio_of_column_sums(void **st)
         double qd[12 * 16], kd[12 * 16], A[144];
         for (size_t i = 0; i < M * D; i++)
             qd[i] = ql[i], kd[i] = kl[i];
-        abt(qd, kd, M, M, D, s, A);
-        softmax_f64(A, M, M);
+        ab_test_abt_f64(qd, kd, M, M, D, s, A);
+        ab_test_softmax_rows_f64(A, M, M);
         c[h] = colmax(A, M);
     }
     double cg = fmax(c[0], c[1]);

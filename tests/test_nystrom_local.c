@@ -12,24 +12,13 @@
 
 extern const struct ab_method ab_nystrom_local_cpu, ab_nystrom_cpu;
 
-struct in {
-    size_t H, N, D, DV;
-    float *q, *k, *v, *o;
-};
-
-static struct in make(size_t H, size_t N, size_t D, size_t DV, uint64_t seed)
+/* fresh inputs: Q, K ~ N(0, 1.2^2) */
+static struct ab_test_in make(size_t H, size_t N, size_t D, size_t DV, uint64_t seed)
 {
-    struct in x = {H, N, D, DV, malloc(H * N * D * 4), malloc(H * N * D * 4), malloc(H * N * DV * 4),
-                   malloc(H * N * DV * 4)};
-    ab_test_fill_normal(x.q, H * N * D, seed, 1.2);
-    ab_test_fill_normal(x.k, H * N * D, seed + 1, 1.2);
-    ab_test_fill_normal(x.v, H * N * DV, seed + 2, 1.0);
-    return x;
+    return ab_test_in_make(H, N, D, DV, seed, 1.2);
 }
 
-static void drop(struct in *x) { free(x->q), free(x->k), free(x->v), free(x->o); }
-
-static void run(const struct ab_method *m, const struct in *x, const char *a, const char *b)
+static void run(const struct ab_method *m, const struct ab_test_in *x, const char *a, const char *b)
 {
     struct ab_values vals = ab_test_values(m, a, b, NULL);
     struct ab_problem p = ab_test_problem(x->H, x->N, x->D, x->DV, x->q, x->k, x->v, 1);
@@ -41,20 +30,20 @@ static void run(const struct ab_method *m, const struct in *x, const char *a, co
 static void covering_window_is_exact_attention(void **s)
 {
     (void)s;
-    struct in x = make(2, 180, 16, 8, ab_test_seed());
+    struct ab_test_in x = make(2, 180, 16, 8, ab_test_seed());
     double *ref = malloc(2 * 180 * 8 * 8);
     ab_test_attention_f64(2, 180, 16, 8, x.q, x.k, x.v, ref);
     run(&ab_nystrom_local_cpu, &x, "window=358", "landmarks=12");
     print_message("rel err vs exact %.2e\n", ab_test_rel_err(x.o, ref, 2 * 180 * 8));
     assert_rel_err(x.o, ref, 2 * 180 * 8, 1e-5);
     free(ref);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 static void empty_window_is_nystrom(void **s)
 {
     (void)s;
-    struct in x = make(2, 150, 16, 8, ab_test_seed() + 3);
+    struct ab_test_in x = make(2, 150, 16, 8, ab_test_seed() + 3);
     float *ny = malloc(2 * 150 * 8 * 4);
     run(&ab_nystrom_cpu, &x, "landmarks=10", "pinv_iters=8");
     memcpy(ny, x.o, 2 * 150 * 8 * 4);
@@ -65,14 +54,14 @@ static void empty_window_is_nystrom(void **s)
     assert_int_equal(ab_test_run_method(&ab_nystrom_local_cpu, &p, &vals, x.o, &err), AB_OK);
     assert_memory_equal(x.o, ny, 2 * 150 * 8 * 4);
     free(ny);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 static void matches_the_formula_on_nystrom_rows(void **s)
 {
     (void)s;
     size_t N = 200, D = 16, DV = 8, h = 7;
-    struct in x = make(1, N, D, DV, ab_test_seed() + 5);
+    struct ab_test_in x = make(1, N, D, DV, ab_test_seed() + 5);
     run(&ab_nystrom_local_cpu, &x, "window=14", "landmarks=16");
     /* S^ rows from nystrom itself; everything else in float64 */
     struct ab_values vals = ab_test_values(&ab_nystrom_cpu, "landmarks=16", NULL);
@@ -110,14 +99,14 @@ static void matches_the_formula_on_nystrom_rows(void **s)
     assert_rel_err(x.o, ref, N * DV, 1e-5);
     ab_nystrom_cpu.release(st);
     free(tmp), free(R), free(S), free(ref);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 static void rows_times_v_reproduce_forward(void **s)
 {
     (void)s;
     size_t N = 130, D = 16;
-    struct in x = make(1, N, D, D, ab_test_seed() + 8);
+    struct ab_test_in x = make(1, N, D, D, ab_test_seed() + 8);
     struct ab_values vals = ab_test_values(&ab_nystrom_local_cpu, "window=20", "landmarks=8", NULL);
     struct ab_problem p = ab_test_problem(1, N, D, D, x.q, x.k, x.v, 1);
     struct ab_err err;
@@ -140,7 +129,7 @@ static void rows_times_v_reproduce_forward(void **s)
     assert_rel_err(x.o, sv, N * D, 1e-5);
     ab_nystrom_local_cpu.release(st);
     free(R), free(sv);
-    drop(&x);
+    ab_test_in_drop(&x);
 }
 
 int main(void)

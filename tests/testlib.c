@@ -5,6 +5,8 @@
 #include "rng.h"
 #include "util.h"
 
+#include <cblas.h>
+#include <lapacke.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,20 @@ void ab_test_fill_normal(float *x, size_t count, uint64_t seed, double scale)
     for (size_t i = 0; i < count; i++)
         x[i] = (float)(scale * ab_rng_normal(&r));
 }
+
+struct ab_test_in ab_test_in_make(size_t H, size_t N, size_t D, size_t DV, uint64_t seed,
+                                  double qk_std)
+{
+    struct ab_test_in x = {H, N, D, DV, malloc(H * N * D * 4), malloc(H * N * D * 4),
+                           malloc(H * N * DV * 4), malloc(H * N * DV * 4)};
+    assert_true(x.q && x.k && x.v && x.o);
+    ab_test_fill_normal(x.q, H * N * D, seed, qk_std);
+    ab_test_fill_normal(x.k, H * N * D, seed + 1, qk_std);
+    ab_test_fill_normal(x.v, H * N * DV, seed + 2, 1.0);
+    return x;
+}
+
+void ab_test_in_drop(struct ab_test_in *x) { free(x->q), free(x->k), free(x->v), free(x->o); }
 
 void ab_test_attn_matrix_f64(size_t N, size_t D, const float *q, const float *k, double *S)
 {
@@ -176,4 +192,65 @@ const char *ab_test_tmpdir(void)
             fail_msg("mkdtemp failed");
     }
     return path;
+}
+
+void ab_test_softmax_rows_f64(double *a, size_t rows, size_t cols)
+{
+    for (size_t r = 0; r < rows; r++) {
+        double mx = -INFINITY, sum = 0;
+        for (size_t c = 0; c < cols; c++)
+            mx = fmax(mx, a[r * cols + c]);
+        for (size_t c = 0; c < cols; c++)
+            sum += (a[r * cols + c] = exp(a[r * cols + c] - mx));
+        for (size_t c = 0; c < cols; c++)
+            a[r * cols + c] /= sum;
+    }
+}
+
+void ab_test_abt_f64(const double *x, const double *y, size_t r, size_t c, size_t k, double s,
+                     double *o)
+{
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)c, (int)k, s, x, (int)k, y,
+                (int)k, 0.0, o, (int)c);
+}
+
+void ab_test_mm_f64(const double *x, const double *y, size_t r, size_t k, size_t c, double a,
+                    double *o)
+{
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)c, (int)k, a, x, (int)k, y,
+                (int)c, 0.0, o, (int)c);
+}
+
+void ab_test_pinv_svd_f64(const double *a, size_t m, double *z)
+{
+    double *x = malloc(m * m * 8), *u = malloc(m * m * 8), *vt = malloc(m * m * 8),
+           *sv = malloc(m * 8);
+    assert_true(x && u && vt && sv);
+    memcpy(x, a, m * m * 8);
+    assert_int_equal(LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (int)m, (int)m, x, (int)m, sv, u,
+                                    (int)m, vt, (int)m),
+                     0);
+    double cut = (double)m * 1.1920928955078125e-07 * sv[0];
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < m; j++) {
+            double s = 0;
+            for (size_t k = 0; k < m; k++)
+                if (sv[k] > cut)
+                    s += vt[k * m + i] * u[j * m + k] / sv[k];
+            z[i * m + j] = s;
+        }
+    free(x), free(u), free(vt), free(sv);
+}
+
+double ab_test_cond2_f64(const double *a, size_t m)
+{
+    double *x = malloc(m * m * 8), *sv = malloc(m * 8), *sup = malloc(m * 8);
+    assert_true(x && sv && sup);
+    memcpy(x, a, m * m * 8);
+    assert_int_equal(LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'N', (int)m, (int)m, x, (int)m, sv, NULL,
+                                    1, NULL, 1, sup),
+                     0);
+    double c = sv[m - 1] > 0 ? sv[0] / sv[m - 1] : INFINITY;
+    free(x), free(sv), free(sup);
+    return c;
 }

@@ -18,12 +18,36 @@ uint64_t ab_test_seed(void);
 /* x[i] ~ N(0, scale^2), i < count, from the project PRNG. */
 void ab_test_fill_normal(float *x, size_t count, uint64_t seed, double scale);
 
+/* Fresh Q, K (entries N(0, qk_std^2)) and V (N(0, 1)) of H heads, and room for
+ * the output o; ab_test_in_drop frees them. */
+struct ab_test_in {
+    size_t H, N, D, DV;
+    float *q, *k, *v, *o;
+};
+struct ab_test_in ab_test_in_make(size_t H, size_t N, size_t D, size_t DV, uint64_t seed,
+                                  double qk_std);
+void ab_test_in_drop(struct ab_test_in *x);
+
 /* The oracle: O = softmax(Q K^T / sqrt(D)) V per head, float64 throughout.
  * q, k: (H,N,D); v: (H,N,DV); out: (H,N,DV). */
 void ab_test_attention_f64(size_t H, size_t N, size_t D, size_t DV, const float *q,
                            const float *k, const float *v, double *out);
 /* Exact attention matrix of one head, float64, N x N. */
 void ab_test_attn_matrix_f64(size_t N, size_t D, const float *q, const float *k, double *S);
+
+/* Dense float64 building blocks for the formula oracles (row-major). */
+void ab_test_softmax_rows_f64(double *a, size_t rows, size_t cols);
+/* o (r x c) = s X (r x k) Y^T (c x k) */
+void ab_test_abt_f64(const double *x, const double *y, size_t r, size_t c, size_t k, double s,
+                     double *o);
+/* o (r x c) = a X (r x k) Y (k x c) */
+void ab_test_mm_f64(const double *x, const double *y, size_t r, size_t k, size_t c, double a,
+                    double *o);
+/* z = A^+ (m x m) by SVD, singular values below m 2^-23 sigma_max dropped
+ * (torch.linalg.pinv's float32 rule, as the methods use). */
+void ab_test_pinv_svd_f64(const double *a, size_t m, double *z);
+/* The 2-norm condition number of A (m x m); INFINITY if singular. */
+double ab_test_cond2_f64(const double *a, size_t m);
 
 /* ||got - ref||_F / ||ref||_F over count entries. */
 double ab_test_rel_err(const float *got, const double *ref, size_t count);
