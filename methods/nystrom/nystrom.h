@@ -60,8 +60,9 @@ enum ab_nystrom_selection {
     AB_SEL_RANDOM = 2,        /* M distinct tokens, seeded, sorted */
     AB_SEL_KMEANS = 3         /* k-means++ + Lloyd on K; Q landmarks: matching Q means */
 };
-/* Token indices for AB_SEL_STRIDED / AB_SEL_RANDOM (idx: M entries). */
-void ab_nystrom_select(size_t n, size_t m, int selection, uint64_t seed, size_t *idx);
+/* Token indices for AB_SEL_STRIDED / AB_SEL_RANDOM (idx: M entries).
+ * Returns 0, or -1 when the random choice cannot allocate its N entries. */
+int ab_nystrom_select(size_t n, size_t m, int selection, uint64_t seed, size_t *idx);
 
 /* The Nystrom machinery, for hybrids built on it (methods/nystrom_local):
  * the state of the `nystrom` method after its forward. */

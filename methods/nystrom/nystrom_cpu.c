@@ -70,6 +70,7 @@ struct nystrom_state {
     double *svd;     /* threads x svd_stride (pinv: svd only) */
     size_t svd_stride, svd_lwork;
     int *svd_iwork;  /* threads x 8M */
+    size_t *idx;     /* H x M landmark tokens (selection: strided, random) */
     float *block;    /* the one workspace allocation */
 };
 
@@ -90,6 +91,7 @@ static size_t up16(size_t x) { return (x + 15) & ~(size_t)15; }
 
 struct sizes {
     size_t m, tq, tk, nchunks, scratch, partial, head, svd, lwork;
+    size_t idx; /* landmark token indices (strided, random): H x M */
 };
 
 static int compute_sizes(const struct ab_problem *p, const struct ab_values *vals, struct sizes *z,
@@ -121,6 +123,8 @@ static int compute_sizes(const struct ab_problem *p, const struct ab_values *val
     z->partial = up16(m * p->dv + 2 * m);
     z->head = up16(m * p->d) * 2 + up16(m * m) * 2 + up16(m * p->dv) * 2 + up16(m) + 16;
     z->svd = z->lwork = 0;
+    int sel = ab_values_enum(vals, "selection");
+    z->idx = sel == AB_SEL_STRIDED || sel == AB_SEL_RANDOM ? p->heads * m : 0;
     if (ab_values_enum(vals, "pinv") == PINV_SVD) {
         double q = 0;
         int mi = (int)m;
@@ -158,7 +162,8 @@ static int nystrom_estimate(const struct ab_problem *p, const struct ab_values *
     double T = p->threads > 0 ? p->threads : 1;
     est->workspace_bytes = 4.0 * (T * (double)z.scratch + (double)p->heads * (double)z.nchunks * (double)z.partial +
                                   (double)p->heads * (double)z.head) +
-                           8.0 * T * (double)z.svd + 4.0 * T * 8.0 * m;
+                           8.0 * T * (double)z.svd + 4.0 * T * 8.0 * m +
+                           (double)sizeof(size_t) * (double)z.idx;
     est->budget = m;
     return AB_OK;
 }
@@ -175,7 +180,7 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
     size_t doubles = T * z.svd;
     size_t ints = z.svd ? T * 8 * m : 0;
     size_t bytes = up16(sizeof(struct nystrom_state)) + H * sizeof(struct head_ws) + 64 +
-                   floats * 4 + doubles * 8 + ints * sizeof(int) + 64;
+                   floats * 4 + doubles * 8 + ints * sizeof(int) + z.idx * sizeof(size_t) + 16 + 64;
     char *blk = p->alloc(bytes);
     if (!blk)
         return ab_errf(err, AB_ENOMEM, "nystrom: cannot allocate %.1f MiB of workspace",
@@ -220,6 +225,17 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
     s->svd_stride = z.svd;
     s->svd_lwork = z.lwork;
     s->svd_iwork = (int *)(s->svd + doubles);
+    /* token landmarks are chosen here, not in the timed forward (the random
+     * choice needs an N-entry permutation) */
+    at = ((uintptr_t)(s->svd_iwork + ints) + 15) & ~(uintptr_t)15;
+    s->idx = z.idx ? (size_t *)at : NULL;
+    for (size_t h = 0; z.idx && h < H; h++)
+        if (ab_nystrom_select(p->n, m, s->selection, p->seed + h, s->idx + h * m)) {
+            p->free(blk);
+            *statep = NULL;
+            return ab_errf(err, AB_ENOMEM, "nystrom: cannot allocate %zu indices to choose landmarks",
+                           p->n);
+        }
     s->block = (float *)blk;
     return AB_OK;
 }
@@ -256,33 +272,34 @@ void ab_nystrom_landmarks_range(const float *x, size_t n, size_t d, size_t m, in
     }
 }
 
-void ab_nystrom_select(size_t n, size_t m, int selection, uint64_t seed, size_t *idx)
+int ab_nystrom_select(size_t n, size_t m, int selection, uint64_t seed, size_t *idx)
 {
-    if (selection == AB_SEL_RANDOM) {
-        /* partial Fisher-Yates over a virtual 0..n-1 (swaps kept in idx), then sort */
-        struct ab_rng r;
-        ab_rng_seed(&r, seed, 0x53454c);
-        size_t *perm = malloc(n * sizeof *perm);
-        if (perm) {
-            for (size_t i = 0; i < n; i++)
-                perm[i] = i;
-            for (size_t i = 0; i < m; i++) {
-                size_t j = i + (size_t)ab_rng_below(&r, n - i), t = perm[i];
-                perm[i] = perm[j], perm[j] = t;
-            }
-            for (size_t i = 0; i < m; i++)
-                idx[i] = perm[i];
-            free(perm);
-            for (size_t i = 1; i < m; i++) /* insertion sort: m is small */
-                for (size_t j = i; j > 0 && idx[j] < idx[j - 1]; j--) {
-                    size_t t = idx[j];
-                    idx[j] = idx[j - 1], idx[j - 1] = t;
-                }
-            return;
-        }
+    if (selection != AB_SEL_RANDOM) {
+        for (size_t l = 0; l < m; l++) /* strided */
+            idx[l] = l * n / m;
+        return 0;
     }
-    for (size_t l = 0; l < m; l++) /* strided (and the fallback) */
-        idx[l] = l * n / m;
+    /* partial Fisher-Yates over 0..n-1, then sorted */
+    struct ab_rng r;
+    ab_rng_seed(&r, seed, 0x53454c);
+    size_t *perm = malloc(n * sizeof *perm);
+    if (!perm)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        perm[i] = i;
+    for (size_t i = 0; i < m; i++) {
+        size_t j = i + (size_t)ab_rng_below(&r, n - i), t = perm[i];
+        perm[i] = perm[j], perm[j] = t;
+    }
+    for (size_t i = 0; i < m; i++)
+        idx[i] = perm[i];
+    free(perm);
+    for (size_t i = 1; i < m; i++) /* insertion sort: m is small */
+        for (size_t j = i; j > 0 && idx[j] < idx[j - 1]; j--) {
+            size_t t = idx[j];
+            idx[j] = idx[j - 1], idx[j - 1] = t;
+        }
+    return 0;
 }
 
 /* k-means on the keys of head h: k-means++ seeding, `kmeans_iters` Lloyd
@@ -393,8 +410,7 @@ static void landmarks(const struct nystrom_state *s, size_t h, float *scratch)
     switch (s->selection) {
     case AB_SEL_STRIDED:
     case AB_SEL_RANDOM: {
-        size_t *idx = (size_t *)(void *)scratch; /* M indices fit: scratch >= 3 M^2 floats */
-        ab_nystrom_select(N, M, s->selection, p->seed + h, idx);
+        const size_t *idx = s->idx + h * M;
         for (size_t j = 0; j < M; j++) {
             memcpy(w->ql + j * D, q + idx[j] * D, D * sizeof(float));
             memcpy(w->kl + j * D, k + idx[j] * D, D * sizeof(float));

@@ -121,7 +121,9 @@ static int nd_prepare(const struct ab_problem *p, const struct ab_values *v, voi
         !s->iwork)
         return ab_errf(err, AB_ENOMEM, "nystrom-direct: cannot allocate its O(N M) buffers (M = %zu)",
                        M);
-    ab_nystrom_select(N, M, s->selection, p->seed, s->idx);
+    if (ab_nystrom_select(N, M, s->selection, p->seed, s->idx))
+        return ab_errf(err, AB_ENOMEM, "nystrom-direct: cannot allocate %zu indices to choose "
+                       "landmarks", N);
     return AB_OK;
 }
 
