@@ -2,44 +2,18 @@
  * vectorises them (no calls, no branches in the body).
  * Tests: tests/test_kernels.c. */
 #include "kernels.h"
+#include "expf.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-/* exp(x) = 2^k * exp(r), k = round(x / ln2), r = x - k ln2 in [-ln2/2, ln2/2];
- * exp(r) by a degree-6 polynomial (Cephes' expf coefficients). */
-static inline float exp_one(float x)
-{
-    const float hi = 88.3762626647949f, lo = -87.3365447504f;
-    x = x > hi ? hi : x;
-    x = x < lo ? lo : x;
-    float kf = x * 1.44269504088896341f;
-    /* round to nearest with the 1.5 * 2^23 trick: valid for |kf| < 2^22 */
-    kf = (kf + 12582912.0f) - 12582912.0f;
-    float r = x - kf * 0.693359375f;
-    r = r - kf * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    int32_t k = (int32_t)kf;
-    /* 2^k for k in [-126, 127]: at x = lo, k = -126 */
-    uint32_t bits = (uint32_t)(k + 127) << 23;
-    float two_k;
-    memcpy(&two_k, &bits, sizeof two_k);
-    return p * two_k;
-}
-
 void ab_exp_inplace(float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float in = x[i];
-        float e = exp_one(in);
+        float e = ab_expf_core(in);
         e = in < -87.3365447504f ? 0.0f : e;
         e = in > 88.3762626647949f ? INFINITY : e;
         x[i] = in != in ? in : e;
@@ -57,7 +31,7 @@ double ab_exp_shift_sum(float *x, size_t n, float shift)
     for (; i + 16 <= n; i += 16)
         for (int j = 0; j < 16; j++) {
             float in = x[i + j] - shift;
-            float e = exp_one(in);
+            float e = ab_expf_core(in);
             e = in < -87.3365447504f ? 0.0f : e;
             x[i + j] = e;
             lane[j] += e;
@@ -65,7 +39,7 @@ double ab_exp_shift_sum(float *x, size_t n, float shift)
     double s = 0;
     for (; i < n; i++) {
         float in = x[i] - shift;
-        float e = exp_one(in);
+        float e = ab_expf_core(in);
         e = in < -87.3365447504f ? 0.0f : e;
         x[i] = e;
         s += e;

@@ -7,15 +7,20 @@
  * renormalised exact mass outside the set: ||S^_i - S_i||_1 = 2 (1 - S_i(A_i))
  * (tests/test_local.c checks exactly that).
  *
- * Per (head, query tile [r0, r1)) the allowed keys are the global block
- * [0, g) and one contiguous band [r0 - h, r1 - 1 + h]; their logits come from
- * two SGEMMs into one (rows x (g + band)) buffer, the band's corners are
- * masked, softmax, and two SGEMMs with V. Global query rows use the streamed
- * exact kernel. Cost O(n (w + g) d); memory threads x TQ x (g + TQ + w) floats.
+ * Per (head, block of 32 queries [r0, r1)) the allowed keys are the global
+ * block [0, g) and one contiguous band [r0 - h, r1 - 1 + h]. The forward holds
+ * the block with its queries in the vector lanes (harness/qtile.h): logits of
+ * the (g + 32 + 2h) keys straight from K, the band's corners masked, the
+ * softmax down the columns, the values straight from V — no packing, and the
+ * tile stays in L1 (h = 128: 36 KB). Global query rows use the streamed exact
+ * kernel. Cost O(n (w + g) d); memory threads x 32 x (g + 32 + w + d + dv)
+ * floats. `rows` (the attention-matrix metrics) builds row-major tiles of TQ
+ * rows with SGEMM instead.
  *
  * Tests: tests/test_local.c. */
 #include "attnbench.h"
 #include "kernels.h"
+#include "qtile.h"
 #include "util.h"
 
 #include <cblas.h>
@@ -23,7 +28,7 @@
 #include <omp.h>
 #include <string.h>
 
-enum { TQ = 64, TK = 512 };
+enum { TQ = 64, TK = 512, QB = AB_QT_LANES };
 
 static const struct ab_param local_params[] = {
     {.name = "window", .type = AB_PT_INT, .def = "256", .lo = 0, .hi = 1 << 30,
@@ -55,6 +60,16 @@ static int local_check(const struct ab_problem *p, const struct ab_values *v, si
 
 static size_t band_cols(size_t h, size_t n) { size_t b = TQ + 2 * h; return b < n ? b : n; }
 
+/* Floats per thread: the row-major tile of `rows` (TQ rows) or the exact
+ * kernel's for global rows, and the forward's lane tile (qt, st, ot, max, sum). */
+static size_t work_floats(const struct ab_problem *p, size_t h, size_t g)
+{
+    size_t a = TQ * (g + band_cols(h, p->n)), b = TQ * TK + 2 * TQ;
+    size_t c = QB * (p->d + g + band_cols(h, p->n) + p->dv + 3);
+    size_t m = a > b ? a : b;
+    return ((m > c ? m : c) + 15) & ~(size_t)15;
+}
+
 static int local_estimate(const struct ab_problem *p, const struct ab_values *v,
                           struct ab_estimate *est, struct ab_err *err)
 {
@@ -66,8 +81,8 @@ static int local_estimate(const struct ab_problem *p, const struct ab_values *v,
     keys = fmin(keys, n);
     est->flops = (double)p->heads * ((n - (double)g) * keys + (double)g * n) * 2.0 *
                  (double)(p->d + p->dv);
-    est->workspace_bytes = (double)(p->threads > 0 ? p->threads : 1) *
-                           (double)(TQ * (g + band_cols(h, p->n)) + TQ * TK + 2 * TQ) * 4.0;
+    est->workspace_bytes =
+        (double)(p->threads > 0 ? p->threads : 1) * (double)work_floats(p, h, g) * 4.0;
     est->budget = (double)ab_values_int(v, "window");
     return AB_OK;
 }
@@ -85,8 +100,7 @@ static int local_prepare(const struct ab_problem *p, const struct ab_values *v, 
     memset(s, 0, sizeof *s);
     *statep = s;
     s->p = *p, s->h = h, s->g = g;
-    size_t a = TQ * (g + band_cols(h, p->n)), b = TQ * TK + 2 * TQ;
-    s->stride = ((a > b ? a : b) + 15) & ~(size_t)15;
+    s->stride = work_floats(p, h, g);
     s->work = p->alloc(s->stride * (size_t)(p->threads > 0 ? p->threads : 1) * sizeof(float));
     if (!s->work)
         return ab_errf(err, AB_ENOMEM, "local: cannot allocate %zu floats", s->stride);
@@ -131,37 +145,65 @@ static size_t tile_logits(const struct local_state *s, size_t hd, size_t r0, siz
     return w;
 }
 
+/* One block of up to QB non-global query rows [r0, r1) of head hd, queries
+ * in lanes: out rows = softmax over the allowed keys, times V. */
+static void band_block(const struct local_state *s, size_t hd, size_t r0, size_t r1, float *out,
+                       float *work)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, DV = p->dv, rows = r1 - r0, ge, b0, b1;
+    ranges(s, r0, r1, &ge, &b0, &b1);
+    size_t nb = b1 - b0, nk = ge + nb;
+    float *qt = work, *st = qt + D * QB, *ot = st + nk * QB, *mx = ot + DV * QB, *sum = mx + QB;
+    const float *k = p->k + hd * N * D, *v = p->v + hd * N * DV;
+    ab_qt_pack(p->q + (hd * N + r0) * D, rows, D, D, (float)(1.0 / sqrt((double)D)), qt);
+    if (ge)
+        ab_qt_logits(qt, D, k, D, ge, st);
+    ab_qt_logits(qt, D, k + b0 * D, D, nb, st + ge * QB);
+    /* key j is allowed for the lanes l with |r0 + l - j| <= h (or j < g) */
+    for (size_t j = b0 > s->g ? b0 : s->g; j < b1; j++) {
+        size_t lo = j > r0 + s->h ? j - s->h - r0 : 0, hi = j + s->h - r0;
+        if (lo == 0 && hi + 1 >= rows)
+            continue;
+        float *row = st + (ge + j - b0) * QB;
+        for (size_t l = 0; l < rows; l++)
+            if (l < lo || l > hi)
+                row[l] = -INFINITY;
+    }
+    for (size_t l = 0; l < QB; l++)
+        mx[l] = -INFINITY, sum[l] = 0.0f;
+    ab_qt_colmax(st, nk, mx);
+    ab_qt_colexp(st, nk, mx, sum);
+    memset(ot, 0, DV * QB * sizeof(float));
+    if (ge)
+        ab_qt_values(st, ge, v, DV, DV, ot);
+    ab_qt_values(st + ge * QB, nb, v + b0 * DV, DV, DV, ot);
+    for (size_t l = 0; l < QB; l++)
+        sum[l] = 1.0f / sum[l];
+    ab_qt_unpack(ot, DV, sum, rows, out + r0 * DV, DV);
+}
+
 static int local_forward(void *state, float *out, struct ab_err *err)
 {
     (void)err;
     struct local_state *s = state;
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, DV = p->dv, H = p->heads, tiles = (N + TQ - 1) / TQ;
+    size_t N = p->n, D = p->d, DV = p->dv, H = p->heads, tiles = (N + QB - 1) / QB;
     float sc = (float)(1.0 / sqrt((double)D));
-#pragma omp parallel for schedule(dynamic, 1) num_threads(p->threads)
+#pragma omp parallel for schedule(dynamic, 4) num_threads(p->threads)
     for (long it = 0; it < (long)(H * tiles); it++) {
-        size_t hd = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ, r1 = r0 + TQ < N ? r0 + TQ : N;
+        size_t hd = (size_t)it / tiles, r0 = ((size_t)it % tiles) * QB, r1 = r0 + QB < N ? r0 + QB : N;
         float *work = s->work + (size_t)omp_get_thread_num() * s->stride;
-        const float *v = p->v + hd * N * DV;
         float *o = out + hd * N * DV;
         if (r0 < s->g) { /* global query rows attend to every key */
             size_t gr = (s->g < r1 ? s->g : r1) - r0;
-            ab_attend_rows(p->q + (hd * N + r0) * D, gr, p->k + hd * N * D, v, N, D, DV, TK, sc,
-                           o + r0 * DV, work);
+            ab_attend_rows(p->q + (hd * N + r0) * D, gr, p->k + hd * N * D, p->v + hd * N * DV, N,
+                           D, DV, TK, sc, o + r0 * DV, work);
             r0 += gr;
             if (r0 == r1)
                 continue;
         }
-        size_t ge, b0, b1;
-        ranges(s, r0, r1, &ge, &b0, &b1);
-        size_t w = tile_logits(s, hd, r0, r1, work);
-        ab_softmax_rows(work, r1 - r0, w, w, NULL);
-        if (ge)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(r1 - r0), (int)DV, (int)ge,
-                        1.0f, work, (int)w, v, (int)DV, 0.0f, o + r0 * DV, (int)DV);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(r1 - r0), (int)DV, (int)(b1 - b0),
-                    1.0f, work + ge, (int)w, v + b0 * DV, (int)DV, ge ? 1.0f : 0.0f, o + r0 * DV,
-                    (int)DV);
+        band_block(s, hd, r0, r1, o, work);
     }
     return AB_OK;
 }

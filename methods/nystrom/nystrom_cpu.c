@@ -33,6 +33,7 @@
 #include "attnbench.h"
 #include "kernels.h"
 #include "nystrom.h"
+#include "qtile.h"
 #include "rng.h"
 #include "util.h"
 
@@ -118,6 +119,9 @@ static int compute_sizes(const struct ab_problem *p, const struct ab_values *val
      * pinv temporaries (3 M^2); for `rows` (thread 0's slice): F and G
      * blocks (2 AB_ROWS_BLOCK x M) and a B block (M x TK) */
     z->scratch = up16(imax(imax(m * z->tk + 2 * AB_ROWS_BLOCK * m, z->tq * m), 3 * m * m));
+    /* the forward's lane tiles (qtile.h): qt, logits, values, max/sum/scale */
+    z->scratch = imax(z->scratch,
+                      up16(AB_QT_LANES * (p->d + imax(z->tk, m) + p->dv + 3)));
     if (ab_values_enum(vals, "selection") == AB_SEL_KMEANS) /* see kmeans_landmarks */
         z->scratch = imax(z->scratch, up16(2 * n + KT * m + 4 * m * p->d + 3 * m + 1));
     z->partial = up16(m * p->dv + 2 * m);
@@ -522,28 +526,38 @@ int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, do
 }
 
 /* One chunk of keys [c0, c1) of head h: online softmax of B's rows over the
- * chunk, accumulating B V. part: M*DV acc, then M maxima, then M sums. */
+ * chunk, accumulating B V. part: M*DV acc, then M maxima, then M sums. The
+ * landmarks are the queries of lane tiles (qtile.h), 32 at a time, against
+ * key blocks of TK read straight from K and V. */
 static void bv_chunk(const struct nystrom_state *s, size_t h, size_t c0, size_t c1, float *part,
-                     float *L)
+                     float *work)
 {
+    enum { QL = AB_QT_LANES };
     const struct ab_problem *p = &s->p;
     size_t N = p->n, D = p->d, DV = p->dv, M = s->m;
     struct head_ws *w = &s->heads[h];
     const float *k = p->k + h * N * D, *v = p->v + h * N * DV;
     float *acc = part, *mx = part + M * DV, *l = mx + M;
+    float *qt = work, *st = qt + D * QL, *ot = st + s->tk * QL, *lm = ot + DV * QL, *ls = lm + QL,
+          *one = ls + QL;
     float sc = (float)(1.0 / sqrt((double)D));
-    for (size_t r = 0; r < M; r++) {
-        mx[r] = -INFINITY;
-        l[r] = 0.0f;
-    }
-    memset(acc, 0, M * DV * sizeof(float));
-    for (size_t b0 = c0; b0 < c1; b0 += s->tk) {
-        size_t cols = imin(s->tk, c1 - b0);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)cols, (int)D, sc, w->ql,
-                    (int)D, k + b0 * D, (int)D, 0.0f, L, (int)cols);
-        ab_online_softmax_step(L, M, cols, mx, l, acc, DV);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)DV, (int)cols, 1.0f, L,
-                    (int)cols, v + b0 * DV, (int)DV, 1.0f, acc, (int)DV);
+    for (size_t i = 0; i < QL; i++)
+        one[i] = 1.0f;
+    for (size_t r0 = 0; r0 < M; r0 += QL) {
+        size_t rows = imin(QL, M - r0);
+        ab_qt_pack(w->ql + r0 * D, rows, D, D, sc, qt);
+        for (size_t i = 0; i < QL; i++)
+            lm[i] = -INFINITY, ls[i] = 0.0f;
+        memset(ot, 0, DV * QL * sizeof(float));
+        for (size_t b0 = c0; b0 < c1; b0 += s->tk) {
+            size_t cols = imin(s->tk, c1 - b0);
+            ab_qt_logits(qt, D, k + b0 * D, D, cols, st);
+            ab_qt_online(st, cols, lm, ls, ot, DV);
+            ab_qt_values(st, cols, v + b0 * DV, DV, DV, ot);
+        }
+        ab_qt_unpack(ot, DV, one, rows, acc + r0 * DV, DV);
+        memcpy(mx + r0, lm, rows * sizeof(float));
+        memcpy(l + r0, ls, rows * sizeof(float));
     }
 }
 
@@ -676,16 +690,27 @@ static int nystrom_forward(void *state, float *out, struct ab_err *err)
     for (long h = 0; h < (long)H; h++)
         bv_merge(s, (size_t)h);
 
-    /* 4. O = F W, one query tile at a time */
-    size_t tiles = (N + s->tq - 1) / s->tq;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+    /* 4. O = F W, 32 queries at a time in the lanes of a tile (qtile.h):
+     * F's block (M x 32) stays in L1 between its softmax and the product */
+    enum { QL = AB_QT_LANES };
+    size_t tiles = (N + QL - 1) / QL, D = p->d;
+    float sc = (float)(1.0 / sqrt((double)D));
+#pragma omp parallel for schedule(dynamic, 16) num_threads(T)
     for (long it = 0; it < (long)(H * tiles); it++) {
-        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * s->tq;
-        size_t rows = imin(s->tq, N - r0);
-        float *Fb = s->scratch + (size_t)omp_get_thread_num() * s->scratch_stride;
-        f_rows(s, h, r0, rows, Fb);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)M, 1.0f, Fb,
-                    (int)M, s->heads[h].w, (int)DV, 0.0f, out + (h * N + r0) * DV, (int)DV);
+        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * QL, rows = imin(QL, N - r0);
+        float *qt = s->scratch + (size_t)omp_get_thread_num() * s->scratch_stride;
+        float *st = qt + D * QL, *ot = st + M * QL, *mx = ot + DV * QL, *sum = mx + QL;
+        ab_qt_pack(p->q + (h * N + r0) * D, rows, D, D, sc, qt);
+        ab_qt_logits(qt, D, s->heads[h].kl, D, M, st);
+        for (size_t i = 0; i < QL; i++)
+            mx[i] = -INFINITY, sum[i] = 0.0f;
+        ab_qt_colmax(st, M, mx);
+        ab_qt_colexp(st, M, mx, sum);
+        memset(ot, 0, DV * QL * sizeof(float));
+        ab_qt_values(st, M, s->heads[h].w, DV, DV, ot);
+        for (size_t i = 0; i < QL; i++)
+            sum[i] = 1.0f / sum[i];
+        ab_qt_unpack(ot, DV, sum, rows, out + (h * N + r0) * DV, DV);
     }
     return AB_OK;
 }

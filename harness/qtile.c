@@ -1,0 +1,195 @@
+/* qtile.c — see qtile.h. Tests: tests/test_qtile.c. */
+#include "qtile.h"
+#include "expf.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+enum { L = AB_QT_LANES };
+
+void ab_qt_pack(const float *q, size_t rows, size_t ldq, size_t d, float scale, float *qt)
+{
+    for (size_t c = 0; c < d; c++) {
+        float *dst = qt + c * L;
+        for (size_t l = 0; l < rows; l++)
+            dst[l] = scale * q[l * ldq + c];
+        for (size_t l = rows; l < L; l++)
+            dst[l] = 0.0f;
+    }
+}
+
+void ab_qt_logits_generic(const float *qt, size_t d, const float *k, size_t ldk, size_t nk,
+                          float *st)
+{
+    for (size_t j = 0; j < nk; j++) {
+        float acc[L] = {0};
+        for (size_t c = 0; c < d; c++) {
+            float b = k[j * ldk + c];
+            for (int l = 0; l < L; l++)
+                acc[l] += b * qt[c * L + l];
+        }
+        memcpy(st + j * L, acc, sizeof acc);
+    }
+}
+
+void ab_qt_values_generic(const float *pt, size_t nk, const float *v, size_t ldv, size_t dv,
+                          float *ot)
+{
+    for (size_t c = 0; c < dv; c++) {
+        float acc[L] = {0};
+        for (size_t j = 0; j < nk; j++) {
+            float b = v[j * ldv + c];
+            for (int l = 0; l < L; l++)
+                acc[l] += b * pt[j * L + l];
+        }
+        for (int l = 0; l < L; l++)
+            ot[c * L + l] += acc[l];
+    }
+}
+
+#if defined(__AVX512F__)
+/* NB keys x 32 lanes in 2 NB accumulators; NB is a constant after inlining. */
+static inline __attribute__((always_inline)) void logits_blk(const float *qt, size_t d,
+                                                             const float *k, size_t ldk,
+                                                             float *st, const int NB)
+{
+    __m512 a[12][2];
+#pragma GCC unroll 12
+    for (int j = 0; j < NB; j++)
+        a[j][0] = a[j][1] = _mm512_setzero_ps();
+    for (size_t c = 0; c < d; c++) {
+        __m512 q0 = _mm512_loadu_ps(qt + c * L), q1 = _mm512_loadu_ps(qt + c * L + 16);
+#pragma GCC unroll 12
+        for (int j = 0; j < NB; j++) {
+            __m512 b = _mm512_set1_ps(k[(size_t)j * ldk + c]);
+            a[j][0] = _mm512_fmadd_ps(b, q0, a[j][0]);
+            a[j][1] = _mm512_fmadd_ps(b, q1, a[j][1]);
+        }
+    }
+#pragma GCC unroll 12
+    for (int j = 0; j < NB; j++) {
+        _mm512_storeu_ps(st + j * L, a[j][0]);
+        _mm512_storeu_ps(st + j * L + 16, a[j][1]);
+    }
+}
+
+/* NB value columns x 32 lanes in 2 NB accumulators, added into ot. */
+static inline __attribute__((always_inline)) void values_blk(const float *pt, size_t nk,
+                                                             const float *v, size_t ldv,
+                                                             float *ot, const int NB)
+{
+    __m512 a[8][2];
+#pragma GCC unroll 8
+    for (int c = 0; c < NB; c++)
+        a[c][0] = a[c][1] = _mm512_setzero_ps();
+    for (size_t j = 0; j < nk; j++) {
+        __m512 p0 = _mm512_loadu_ps(pt + j * L), p1 = _mm512_loadu_ps(pt + j * L + 16);
+        const float *vr = v + j * ldv;
+#pragma GCC unroll 8
+        for (int c = 0; c < NB; c++) {
+            __m512 b = _mm512_set1_ps(vr[c]);
+            a[c][0] = _mm512_fmadd_ps(b, p0, a[c][0]);
+            a[c][1] = _mm512_fmadd_ps(b, p1, a[c][1]);
+        }
+    }
+#pragma GCC unroll 8
+    for (int c = 0; c < NB; c++) {
+        float *o = ot + c * L;
+        _mm512_storeu_ps(o, _mm512_add_ps(_mm512_loadu_ps(o), a[c][0]));
+        _mm512_storeu_ps(o + 16, _mm512_add_ps(_mm512_loadu_ps(o + 16), a[c][1]));
+    }
+}
+#endif
+
+void ab_qt_logits(const float *qt, size_t d, const float *k, size_t ldk, size_t nk, float *st)
+{
+#if defined(__AVX512F__)
+    size_t j = 0;
+    for (; j + 12 <= nk; j += 12)
+        logits_blk(qt, d, k + j * ldk, ldk, st + j * L, 12);
+    for (; j + 4 <= nk; j += 4)
+        logits_blk(qt, d, k + j * ldk, ldk, st + j * L, 4);
+    for (; j < nk; j++)
+        logits_blk(qt, d, k + j * ldk, ldk, st + j * L, 1);
+#else
+    ab_qt_logits_generic(qt, d, k, ldk, nk, st);
+#endif
+}
+
+void ab_qt_values(const float *pt, size_t nk, const float *v, size_t ldv, size_t dv, float *ot)
+{
+#if defined(__AVX512F__)
+    size_t c = 0;
+    for (; c + 8 <= dv; c += 8)
+        values_blk(pt, nk, v + c, ldv, ot + c * L, 8);
+    for (; c < dv; c++)
+        values_blk(pt, nk, v + c, ldv, ot + c * L, 1);
+#else
+    ab_qt_values_generic(pt, nk, v, ldv, dv, ot);
+#endif
+}
+
+void ab_qt_colmax(const float *st, size_t nk, float *mx)
+{
+    float m[L];
+    memcpy(m, mx, sizeof m);
+    for (size_t j = 0; j < nk; j++)
+        for (int l = 0; l < L; l++)
+            m[l] = st[j * L + l] > m[l] ? st[j * L + l] : m[l];
+    memcpy(mx, m, sizeof m);
+}
+
+void ab_qt_colexp(float *st, size_t nk, const float *mx, float *sum)
+{
+    /* partial sums of 64 keys, then added: a lane's error grows with
+     * sqrt(nk / 64) blocks instead of sqrt(nk) terms */
+    float s[L], m[L];
+    memcpy(s, sum, sizeof s);
+    memcpy(m, mx, sizeof m);
+    for (size_t j0 = 0; j0 < nk; j0 += 64) {
+        size_t j1 = j0 + 64 < nk ? j0 + 64 : nk;
+        float part[L] = {0};
+        for (size_t j = j0; j < j1; j++)
+            for (int l = 0; l < L; l++) {
+                float x = m[l] == -INFINITY ? -INFINITY : st[j * L + l] - m[l];
+                float e = ab_expf_core(x);
+                e = x < AB_EXPF_LO ? 0.0f : e;
+                st[j * L + l] = e;
+                part[l] += e;
+            }
+        for (int l = 0; l < L; l++)
+            s[l] += part[l];
+    }
+    memcpy(sum, s, sizeof s);
+}
+
+void ab_qt_unpack(const float *ot, size_t dv, const float *scale, size_t rows, float *out,
+                  size_t ldo)
+{
+    for (size_t l = 0; l < rows; l++)
+        for (size_t c = 0; c < dv; c++)
+            out[l * ldo + c] = ot[c * L + l] * scale[l];
+}
+
+void ab_qt_online(float *st, size_t nk, float *mx, float *sum, float *ot, size_t dv)
+{
+    float mnew[L], alpha[L];
+    memcpy(mnew, mx, sizeof mnew);
+    ab_qt_colmax(st, nk, mnew);
+    int rescale = 0;
+    for (int l = 0; l < L; l++) {
+        alpha[l] = mx[l] == -INFINITY ? 0.0f : expf(mx[l] - mnew[l]);
+        rescale |= alpha[l] != 1.0f;
+        sum[l] *= alpha[l];
+    }
+    if (ot && rescale)
+        for (size_t c = 0; c < dv; c++)
+            for (int l = 0; l < L; l++)
+                ot[c * L + l] *= alpha[l];
+    ab_qt_colexp(st, nk, mnew, sum);
+    memcpy(mx, mnew, sizeof mnew);
+}
