@@ -82,21 +82,21 @@ static inline __attribute__((always_inline)) void values_blk(const float *pt, si
                                                              const float *v, size_t ldv,
                                                              float *ot, const int NB)
 {
-    __m512 a[8][2];
-#pragma GCC unroll 8
+    __m512 a[12][2];
+#pragma GCC unroll 12
     for (int c = 0; c < NB; c++)
         a[c][0] = a[c][1] = _mm512_setzero_ps();
     for (size_t j = 0; j < nk; j++) {
         __m512 p0 = _mm512_loadu_ps(pt + j * L), p1 = _mm512_loadu_ps(pt + j * L + 16);
         const float *vr = v + j * ldv;
-#pragma GCC unroll 8
+#pragma GCC unroll 12
         for (int c = 0; c < NB; c++) {
             __m512 b = _mm512_set1_ps(vr[c]);
             a[c][0] = _mm512_fmadd_ps(b, p0, a[c][0]);
             a[c][1] = _mm512_fmadd_ps(b, p1, a[c][1]);
         }
     }
-#pragma GCC unroll 8
+#pragma GCC unroll 12
     for (int c = 0; c < NB; c++) {
         float *o = ot + c * L;
         _mm512_storeu_ps(o, _mm512_add_ps(_mm512_loadu_ps(o), a[c][0]));
@@ -124,13 +124,24 @@ void ab_qt_values(const float *pt, size_t nk, const float *v, size_t ldv, size_t
 {
 #if defined(__AVX512F__)
     size_t c = 0;
-    for (; c + 8 <= dv; c += 8)
-        values_blk(pt, nk, v + c, ldv, ot + c * L, 8);
+    for (; c + 12 <= dv; c += 12)
+        values_blk(pt, nk, v + c, ldv, ot + c * L, 12);
+    for (; c + 4 <= dv; c += 4)
+        values_blk(pt, nk, v + c, ldv, ot + c * L, 4);
     for (; c < dv; c++)
         values_blk(pt, nk, v + c, ldv, ot + c * L, 1);
 #else
     ab_qt_values_generic(pt, nk, v, ldv, dv, ot);
 #endif
+}
+
+/* Whether a lane's max is still -Inf (no finite logit seen). */
+static int ab_qt_colmax_has_ninf(const float *mx)
+{
+    int any = 0;
+    for (int l = 0; l < L; l++)
+        any |= mx[l] == -INFINITY;
+    return any;
 }
 
 void ab_qt_colmax(const float *st, size_t nk, float *mx)
@@ -143,7 +154,7 @@ void ab_qt_colmax(const float *st, size_t nk, float *mx)
     memcpy(mx, m, sizeof m);
 }
 
-void ab_qt_colexp(float *st, size_t nk, const float *mx, float *sum)
+void ab_qt_colexp_generic(float *st, size_t nk, const float *mx, float *sum)
 {
     /* partial sums of 64 keys, then added: a lane's error grows with
      * sqrt(nk / 64) blocks instead of sqrt(nk) terms */
@@ -165,6 +176,58 @@ void ab_qt_colexp(float *st, size_t nk, const float *mx, float *sum)
             s[l] += part[l];
     }
     memcpy(sum, s, sizeof s);
+}
+
+#if defined(__AVX512F__)
+/* exp(x) for x <= 0 (x - max): the polynomial of expf.h with vscalefps for
+ * the 2^k; x below AB_EXPF_LO (and -Inf) gives 0. */
+static inline __m512 exp_le0(__m512 x)
+{
+    __mmask16 live = _mm512_cmp_ps_mask(x, _mm512_set1_ps(AB_EXPF_LO), _CMP_GE_OQ);
+    x = _mm512_max_ps(x, _mm512_set1_ps(AB_EXPF_LO));
+    __m512 kf = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    return _mm512_maskz_scalef_ps(live, p, kf);
+}
+#endif
+
+void ab_qt_colexp(float *st, size_t nk, const float *mx, float *sum)
+{
+#if defined(__AVX512F__)
+    if (ab_qt_colmax_has_ninf(mx)) {
+        ab_qt_colexp_generic(st, nk, mx, sum);
+        return;
+    }
+    __m512 m0 = _mm512_loadu_ps(mx), m1 = _mm512_loadu_ps(mx + 16);
+    __m512 s0 = _mm512_loadu_ps(sum), s1 = _mm512_loadu_ps(sum + 16);
+    for (size_t j0 = 0; j0 < nk; j0 += 64) { /* partial sums of 64 keys */
+        size_t j1 = j0 + 64 < nk ? j0 + 64 : nk;
+        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+        for (size_t j = j0; j < j1; j++) {
+            __m512 e0 = exp_le0(_mm512_sub_ps(_mm512_loadu_ps(st + j * L), m0));
+            __m512 e1 = exp_le0(_mm512_sub_ps(_mm512_loadu_ps(st + j * L + 16), m1));
+            _mm512_storeu_ps(st + j * L, e0);
+            _mm512_storeu_ps(st + j * L + 16, e1);
+            a0 = _mm512_add_ps(a0, e0);
+            a1 = _mm512_add_ps(a1, e1);
+        }
+        s0 = _mm512_add_ps(s0, a0);
+        s1 = _mm512_add_ps(s1, a1);
+    }
+    _mm512_storeu_ps(sum, s0);
+    _mm512_storeu_ps(sum + 16, s1);
+#else
+    ab_qt_colexp_generic(st, nk, mx, sum);
+#endif
 }
 
 void ab_qt_unpack(const float *ot, size_t dv, const float *scale, size_t rows, float *out,

@@ -40,6 +40,7 @@ void ab_qt_colmax(const float *st, size_t nk, float *mx);
 /* st[j][l] = exp(st[j][l] - mx[l]) (0 for -Inf logits, and for every logit
  * of a lane whose mx is -Inf), sum[l] += its column sum. */
 void ab_qt_colexp(float *st, size_t nk, const float *mx, float *sum);
+void ab_qt_colexp_generic(float *st, size_t nk, const float *mx, float *sum);
 
 /* One step of the online softmax down the columns (FlashAttention's
  * recurrence, per lane): with mnew = max(mx, colmax(st)), ot (dv x 32; NULL

@@ -172,7 +172,7 @@ static void plugin_faults_become_status_rows_and_the_sweep_completes(void **s)
     assert_string_equal(cell(t, r, "status"), "ok");
     assert_true(strtod(cell(t, r, "out_rel_fro"), NULL) < 1e-6);
     assert_true(strtod(cell(t, r, "entropy"), NULL) > 0);
-    assert_string_equal(cell(t, r, "impl"), "stream");
+    assert_string_equal(cell(t, r, "impl"), "fused");
     assert_string_equal(cell(t, r, "fault"), "");
     /* the SGEMM ceiling of this run, and the row's fraction of it */
     double ceil = strtod(cell(t, r, "sgemm_gflops"), NULL), frac = strtod(cell(t, r, "frac_of_sgemm"), NULL);

@@ -1,4 +1,4 @@
-/* test_exact.c — methods/exact: both impls against the float64 oracle, rows,
+/* test_exact.c — methods/exact: every impl against the float64 oracle, rows,
  * the materialize cap, bad sizes. */
 #include "testlib.h"
 #include "util.h"
@@ -54,6 +54,19 @@ static void stream_matches_float64_oracle_with_default_tiles(void **s)
 {
     (void)s;
     check_against_oracle("stream", "128", "512");
+}
+
+static void fused_matches_float64_oracle_with_ragged_tiles(void **s)
+{
+    (void)s;
+    check_against_oracle("fused", "37", "13"); /* lane blocks of 32 + 5; key blocks < FK */
+    check_against_oracle("fused", "70", "300"); /* key blocks of 300 in steps of 128 */
+}
+
+static void fused_matches_float64_oracle_with_default_tiles(void **s)
+{
+    (void)s;
+    check_against_oracle("fused", "256", "2048");
 }
 
 static void materialize_matches_float64_oracle(void **s)
@@ -129,6 +142,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stream_matches_float64_oracle_with_ragged_tiles),
         cmocka_unit_test(stream_matches_float64_oracle_with_default_tiles),
+        cmocka_unit_test(fused_matches_float64_oracle_with_ragged_tiles),
+        cmocka_unit_test(fused_matches_float64_oracle_with_default_tiles),
         cmocka_unit_test(materialize_matches_float64_oracle),
         cmocka_unit_test(rows_are_the_exact_attention_rows_and_sum_to_one),
         cmocka_unit_test(materialize_is_refused_beyond_its_cap),

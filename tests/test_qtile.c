@@ -4,9 +4,11 @@
  * and the online softmax down the columns over several key blocks, with
  * masked (-Inf) logits, against a float64 softmax times V. */
 #include "qtile.h"
+#include "rng.h"
 #include "testlib.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +95,58 @@ static void values_accumulate_and_match_float64(void **s)
         }
 }
 
+static int64_t ulps(float a, float b)
+{
+    int32_t ia, ib;
+    memcpy(&ia, &a, 4);
+    memcpy(&ib, &b, 4);
+    if (ia < 0)
+        ia = INT32_MIN - ia;
+    if (ib < 0)
+        ib = INT32_MIN - ib;
+    return llabs((long long)ia - (long long)ib);
+}
+
+/* colexp's vector exp (x = logit - max <= 0) within 2 ulp of exp rounded
+ * once, -Inf and x below -87.34 to 0, column sums to float64. */
+static void colexp_is_within_2_ulp_and_sums_its_columns(void **s)
+{
+    (void)s;
+    size_t nk = 4099;
+    float *st = malloc(nk * L * sizeof *st), *in = malloc(nk * L * sizeof *in);
+    struct ab_rng r;
+    ab_rng_seed(&r, ab_test_seed(), 9);
+    float mx[L], sum[L];
+    for (size_t l = 0; l < L; l++)
+        mx[l] = (float)(10.0 * ab_rng_uniform(&r) - 5.0), sum[l] = 1.5f;
+    for (size_t j = 0; j < nk; j++)
+        for (size_t l = 0; l < L; l++)
+            in[j * L + l] = mx[l] - (float)(87.0 * ab_rng_uniform(&r));
+    in[0] = mx[0], in[L + 1] = -INFINITY, in[2 * L + 2] = mx[2] - 95.0f;
+    memcpy(st, in, nk * L * sizeof *st);
+    ab_qt_colexp(st, nk, mx, sum);
+    int64_t worst = 0;
+    for (size_t l = 0; l < L; l++) {
+        double ref = 1.5;
+        for (size_t j = 0; j < nk; j++) {
+            float x = in[j * L + l] - mx[l]; /* the same float subtraction */
+            float want = x < -87.3365447504f ? 0.0f : (float)exp((double)x);
+            ref += want;
+            if (want < 1.1754944e-38f) {
+                assert_true(st[j * L + l] < 1.2e-38f);
+                continue; /* denormal results: flushed by design */
+            }
+            int64_t u = ulps(st[j * L + l], want);
+            worst = u > worst ? u : worst;
+        }
+        assert_true(fabs(sum[l] - ref) <= 1e-6 * ref);
+    }
+    print_message("max error %lld ulp\n", (long long)worst);
+    assert_true(worst <= 2);
+    assert_true(st[0] == 1.0f && st[L + 1] == 0.0f && st[2 * L + 2] == 0.0f);
+    free(st), free(in);
+}
+
 /* Attention of the lanes over nk keys in blocks of tk through ab_qt_online,
  * with the logits of `masked` (j, l) pairs set to -Inf, against float64. */
 static void online_softmax_over_blocks_matches_float64(void **s)
@@ -154,6 +208,7 @@ int main(void)
         cmocka_unit_test(pack_transposes_scales_and_zero_pads),
         cmocka_unit_test(logits_match_float64_at_every_block_size),
         cmocka_unit_test(values_accumulate_and_match_float64),
+        cmocka_unit_test(colexp_is_within_2_ulp_and_sums_its_columns),
         cmocka_unit_test(online_softmax_over_blocks_matches_float64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,16 +5,22 @@
  *                      TK = 2048 keys, L = Qt Kb^T / sqrt(D) by SGEMM, the online
  *                      softmax update, acc += P Vb by SGEMM. Working memory
  *                      O(threads * TQ * TK), any N.
+ *   impl: fused        the same recurrence with no SGEMM: per query tile, lane
+ *                      blocks of 32 queries (harness/qtile.h) against key blocks
+ *                      of TK (K and V stay in L2 across the tile's lane blocks)
+ *                      in steps of FK = 128 keys whose logits tile (16 KB) stays
+ *                      in L1 between the product, the softmax and the values.
  *   impl: materialize  the textbook way: the whole N x N matrix of one head,
  *                      row softmax, S V. Refused (status "refused") when the
  *                      N x N buffer exceeds cap_mib.
  * FLOPs: 2 N^2 D + 2 N^2 DV per head (exp not counted).
- * `rows` returns exact attention rows (the same for both impls).
+ * `rows` returns exact attention rows (the same for every impl).
  *
- * Tests: tests/test_exact.c (both impls vs the float64 oracle).
+ * Tests: tests/test_exact.c (every impl vs the float64 oracle).
  */
 #include "attnbench.h"
 #include "kernels.h"
+#include "qtile.h"
 #include "util.h"
 
 #include <cblas.h>
@@ -22,28 +28,37 @@
 #include <omp.h>
 #include <string.h>
 
-enum { IMPL_STREAM = 0, IMPL_MATERIALIZE = 1 };
+enum { IMPL_STREAM = 0, IMPL_MATERIALIZE = 1, IMPL_FUSED = 2 };
+enum { QL = AB_QT_LANES, FK = 128 };
 
 static const struct ab_param exact_params[] = {
-    {.name = "impl", .type = AB_PT_ENUM, .def = "stream", .choices = "stream|materialize",
-     .help = "stream: tiled online softmax, O(N*D) memory; materialize: the N x N matrix"},
+    {.name = "impl", .type = AB_PT_ENUM, .def = "fused", .choices = "stream|materialize|fused",
+     .help = "stream: tiled online softmax on SGEMM tiles, O(N*D) memory; materialize: the N x N "
+             "matrix; fused: the online softmax inside register-blocked lane tiles"},
     {.name = "cap_mib", .type = AB_PT_INT, .def = "2048", .lo = 1, .hi = 1 << 30,
      .help = "materialize: refuse when the N x N float32 matrix exceeds this many MiB"},
     /* tiles measured on the 2-core AVX-512 machine at n = 16384, d = 64 (see
-     * experiments/perf-notes.md): 256 x 2048 beat 128 x 512 by ~15% */
+     * experiments/perf-notes.md): 256 x 2048 beat 128 x 512 by ~15% (stream)
+     * and was the best of 64 ... 512 x 512 ... 8192 for fused too */
     {.name = "tile_q", .type = AB_PT_INT, .def = "256", .lo = 1, .hi = 65536,
-     .help = "stream: query rows per tile"},
+     .help = "stream, fused: query rows per tile"},
     {.name = "tile_k", .type = AB_PT_INT, .def = "2048", .lo = 1, .hi = 1 << 20,
-     .help = "stream: keys per block"},
+     .help = "stream, fused: keys per block"},
 };
 
 struct exact_state {
     struct ab_problem p;
     int impl;
     size_t tq, tk;
-    float *work;        /* stream: threads x (TQ*TK + 2*TQ); materialize: N*N */
+    float *work;        /* stream: threads x (TQ*TK + 2*TQ); fused: threads x
+                           (lane blocks x (D + DV + 2) + FK) x 32; materialize: N*N */
     size_t work_stride; /* floats per thread (stream) */
 };
+
+static size_t fused_floats(size_t tq, size_t d, size_t dv)
+{
+    return ((tq + QL - 1) / QL) * (d + dv + 2) * QL + FK * QL;
+}
 
 static int exact_estimate(const struct ab_problem *p, const struct ab_values *vals,
                           struct ab_estimate *est, struct ab_err *err)
@@ -58,7 +73,10 @@ static int exact_estimate(const struct ab_problem *p, const struct ab_values *va
         est->workspace_bytes = n * n * sizeof(float);
     } else {
         size_t tq = (size_t)ab_values_int(vals, "tile_q"), tk = (size_t)ab_values_int(vals, "tile_k");
-        est->workspace_bytes = (double)p->threads * (double)(tq * tk + 2 * tq) * sizeof(float);
+        est->workspace_bytes = (double)p->threads * sizeof(float) *
+                               (ab_values_enum(vals, "impl") == IMPL_FUSED
+                                    ? (double)fused_floats(tq, p->d, p->dv)
+                                    : (double)(tq * tk + 2 * tq));
     }
     return AB_OK;
 }
@@ -93,7 +111,8 @@ static int exact_prepare(const struct ab_problem *p, const struct ab_values *val
                            est.workspace_bytes / 1048576.0, p->n, ab_values_int(vals, "cap_mib"));
         floats = p->n * p->n;
     } else {
-        s->work_stride = s->tq * s->tk + 2 * s->tq;
+        s->work_stride = s->impl == IMPL_FUSED ? fused_floats(s->tq, p->d, p->dv)
+                                               : s->tq * s->tk + 2 * s->tq;
         s->work_stride = (s->work_stride + 15) & ~(size_t)15; /* 64-byte aligned slices */
         floats = s->work_stride * (size_t)(p->threads > 0 ? p->threads : 1);
     }
@@ -114,12 +133,58 @@ static void stream_tile(const struct exact_state *s, size_t h, size_t r0, size_t
                    s->tk, (float)(1.0 / sqrt((double)D)), out + (h * N + r0) * DV, work);
 }
 
+/* impl: fused. One query tile [r0, r0+rows) of head h in lane blocks of 32:
+ * for each key block of TK (in L2), each lane block runs over it in steps of
+ * FK keys: logits, online softmax, values, all on an L1-resident tile. */
+static void fused_tile(const struct exact_state *s, size_t h, size_t r0, size_t rows, float *out,
+                       float *work)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, DV = p->dv, nb = (rows + QL - 1) / QL;
+    float *qt = work, *ot = qt + nb * D * QL, *mx = ot + nb * DV * QL, *sum = mx + nb * QL,
+          *st = sum + nb * QL;
+    const float *q = p->q + (h * N + r0) * D, *k = p->k + h * N * D, *v = p->v + h * N * DV;
+    float scale = (float)(1.0 / sqrt((double)D));
+    for (size_t b = 0; b < nb; b++) {
+        size_t r = b * QL, n = rows - r < QL ? rows - r : QL;
+        ab_qt_pack(q + r * D, n, D, D, scale, qt + b * D * QL);
+    }
+    memset(ot, 0, nb * DV * QL * sizeof(float));
+    for (size_t i = 0; i < nb * QL; i++)
+        mx[i] = -INFINITY, sum[i] = 0.0f;
+    for (size_t k0 = 0; k0 < N; k0 += s->tk) {
+        size_t k1 = N - k0 < s->tk ? N : k0 + s->tk;
+        for (size_t b = 0; b < nb; b++)
+            for (size_t j = k0; j < k1; j += FK) {
+                size_t cols = k1 - j < FK ? k1 - j : FK;
+                float *ob = ot + b * DV * QL;
+                ab_qt_logits(qt + b * D * QL, D, k + j * D, D, cols, st);
+                ab_qt_online(st, cols, mx + b * QL, sum + b * QL, ob, DV);
+                ab_qt_values(st, cols, v + j * DV, DV, DV, ob);
+            }
+    }
+    for (size_t b = 0; b < nb; b++) {
+        size_t r = b * QL, n = rows - r < QL ? rows - r : QL;
+        for (size_t l = 0; l < QL; l++)
+            sum[b * QL + l] = 1.0f / sum[b * QL + l];
+        ab_qt_unpack(ot + b * DV * QL, DV, sum + b * QL, n, out + (h * N + r0 + r) * DV, DV);
+    }
+}
+
 static int exact_forward(void *state, float *out, struct ab_err *err)
 {
     struct exact_state *s = state;
     const struct ab_problem *p = &s->p;
     size_t N = p->n, D = p->d, DV = p->dv, H = p->heads;
-    if (s->impl == IMPL_STREAM) {
+    if (s->impl == IMPL_FUSED) {
+        size_t tiles = (N + s->tq - 1) / s->tq;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(p->threads)
+        for (long it = 0; it < (long)(H * tiles); it++) {
+            size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * s->tq;
+            size_t rows = N - r0 < s->tq ? N - r0 : s->tq;
+            fused_tile(s, h, r0, rows, out, s->work + (size_t)omp_get_thread_num() * s->work_stride);
+        }
+    } else if (s->impl == IMPL_STREAM) {
         size_t tiles = (N + s->tq - 1) / s->tq;
         long items = (long)(H * tiles);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(p->threads)
