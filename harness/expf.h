@@ -39,4 +39,34 @@ static inline float ab_expf_core(float x)
     return p * two_k;
 }
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+/* 16 lanes of exp with the same polynomial, the 2^k by vscalefps (which
+ * also saturates: no integer exponent arithmetic). Below AB_EXPF_LO (and
+ * -Inf): 0; above AB_EXPF_HI: +Inf; NaN propagates. Within 2 ulp
+ * (tests/test_kernels.c, tests/test_qtile.c). */
+static inline __m512 ab_exp16(__m512 x)
+{
+    __mmask16 live = _mm512_cmp_ps_mask(x, _mm512_set1_ps(AB_EXPF_LO), _CMP_GE_OQ);
+    __mmask16 big = _mm512_cmp_ps_mask(x, _mm512_set1_ps(AB_EXPF_HI), _CMP_GT_OQ);
+    __mmask16 nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
+    __m512 c = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(AB_EXPF_LO)), _mm512_set1_ps(AB_EXPF_HI));
+    __m512 kf = _mm512_roundscale_ps(_mm512_mul_ps(c, _mm512_set1_ps(1.44269504088896341f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), c);
+    r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    __m512 e = _mm512_maskz_scalef_ps(live, p, kf);
+    e = _mm512_mask_mov_ps(e, big, _mm512_set1_ps(__builtin_inff()));
+    return _mm512_mask_mov_ps(e, nan, x);
+}
+#endif
+
 #endif

@@ -11,11 +11,16 @@
 
 void ab_exp_inplace(float *x, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+#if defined(__AVX512F__)
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(x + i, ab_exp16(_mm512_loadu_ps(x + i)));
+#endif
+    for (; i < n; i++) {
         float in = x[i];
         float e = ab_expf_core(in);
-        e = in < -87.3365447504f ? 0.0f : e;
-        e = in > 88.3762626647949f ? INFINITY : e;
+        e = in < AB_EXPF_LO ? 0.0f : e;
+        e = in > AB_EXPF_HI ? INFINITY : e;
         x[i] = in != in ? in : e;
     }
 }
@@ -23,24 +28,34 @@ void ab_exp_inplace(float *x, size_t n)
 double ab_exp_shift_sum(float *x, size_t n, float shift)
 {
     /* 16 float partial sums (one AVX-512 register), combined in double at the
-     * end: vectorised, and in a fixed order, so the result does not depend on
-     * threads. Callers pass at most a tile of keys (<= ~1024 values): each lane
-     * adds <= 64 terms in [0, 1], a relative error below 4e-6 worst case. */
+     * end, in a fixed order, so the result does not depend on threads.
+     * Callers pass at most a tile of keys (<= ~1024 values): each lane adds
+     * <= 64 terms in [0, 1], a relative error below 4e-6 worst case. */
     float lane[16] = {0};
     size_t i = 0;
+#if defined(__AVX512F__)
+    __m512 acc = _mm512_setzero_ps(), sh = _mm512_set1_ps(shift);
+    for (; i + 16 <= n; i += 16) {
+        __m512 e = ab_exp16(_mm512_sub_ps(_mm512_loadu_ps(x + i), sh));
+        _mm512_storeu_ps(x + i, e);
+        acc = _mm512_add_ps(acc, e);
+    }
+    _mm512_storeu_ps(lane, acc);
+#else
     for (; i + 16 <= n; i += 16)
         for (int j = 0; j < 16; j++) {
             float in = x[i + j] - shift;
             float e = ab_expf_core(in);
-            e = in < -87.3365447504f ? 0.0f : e;
+            e = in < AB_EXPF_LO ? 0.0f : e;
             x[i + j] = e;
             lane[j] += e;
         }
+#endif
     double s = 0;
     for (; i < n; i++) {
         float in = x[i] - shift;
         float e = ab_expf_core(in);
-        e = in < -87.3365447504f ? 0.0f : e;
+        e = in < AB_EXPF_LO ? 0.0f : e;
         x[i] = e;
         s += e;
     }

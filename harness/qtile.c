@@ -178,27 +178,6 @@ void ab_qt_colexp_generic(float *st, size_t nk, const float *mx, float *sum)
     memcpy(sum, s, sizeof s);
 }
 
-#if defined(__AVX512F__)
-/* exp(x) for x <= 0 (x - max): the polynomial of expf.h with vscalefps for
- * the 2^k; x below AB_EXPF_LO (and -Inf) gives 0. */
-static inline __m512 exp_le0(__m512 x)
-{
-    __mmask16 live = _mm512_cmp_ps_mask(x, _mm512_set1_ps(AB_EXPF_LO), _CMP_GE_OQ);
-    x = _mm512_max_ps(x, _mm512_set1_ps(AB_EXPF_LO));
-    __m512 kf = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    p = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    return _mm512_maskz_scalef_ps(live, p, kf);
-}
-#endif
 
 void ab_qt_colexp(float *st, size_t nk, const float *mx, float *sum)
 {
@@ -213,8 +192,8 @@ void ab_qt_colexp(float *st, size_t nk, const float *mx, float *sum)
         size_t j1 = j0 + 64 < nk ? j0 + 64 : nk;
         __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
         for (size_t j = j0; j < j1; j++) {
-            __m512 e0 = exp_le0(_mm512_sub_ps(_mm512_loadu_ps(st + j * L), m0));
-            __m512 e1 = exp_le0(_mm512_sub_ps(_mm512_loadu_ps(st + j * L + 16), m1));
+            __m512 e0 = ab_exp16(_mm512_sub_ps(_mm512_loadu_ps(st + j * L), m0));
+            __m512 e1 = ab_exp16(_mm512_sub_ps(_mm512_loadu_ps(st + j * L + 16), m1));
             _mm512_storeu_ps(st + j * L, e0);
             _mm512_storeu_ps(st + j * L + 16, e1);
             a0 = _mm512_add_ps(a0, e0);
