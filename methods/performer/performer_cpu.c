@@ -45,7 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { TQ = 128, TK = 256 };
+enum { TQ = 256, TK = 512 };
 enum { KERNEL_SOFTMAX = 0, KERNEL_RELU = 1 };
 
 static const struct ab_param performer_params[] = {
@@ -245,6 +245,29 @@ static size_t qmax_at(const struct perf_state *s)
     return (TQ + TK) * s->r + TQ * (s->p.dv + 1);
 }
 
+/* u[i] -= h in place; returns the largest result (one pass, 16 lanes). */
+static float sub_max(float *u, size_t r, float h)
+{
+    float lane[16];
+    for (int j = 0; j < 16; j++)
+        lane[j] = -INFINITY;
+    size_t i = 0;
+    for (; i + 16 <= r; i += 16)
+        for (int j = 0; j < 16; j++) {
+            float x = u[i + j] - h;
+            u[i + j] = x;
+            lane[j] = x > lane[j] ? x : lane[j];
+        }
+    float m = -INFINITY;
+    for (; i < r; i++) {
+        u[i] -= h;
+        m = u[i] > m ? u[i] : m;
+    }
+    for (int j = 0; j < 16; j++)
+        m = lane[j] > m ? lane[j] : m;
+    return m;
+}
+
 /* U (rows x r) = X W'^T, then the exponent: U - |x'|^2 / 2 (softmax kernel),
  * or the ReLU features. Returns the largest stabiliser (softmax kernel): the
  * largest exponent, or with eps > 0 the largest W x' (performer-pytorch's);
@@ -268,9 +291,8 @@ static float features(const struct perf_state *s, const float *x, size_t rows, f
         float h = (float)(0.5 * n2) * inv_sqrt_d; /* |x'|^2 / 2 = |x|^2 / (2 sqrt(D)) */
         float *u = U + t * r;
         float pre = s->eps > 0 ? ab_max(u, r) : 0.0f;
-        for (size_t i = 0; i < r; i++)
-            u[i] -= h;
-        float m = s->eps > 0 ? pre : ab_max(u, r);
+        float m = sub_max(u, r, h);
+        m = s->eps > 0 ? pre : m;
         if (rowmax)
             rowmax[t] = m;
         mx = m > mx ? m : mx;
