@@ -72,6 +72,7 @@ static void matches_float64_formula_for_both_kernels(void **s)
             struct ab_values vals = ab_test_values(&ab_performer_cpu, "features=48", kernels[kk],
                                                    orth[oo], NULL);
             struct ab_problem p = ab_test_problem(H, N, D, DV, q, k, v, seed);
+            p.threads = 1 + 2 * oo; /* 3 threads: key chunks merged across threads */
             struct ab_err err;
             if (ab_test_run_method(&ab_performer_cpu, &p, &vals, o, &err))
                 fail_msg("%s", err.msg);

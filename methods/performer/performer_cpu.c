@@ -30,11 +30,16 @@
  * -|x'|^2/2), per query row and per head over every key and feature. The
  * eps part of phi(K)^T V and phi(K)^T 1 (eps sum_j v_j and eps N) is added
  * after the streamed, rescaled exponential part.
+ * The default (softmax kernel, eps = 0) runs on lane tiles (harness/qtile.h):
+ * keys with the features as lanes (phi(K)^T V is the tile's values product,
+ * phi(K)^T 1 its column sums), queries as lanes against W's rows; the ReLU
+ * kernel and eps > 0 on SGEMM tiles.
  * Tests: tests/test_performer.c. */
 #include "attnbench.h"
 #include "kernels.h"
 #include "npy.h"
 #include "performer.h"
+#include "qtile.h"
 #include "rng.h"
 #include "util.h"
 
@@ -46,6 +51,7 @@
 #include <string.h>
 
 enum { TQ = 256, TK = 512 };
+enum { QL = AB_QT_LANES, KB = 128 }; /* lane tiles: 32 lanes, key blocks of KB */
 enum { KERNEL_SOFTMAX = 0, KERNEL_RELU = 1 };
 
 static const struct ab_param performer_params[] = {
@@ -117,6 +123,7 @@ struct perf_state {
     int kernel;
     float eps;      /* added to the softmax features (0: none) */
     float *w;       /* r x D, times D^(-1/4) */
+    float *wt;      /* lane tiles: W's rows as lanes, ceil(r/32) x D x 32 */
     float *acc;     /* H x r x DV: phi(K)^T V */
     float *ksum;    /* H x r: phi(K)^T 1 */
     float *kmax;    /* H: the key stabiliser */
@@ -157,6 +164,24 @@ static size_t resolve_r(const struct ab_problem *p, const struct ab_values *v)
     return r;
 }
 
+/* The default FAVOR+ (softmax kernel, eps = 0) runs on lane tiles
+ * (qtile.h); the ReLU kernel and performer-pytorch's eps on SGEMM tiles. */
+static int lanes_path(int kernel, float eps) { return kernel == KERNEL_SOFTMAX && eps == 0; }
+
+/* Floats per thread: the SGEMM path's tiles (a key tile's features TK x r, or
+ * a query tile's TQ x r with its denominators, and for `rows` a key tile
+ * after those; the query stabilisers at qmax_at), or the lane tiles' (keys:
+ * logits KB x 32, the accumulators ceil(r/32) x (DV + 1) x 32, norms; queries:
+ * qt D x 32, logits r x 32, values DV x 32, 4 x 32 per-lane scalars). */
+static size_t work_floats(size_t r, size_t D, size_t DV)
+{
+    size_t nbf = (r + QL - 1) / QL, sgemm = (TQ + TK) * r + TQ * (DV + 2);
+    size_t keys = KB * QL + nbf * (DV + 1) * QL + KB + 2 * QL;
+    size_t queries = D * QL + nbf * QL * QL + DV * QL + 4 * QL;
+    size_t m = sgemm > keys ? sgemm : keys;
+    return ((m > queries ? m : queries) + 15) & ~(size_t)15;
+}
+
 static int perf_estimate(const struct ab_problem *p, const struct ab_values *v, struct ab_estimate *est,
                          struct ab_err *err)
 {
@@ -175,8 +200,8 @@ static int perf_estimate(const struct ab_problem *p, const struct ab_values *v, 
     double r = (double)rr, n = (double)p->n;
     est->flops = (double)p->heads * (4.0 * n * r * (double)p->d + 4.0 * n * r * (double)p->dv);
     double T = p->threads > 0 ? p->threads : 1;
-    est->workspace_bytes = 4.0 * (r * (double)p->d + (double)p->heads * (r * (double)p->dv + r + 1) * (1 + T) +
-                                  T * ((TQ + TK) * r + TQ * ((double)p->dv + 2)));
+    est->workspace_bytes = 4.0 * (2 * r * (double)p->d + (double)p->heads * (r * (double)p->dv + r + 1) * (1 + T) +
+                                  T * (double)work_floats(rr, p->d, p->dv));
     est->budget = r;
     return AB_OK;
 }
@@ -202,17 +227,16 @@ static int perf_prepare(const struct ab_problem *p, const struct ab_values *v, v
     size_t r = s->r, H = p->heads, D = p->d, DV = p->dv, T = (size_t)(p->threads > 0 ? p->threads : 1);
     size_t kblocks = (p->n + TK - 1) / TK;
     s->nchunks = (T + H - 1) / H < kblocks ? (T + H - 1) / H : kblocks;
-    /* per thread: a key tile's features (TK x r); or a query tile's (TQ x r)
-     * with its denominators (TQ), and for `rows` a key tile after those;
-     * at QMAX_AT the query rows' stabilisers (TQ) */
-    s->tstride = ((TQ + TK) * r + TQ * (DV + 2) + 15) & ~(size_t)15;
+    s->tstride = work_floats(r, D, DV);
+    size_t nbf = (r + QL - 1) / QL;
     s->w = p->alloc(r * D * sizeof(float));
+    s->wt = p->alloc(nbf * D * QL * sizeof(float));
     s->acc = p->alloc(H * r * DV * sizeof(float));
     s->ksum = p->alloc(H * r * sizeof(float));
     s->kmax = p->alloc(H * sizeof(float));
     s->part = p->alloc(H * s->nchunks * (r * DV + r + 1) * sizeof(float));
     s->work = p->alloc(T * s->tstride * sizeof(float));
-    if (!s->w || !s->acc || !s->ksum || !s->kmax || !s->part || !s->work)
+    if (!s->w || !s->wt || !s->acc || !s->ksum || !s->kmax || !s->part || !s->work)
         return ab_errf(err, AB_ENOMEM, "performer: cannot allocate the feature buffers (r = %zu)", r);
     if (ab_values_isset(v, "features_file")) { /* a peer's W, exported */
         struct ab_npy a;
@@ -236,6 +260,9 @@ static int perf_prepare(const struct ab_problem *p, const struct ab_values *v, v
     float x4 = (float)pow((double)D, -0.25);
     for (size_t i = 0; i < r * D; i++)
         s->w[i] *= x4; /* W x' = (W D^-1/4) x */
+    for (size_t b = 0; b < nbf; b++) /* features as the lanes of the key tiles */
+        ab_qt_pack(s->w + b * QL * D, r - b * QL < QL ? r - b * QL : QL, D, D, 1.0f,
+                   s->wt + b * D * QL);
     return AB_OK;
 }
 
@@ -388,6 +415,100 @@ static void query_features(const struct perf_state *s, const float *q, size_t ro
     add_eps(s, U, rows * r);
 }
 
+/* |x'|^2 / 2 = |x|^2 / (2 sqrt(D)), as features() computes it */
+static float half_norm(const float *x, size_t D)
+{
+    double n2 = 0;
+    for (size_t c = 0; c < D; c++)
+        n2 += (double)x[c] * x[c];
+    return (float)(0.5 * n2) * (float)(1.0 / sqrt((double)D));
+}
+
+/* key_chunk on lane tiles: the features are the lanes (W's rows, packed in
+ * wt), keys run down the tile, so phi(K)^T V is the tile's values product and
+ * phi(K)^T 1 its column sums. The stabiliser is one scalar for the head: a
+ * block that raises it rescales every accumulator. Same partial layout. */
+static void key_chunk_lanes(const struct perf_state *s, size_t h, size_t c0, size_t c1, float *part,
+                            float *work)
+{
+    const struct ab_problem *p = &s->p;
+    size_t r = s->r, N = p->n, D = p->d, DV = p->dv, nbf = (r + QL - 1) / QL;
+    float *st = work, *ot = st + KB * QL, *ks = ot + nbf * DV * QL, *hk = ks + nbf * QL,
+          *mv = hk + KB, *one = mv + QL;
+    memset(ot, 0, nbf * (DV + 1) * QL * sizeof(float)); /* ot and ks */
+    float M = -INFINITY;
+    for (size_t j0 = c0; j0 < c1; j0 += KB) {
+        size_t kb = c1 - j0 < KB ? c1 - j0 : KB;
+        const float *k = p->k + (h * N + j0) * D, *v = p->v + (h * N + j0) * DV;
+        for (size_t j = 0; j < kb; j++)
+            hk[j] = half_norm(k + j * D, D);
+        for (size_t b = 0; b < nbf; b++) {
+            size_t live = r - b * QL < QL ? r - b * QL : QL;
+            ab_qt_logits(s->wt + b * D * QL, D, k, D, kb, st);
+            for (size_t j = 0; j < kb; j++) {
+                float *row = st + j * QL;
+                for (size_t l = 0; l < QL; l++)
+                    row[l] -= hk[j];
+                for (size_t l = live; l < QL; l++)
+                    row[l] = -INFINITY; /* no feature in this lane */
+            }
+            for (size_t l = 0; l < QL; l++)
+                mv[l] = -INFINITY;
+            ab_qt_colmax(st, kb, mv);
+            float bm = -INFINITY;
+            for (size_t l = 0; l < QL; l++)
+                bm = mv[l] > bm ? mv[l] : bm;
+            if (bm > M) { /* rescale what was accumulated under the old maximum */
+                float f = M == -INFINITY ? 0.0f : expf(M - bm);
+                for (size_t i = 0; i < nbf * (DV + 1) * QL; i++)
+                    ot[i] *= f;
+                M = bm;
+            }
+            for (size_t l = 0; l < QL; l++)
+                mv[l] = M;
+            ab_qt_colexp(st, kb, mv, ks + b * QL);
+            ab_qt_values(st, kb, v, DV, DV, ot + b * DV * QL);
+        }
+    }
+    for (size_t l = 0; l < QL; l++)
+        one[l] = 1.0f;
+    for (size_t b = 0; b < nbf; b++) { /* part: acc (r x DV), ksum (r), max */
+        size_t live = r - b * QL < QL ? r - b * QL : QL;
+        ab_qt_unpack(ot + b * DV * QL, DV, one, live, part + b * QL * DV, DV);
+        memcpy(part + r * DV + b * QL, ks + b * QL, live * sizeof(float));
+    }
+    part[r * DV + r] = M;
+}
+
+/* Output rows [r0, r0 + rows <= 32) of head h on a lane tile: the queries are
+ * the lanes, W's rows the keys; each lane's max is its row stabiliser. */
+static void query_tile_lanes(const struct perf_state *s, size_t h, size_t r0, size_t rows, float *out,
+                             float *work)
+{
+    const struct ab_problem *p = &s->p;
+    size_t r = s->r, N = p->n, D = p->d, DV = p->dv, nbf = (r + QL - 1) / QL;
+    float *qt = work, *st = qt + D * QL, *ot = st + nbf * QL * QL, *den = ot + DV * QL,
+          *mx = den + QL, *sum = mx + QL, *hq = sum + QL;
+    const float *q = p->q + (h * N + r0) * D;
+    ab_qt_pack(q, rows, D, D, 1.0f, qt);
+    for (size_t l = 0; l < QL; l++) {
+        hq[l] = l < rows ? half_norm(q + l * D, D) : 0.0f;
+        mx[l] = -INFINITY, sum[l] = 0.0f, den[l] = 0.0f;
+    }
+    ab_qt_logits(qt, D, s->w, D, r, st);
+    for (size_t f = 0; f < r; f++)
+        for (size_t l = 0; l < QL; l++)
+            st[f * QL + l] -= hq[l];
+    ab_qt_colmax(st, r, mx);
+    ab_qt_colexp(st, r, mx, sum);
+    memset(ot, 0, DV * QL * sizeof(float));
+    ab_qt_values(st, r, s->acc + h * r * DV, DV, DV, ot);
+    ab_qt_values(st, r, s->ksum + h * r, 1, 1, den);
+    for (size_t l = 0; l < QL; l++)
+        den[l] = 1.0f / den[l];
+    ab_qt_unpack(ot, DV, den, rows, out + (h * N + r0) * DV, DV);
+}
+
 static int perf_forward(void *state, float *out, struct ab_err *err)
 {
     (void)err;
@@ -399,11 +520,24 @@ static int perf_forward(void *state, float *out, struct ab_err *err)
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
     for (long it = 0; it < (long)(H * P); it++) {
         size_t h = (size_t)it / P, c = (size_t)it % P, c0 = c * chunk, c1 = c0 + chunk < N ? c0 + chunk : N;
-        key_chunk(s, h, c0, c1, s->part + (h * P + c) * stride,
-                  s->work + (size_t)omp_get_thread_num() * s->tstride);
+        float *w = s->work + (size_t)omp_get_thread_num() * s->tstride;
+        if (lanes_path(s->kernel, s->eps))
+            key_chunk_lanes(s, h, c0, c1, s->part + (h * P + c) * stride, w);
+        else
+            key_chunk(s, h, c0, c1, s->part + (h * P + c) * stride, w);
     }
     for (size_t h = 0; h < H; h++)
         merge(s, h);
+    if (lanes_path(s->kernel, s->eps)) {
+        size_t blocks = (N + QL - 1) / QL;
+#pragma omp parallel for schedule(dynamic, 8) num_threads(T)
+        for (long it = 0; it < (long)(H * blocks); it++) {
+            size_t h = (size_t)it / blocks, r0 = ((size_t)it % blocks) * QL;
+            query_tile_lanes(s, h, r0, N - r0 < QL ? N - r0 : QL, out,
+                             s->work + (size_t)omp_get_thread_num() * s->tstride);
+        }
+        return AB_OK;
+    }
     size_t tiles = (N + TQ - 1) / TQ;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
     for (long it = 0; it < (long)(H * tiles); it++) {
@@ -460,7 +594,7 @@ static void perf_release(void *state)
     if (!s)
         return;
     void (*f)(void *) = s->p.free;
-    f(s->w), f(s->acc), f(s->ksum), f(s->kmax), f(s->part), f(s->work), f(s);
+    f(s->w), f(s->wt), f(s->acc), f(s->ksum), f(s->kmax), f(s->part), f(s->work), f(s);
 }
 
 const struct ab_method ab_performer_cpu = {
