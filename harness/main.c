@@ -339,9 +339,14 @@ static int cmd_ceiling(int argc, char **argv)
     }
     double c = ab_ceiling(d, d, threads, seconds);
     printf("%-46s %8.1f\n", "ceiling (d = dv): logits + values tiles", c);
+    double peak = ab_fma_peak(threads, seconds);
+    if (peak > 0)
+        printf("%-46s %8.1f\n", "FMA peak (512-bit FMAs on registers)", peak);
     printf("(%d threads, OpenBLAS %s)\n", threads, openblas_get_corename());
     if (csv) {
         fprintf(csv, "ceiling,256,1024,%zu,%d,%.2f,omp-tiles\n", d, threads, c);
+        if (peak > 0)
+            fprintf(csv, "fma-peak,0,0,0,%d,%.2f,registers\n", threads, peak);
         fclose(csv);
     }
     return 0;
