@@ -211,13 +211,50 @@ static void m_equals_n_with_svd_is_exact(void **st)
     }
 }
 
+/* The largest cond2(A) over the heads, A = softmax(Qt Kt^T / sqrt(D)) from
+ * the uneven segment means, in float64. */
+static double landmark_cond(const struct inputs *in, size_t H, size_t N, size_t D, size_t M)
+{
+    double *ql = malloc(M * D * 8), *kl = malloc(M * D * 8), *A = malloc(M * M * 8), worst = 0;
+    for (size_t h = 0; h < H; h++) {
+        for (size_t j = 0; j < M; j++) {
+            size_t t0, t1, div;
+            ab_nystrom_segment(N, M, AB_SEG_UNEVEN, j, &t0, &t1, &div);
+            for (size_t c = 0; c < D; c++) {
+                double a = 0, b = 0;
+                for (size_t t = t0; t < t1; t++)
+                    a += in->q[(h * N + t) * D + c], b += in->k[(h * N + t) * D + c];
+                ql[j * D + c] = a / (double)div, kl[j * D + c] = b / (double)div;
+            }
+        }
+        ab_test_abt_f64(ql, kl, M, M, D, 1.0 / sqrt((double)D), A);
+        ab_test_softmax_rows_f64(A, M, M);
+        worst = fmax(worst, ab_test_cond2_f64(A, M));
+    }
+    free(ql), free(kl), free(A);
+    return worst;
+}
+
 static void iterative_pinv_converges_to_svd_and_residual_falls(void **st)
 {
     (void)st;
     /* landmark means of gaussian tokens are short vectors: at scale 1 A is
      * nearly uniform and cond(A) ~ 1e6, beyond float32. At scale 16 the
-     * landmark logits spread and A is a well-posed softmax matrix. */
-    struct inputs in = make_inputs(2, 512, 32, 32, 16.0, ab_test_seed() + 60);
+     * landmark logits spread and A is usually a well-posed softmax matrix,
+     * but not always (one draw in a few hundred had a singular value near
+     * the SVD's cut-off, M 2^-23 sigma_max, which the iteration inverts and
+     * the SVD drops): the property is stated for cond(A) <= 1e4, so draw
+     * until A is that well conditioned. */
+    struct inputs in;
+    double cond = INFINITY;
+    for (uint64_t draw = 0; draw < 20 && cond > 1e4; draw++) {
+        if (draw)
+            free_inputs(&in);
+        in = make_inputs(2, 512, 32, 32, 16.0, ab_test_seed() + 60 + 1000 * draw);
+        cond = landmark_cond(&in, 2, 512, 32, 32);
+        print_message("draw %d: cond(A) = %.3g\n", (int)draw, cond);
+    }
+    assert_true(cond <= 1e4); /* 20 ill-conditioned draws in a row: the data changed */
     struct ab_problem p = ab_test_problem(2, 512, 32, 32, in.q, in.k, in.v, 1);
     /* The residual falls monotonically until float32 rounding in A (a floor
      * of about 1e-4 x cond(A)-ish, here 1e-4 to 3e-3) is reached; after that
