@@ -37,11 +37,13 @@ static const struct ab_param exact_params[] = {
              "matrix; fused: the online softmax inside register-blocked lane tiles"},
     {.name = "cap_mib", .type = AB_PT_INT, .def = "2048", .lo = 1, .hi = 1 << 30,
      .help = "materialize: refuse when the N x N float32 matrix exceeds this many MiB"},
-    /* tiles measured on the 2-core AVX-512 machine at n = 16384, d = 64 (see
-     * experiments/perf-notes.md): 256 x 2048 beat 128 x 512 by ~15% (stream)
-     * and was the best of 64 ... 512 x 512 ... 8192 for fused too */
-    {.name = "tile_q", .type = AB_PT_INT, .def = "256", .lo = 1, .hi = 65536,
-     .help = "stream, fused: query rows per tile"},
+    /* tiles measured on the 2-core AVX-512 machine, d = 64 (see
+     * experiments/perf-notes.md): stream 256 x 2048 beat 128 x 512 by ~15% at
+     * n = 16384; fused: 256 ... 512 x 2048 best at 16384, 1024 x 2048 13%
+     * faster than 256 x 2048 at 65536 (K and V streamed 4x less often) */
+    {.name = "tile_q", .type = AB_PT_INT, .def = "0", .lo = 0, .hi = 65536,
+     .help = "stream, fused: query rows per tile; 0: auto (stream 256; fused n / (4 threads) "
+             "in [32, 1024], a multiple of 32)"},
     {.name = "tile_k", .type = AB_PT_INT, .def = "2048", .lo = 1, .hi = 1 << 20,
      .help = "stream, fused: keys per block"},
 };
@@ -54,6 +56,17 @@ struct exact_state {
                            (lane blocks x (D + DV + 2) + FK) x 32; materialize: N*N */
     size_t work_stride; /* floats per thread (stream) */
 };
+
+/* tile_q = 0: 256 rows for stream; for fused as large as 1024 rows (each
+ * tile streams K and V once) while every thread still gets 4 tiles. */
+static size_t auto_tile_q(int impl, size_t n, int threads)
+{
+    if (impl != IMPL_FUSED)
+        return 256;
+    size_t t = n / (4 * (size_t)(threads > 0 ? threads : 1));
+    t = t < 32 ? 32 : t > 1024 ? 1024 : t;
+    return t & ~(size_t)31;
+}
 
 static size_t fused_floats(size_t tq, size_t d, size_t dv)
 {
@@ -73,6 +86,8 @@ static int exact_estimate(const struct ab_problem *p, const struct ab_values *va
         est->workspace_bytes = n * n * sizeof(float);
     } else {
         size_t tq = (size_t)ab_values_int(vals, "tile_q"), tk = (size_t)ab_values_int(vals, "tile_k");
+        if (tq == 0)
+            tq = auto_tile_q(ab_values_enum(vals, "impl"), p->n, p->threads);
         est->workspace_bytes = (double)p->threads * sizeof(float) *
                                (ab_values_enum(vals, "impl") == IMPL_FUSED
                                     ? (double)fused_floats(tq, p->d, p->dv)
@@ -96,6 +111,8 @@ static int exact_prepare(const struct ab_problem *p, const struct ab_values *val
     s->p = *p;
     s->impl = ab_values_enum(vals, "impl");
     s->tq = (size_t)ab_values_int(vals, "tile_q");
+    if (s->tq == 0)
+        s->tq = auto_tile_q(s->impl, p->n, p->threads);
     s->tk = (size_t)ab_values_int(vals, "tile_k");
     if (s->tq > p->n)
         s->tq = p->n;
