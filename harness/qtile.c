@@ -11,9 +11,50 @@
 
 enum { L = AB_QT_LANES };
 
+#if defined(__AVX512F__)
+/* dst[j * ldd + i] = src[i * lds + j] * (mul ? mul[j] : 1)... for a 16 x 16
+ * block: rows of src times the lane vector `mul` (NULL: 1), then transposed
+ * by the unpack / shuffle / 128-bit-lane shuffle network. */
+static inline void tr16(const float *src, size_t lds, __m512 mul, float *dst, size_t ldd)
+{
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++)
+        r[i] = _mm512_mul_ps(_mm512_loadu_ps(src + (size_t)i * lds), mul);
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+    }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+    }
+    for (int i = 0; i < 16; i++)
+        _mm512_storeu_ps(dst + (size_t)i * ldd, r[i]);
+}
+#endif
+
 void ab_qt_pack(const float *q, size_t rows, size_t ldq, size_t d, float scale, float *qt)
 {
-    for (size_t c = 0; c < d; c++) {
+    size_t c0 = 0;
+#if defined(__AVX512F__)
+    if (rows == L) /* full tiles: 16 x 16 transposes */
+        for (; c0 + 16 <= d; c0 += 16)
+            for (size_t r0 = 0; r0 < L; r0 += 16)
+                tr16(q + r0 * ldq + c0, ldq, _mm512_set1_ps(scale), qt + c0 * L + r0, L);
+#endif
+    for (size_t c = c0; c < d; c++) {
         float *dst = qt + c * L;
         for (size_t l = 0; l < rows; l++)
             dst[l] = scale * q[l * ldq + c];
@@ -212,8 +253,15 @@ void ab_qt_colexp(float *st, size_t nk, const float *mx, float *sum)
 void ab_qt_unpack(const float *ot, size_t dv, const float *scale, size_t rows, float *out,
                   size_t ldo)
 {
+    size_t c0 = 0;
+#if defined(__AVX512F__)
+    if (rows == L) /* full tiles: scale the lanes, 16 x 16 transposes */
+        for (; c0 + 16 <= dv; c0 += 16)
+            for (size_t l0 = 0; l0 < L; l0 += 16)
+                tr16(ot + c0 * L + l0, L, _mm512_loadu_ps(scale + l0), out + l0 * ldo + c0, ldo);
+#endif
     for (size_t l = 0; l < rows; l++)
-        for (size_t c = 0; c < dv; c++)
+        for (size_t c = c0; c < dv; c++)
             out[l * ldo + c] = ot[c * L + l] * scale[l];
 }
 

@@ -24,13 +24,34 @@ static float *fresh(size_t count, uint64_t seed)
 static void pack_transposes_scales_and_zero_pads(void **s)
 {
     (void)s;
-    size_t rows = 19, d = 7, ldq = 9;
-    float *q = fresh(rows * ldq, ab_test_seed()), qt[7 * L];
-    ab_qt_pack(q, rows, ldq, d, 0.5f, qt);
-    for (size_t c = 0; c < d; c++)
-        for (size_t l = 0; l < L; l++)
-            assert_true(qt[c * L + l] == (l < rows ? 0.5f * q[l * ldq + c] : 0.0f));
-    free(q);
+    /* partial tiles (scalar), and full ones whose first 64 columns go through
+     * the 16 x 16 transposes and the rest (d = 71) through the scalar tail */
+    const size_t rowss[] = {19, 32, 32}, ds[] = {7, 64, 71};
+    for (size_t t = 0; t < 3; t++) {
+        size_t rows = rowss[t], d = ds[t], ldq = d + 5;
+        float *q = fresh(rows * ldq, ab_test_seed() + t), *qt = malloc(d * L * sizeof *qt);
+        ab_qt_pack(q, rows, ldq, d, 0.5f, qt);
+        for (size_t c = 0; c < d; c++)
+            for (size_t l = 0; l < L; l++)
+                assert_true(qt[c * L + l] == (l < rows ? 0.5f * q[l * ldq + c] : 0.0f));
+        free(q), free(qt);
+    }
+}
+
+static void unpack_transposes_and_scales_the_lanes(void **s)
+{
+    (void)s;
+    const size_t rowss[] = {13, 32, 32}, dvs[] = {5, 64, 70};
+    for (size_t t = 0; t < 3; t++) {
+        size_t rows = rowss[t], dv = dvs[t], ldo = dv + 3;
+        float *ot = fresh(dv * L, ab_test_seed() + 10 + t), *sc = fresh(L, ab_test_seed() + 20 + t);
+        float *out = malloc(rows * ldo * sizeof *out);
+        ab_qt_unpack(ot, dv, sc, rows, out, ldo);
+        for (size_t l = 0; l < rows; l++)
+            for (size_t c = 0; c < dv; c++)
+                assert_true(out[l * ldo + c] == ot[c * L + l] * sc[l]);
+        free(ot), free(sc), free(out);
+    }
 }
 
 /* st[j][l] = sum_c k[j][c] qt[c][l] in float64 */
@@ -206,6 +227,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pack_transposes_scales_and_zero_pads),
+        cmocka_unit_test(unpack_transposes_and_scales_the_lanes),
         cmocka_unit_test(logits_match_float64_at_every_block_size),
         cmocka_unit_test(values_accumulate_and_match_float64),
         cmocka_unit_test(colexp_is_within_2_ulp_and_sums_its_columns),
