@@ -176,14 +176,6 @@ void ab_qt_values(const float *pt, size_t nk, const float *v, size_t ldv, size_t
 #endif
 }
 
-/* Whether a lane's max is still -Inf (no finite logit seen). */
-static int ab_qt_colmax_has_ninf(const float *mx)
-{
-    int any = 0;
-    for (int l = 0; l < L; l++)
-        any |= mx[l] == -INFINITY;
-    return any;
-}
 
 void ab_qt_colmax(const float *st, size_t nk, float *mx)
 {
@@ -223,7 +215,10 @@ void ab_qt_colexp_generic(float *st, size_t nk, const float *mx, float *sum)
 void ab_qt_colexp(float *st, size_t nk, const float *mx, float *sum)
 {
 #if defined(__AVX512F__)
-    if (ab_qt_colmax_has_ninf(mx)) {
+    int any_ninf = 0; /* a lane with no finite logit yet: the generic path's select */
+    for (int l = 0; l < L; l++)
+        any_ninf |= mx[l] == -INFINITY;
+    if (any_ninf) {
         ab_qt_colexp_generic(st, nk, mx, sum);
         return;
     }
