@@ -401,9 +401,9 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
             case ST_FAILED:
                 with = "points pt 2 ps 1.6 lc rgb \"red\"";
                 break;
-            default:
-                snprintf(w, sizeof w, "%s lc %d pt 7 ps 0.7", sp->points_only ? "points" : "linespoints",
-                         color);
+            default: /* peers (experiments/peers: method peer:NAME) dashed, open points */
+                snprintf(w, sizeof w, "%s lc %d %s ps 0.7", sp->points_only ? "points" : "linespoints",
+                         color, strncmp(s->name, "peer:", 5) ? "pt 7" : "dt 2 pt 6");
                 with = w;
             }
             if (sp->band && s->style == ST_LINE && s->n > 1) {
