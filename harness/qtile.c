@@ -260,21 +260,22 @@ void ab_qt_unpack(const float *ot, size_t dv, const float *scale, size_t rows, f
             out[l * ldo + c] = ot[c * L + l] * scale[l];
 }
 
-void ab_qt_online(float *st, size_t nk, float *mx, float *sum, float *ot, size_t dv)
+void ab_qt_online(float *st, size_t nk, float *mx, double *sum, float *ot, size_t dv)
 {
-    float mnew[L], alpha[L];
+    float mnew[L], alpha[L], block[L] = {0};
     memcpy(mnew, mx, sizeof mnew);
     ab_qt_colmax(st, nk, mnew);
     int rescale = 0;
     for (int l = 0; l < L; l++) {
         alpha[l] = mx[l] == -INFINITY ? 0.0f : expf(mx[l] - mnew[l]);
         rescale |= alpha[l] != 1.0f;
-        sum[l] *= alpha[l];
     }
     if (ot && rescale)
         for (size_t c = 0; c < dv; c++)
             for (int l = 0; l < L; l++)
                 ot[c * L + l] *= alpha[l];
-    ab_qt_colexp(st, nk, mnew, sum);
+    ab_qt_colexp(st, nk, mnew, block);
+    for (int l = 0; l < L; l++) /* the running sum in double: n / nk additions */
+        sum[l] = sum[l] * (double)alpha[l] + (double)block[l];
     memcpy(mx, mnew, sizeof mnew);
 }

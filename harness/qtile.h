@@ -45,10 +45,11 @@ void ab_qt_colexp_generic(float *st, size_t nk, const float *mx, float *sum);
 /* One step of the online softmax down the columns (FlashAttention's
  * recurrence, per lane): with mnew = max(mx, colmax(st)), ot (dv x 32; NULL
  * with dv = 0 to track only maxima and sums) and sum are scaled by
- * exp(mx - mnew), st becomes exp(st - mnew) and its column sums are added.
+ * exp(mx - mnew), st becomes exp(st - mnew) and its column sums are added
+ * (sum in double: a running sum over n keys takes n / nk additions).
  * mx starts at -Inf, sum at 0. A lane whose logits so far are all -Inf keeps
  * sum 0 (and a zero accumulator). */
-void ab_qt_online(float *st, size_t nk, float *mx, float *sum, float *ot, size_t dv);
+void ab_qt_online(float *st, size_t nk, float *mx, double *sum, float *ot, size_t dv);
 
 /* out[l * ldo + c] = ot[c][l] * scale[l] for l < rows, c < dv. */
 void ab_qt_unpack(const float *ot, size_t dv, const float *scale, size_t rows, float *out,

@@ -204,7 +204,8 @@ static void online_softmax_over_blocks_matches_float64(void **s)
             ref[l * dv + c] /= sum;
     }
     float *st = malloc(tk * L * sizeof *st), *ot = calloc(dv * L, sizeof *ot);
-    float mx[L], sum[L], out[27 * 24];
+    float mx[L], inv[L], out[27 * 24];
+    double sum[L];
     for (size_t l = 0; l < L; l++)
         mx[l] = -INFINITY, sum[l] = 0;
     for (size_t b0 = 0; b0 < nk; b0 += tk) {
@@ -217,8 +218,8 @@ static void online_softmax_over_blocks_matches_float64(void **s)
                 assert_true(ot[c * L + 3] == 0.0f); /* nothing seen yet */
     }
     for (size_t l = 0; l < L; l++)
-        sum[l] = 1.0f / sum[l];
-    ab_qt_unpack(ot, dv, sum, rows, out, dv);
+        inv[l] = (float)(1.0 / sum[l]);
+    ab_qt_unpack(ot, dv, inv, rows, out, dv);
     assert_rel_err(out, ref, rows * dv, 1e-5);
     free(logit), free(v), free(ref), free(st), free(ot);
 }

@@ -53,7 +53,7 @@ struct exact_state {
     int impl;
     size_t tq, tk;
     float *work;        /* stream: threads x (TQ*TK + 2*TQ); fused: threads x
-                           (lane blocks x (D + DV + 2) + FK) x 32; materialize: N*N */
+                           (lane blocks x (D + DV + 3) + FK) x 32; materialize: N*N */
     size_t work_stride; /* floats per thread (stream) */
 };
 
@@ -70,7 +70,7 @@ static size_t auto_tile_q(int impl, size_t n, int threads)
 
 static size_t fused_floats(size_t tq, size_t d, size_t dv)
 {
-    return ((tq + QL - 1) / QL) * (d + dv + 2) * QL + FK * QL;
+    return ((tq + QL - 1) / QL) * (d + dv + 3) * QL + FK * QL; /* sums: doubles */
 }
 
 static int exact_estimate(const struct ab_problem *p, const struct ab_values *vals,
@@ -158,8 +158,8 @@ static void fused_tile(const struct exact_state *s, size_t h, size_t r0, size_t 
 {
     const struct ab_problem *p = &s->p;
     size_t N = p->n, D = p->d, DV = p->dv, nb = (rows + QL - 1) / QL;
-    float *qt = work, *ot = qt + nb * D * QL, *mx = ot + nb * DV * QL, *sum = mx + nb * QL,
-          *st = sum + nb * QL;
+    float *qt = work, *ot = qt + nb * D * QL, *mx = ot + nb * DV * QL, *st = mx + nb * QL;
+    double *sum = (double *)(st + FK * QL); /* 8-byte aligned: every offset is a multiple of 32 */
     const float *q = p->q + (h * N + r0) * D, *k = p->k + h * N * D, *v = p->v + h * N * DV;
     float scale = (float)(1.0 / sqrt((double)D));
     for (size_t b = 0; b < nb; b++) {
@@ -182,9 +182,10 @@ static void fused_tile(const struct exact_state *s, size_t h, size_t r0, size_t 
     }
     for (size_t b = 0; b < nb; b++) {
         size_t r = b * QL, n = rows - r < QL ? rows - r : QL;
+        float inv[QL];
         for (size_t l = 0; l < QL; l++)
-            sum[b * QL + l] = 1.0f / sum[b * QL + l];
-        ab_qt_unpack(ot + b * DV * QL, DV, sum + b * QL, n, out + (h * N + r0 + r) * DV, DV);
+            inv[l] = (float)(1.0 / sum[b * QL + l]);
+        ab_qt_unpack(ot + b * DV * QL, DV, inv, n, out + (h * N + r0 + r) * DV, DV);
     }
 }
 

@@ -538,8 +538,8 @@ static void bv_chunk(const struct nystrom_state *s, size_t h, size_t c0, size_t 
     struct head_ws *w = &s->heads[h];
     const float *k = p->k + h * N * D, *v = p->v + h * N * DV;
     float *acc = part, *mx = part + M * DV, *l = mx + M;
-    float *qt = work, *st = qt + D * QL, *ot = st + s->tk * QL, *lm = ot + DV * QL, *ls = lm + QL,
-          *one = ls + QL;
+    float *qt = work, *st = qt + D * QL, *ot = st + s->tk * QL, *lm = ot + DV * QL, *one = lm + QL;
+    double ls[QL];
     float sc = (float)(1.0 / sqrt((double)D));
     for (size_t i = 0; i < QL; i++)
         one[i] = 1.0f;
@@ -557,7 +557,8 @@ static void bv_chunk(const struct nystrom_state *s, size_t h, size_t c0, size_t 
         }
         ab_qt_unpack(ot, DV, one, rows, acc + r0 * DV, DV);
         memcpy(mx + r0, lm, rows * sizeof(float));
-        memcpy(l + r0, ls, rows * sizeof(float));
+        for (size_t i = 0; i < rows; i++)
+            l[r0 + i] = (float)ls[i];
     }
 }
 
