@@ -10,7 +10,9 @@
  *
  * E and F are the model's parameters in a trained Linformer: they are drawn in
  * prepare (prepare_ms) and held as k x N floats each, counted in peak_bytes;
- * beyond them the working memory is H k (D + DV) + threads x TQ x k floats.
+ * beyond them the working memory is H k (D + DV) + threads x 32 (D + k + DV + 2)
+ * floats. The attention over the k projected keys runs on lane tiles
+ * (harness/qtile.h): 32 queries in the lanes, E K as keys, F V as values.
  * FLOPs per head: 2kN(D + DV) for the projections, 2Nk(D + DV) for attention.
  * Attention is over k projected keys, not the N tokens: there is no N x N
  * attention matrix to compare row by row, hence no `rows`.
@@ -27,6 +29,7 @@
 #include "attnbench.h"
 #include "kernels.h"
 #include "linformer.h"
+#include "qtile.h"
 #include "npy.h"
 #include "nystrom.h"
 #include "rng.h"
@@ -37,7 +40,7 @@
 #include <omp.h>
 #include <string.h>
 
-enum { TQ = 128 };
+enum { QL = AB_QT_LANES };
 enum { PROJ_GAUSSIAN = 0, PROJ_SEGMENTS = 1, PROJ_FILE = 2 };
 
 static const struct ab_param linformer_params[] = {
@@ -71,7 +74,8 @@ struct lin_state {
     float *ek, *fv; /* H x k x D, H x k x DV */
     float *part;    /* chunks x k x (D + DV): partial projections */
     size_t chunks;
-    float *work;    /* threads x TQ x k */
+    float *work;    /* threads x wstride: a lane tile (qt, logits, values, max, sum) */
+    size_t wstride;
 };
 
 static int lin_check(const struct ab_problem *p, const struct ab_values *v, struct ab_err *err)
@@ -140,7 +144,8 @@ static int lin_estimate(const struct ab_problem *p, const struct ab_values *v, s
     est->flops = (double)p->heads * ((gauss ? 2.0 * k * n * dd : n * dd) + 2.0 * n * k * dd);
     double T = p->threads > 0 ? p->threads : 1;
     est->workspace_bytes = 4.0 * ((gauss ? (ab_values_int(v, "share_kv") ? 1 : 2) * k * n : 0) +
-                                  (double)p->heads * k * dd + T * TQ * k);
+                                  (double)p->heads * k * dd +
+                                  T * (double)QL * ((double)p->d + (double)k + (double)p->dv + 2));
     est->budget = k;
     return AB_OK;
 }
@@ -163,7 +168,8 @@ static int lin_prepare(const struct ab_problem *p, const struct ab_values *v, vo
     size_t k = s->k, N = p->n, T = (size_t)(p->threads > 0 ? p->threads : 1);
     s->ek = p->alloc(p->heads * k * p->d * sizeof(float));
     s->fv = p->alloc(p->heads * k * p->dv * sizeof(float));
-    s->work = p->alloc(T * TQ * k * sizeof(float));
+    s->wstride = (QL * (p->d + k + p->dv + 2) + 15) & ~(size_t)15;
+    s->work = p->alloc(T * s->wstride * sizeof(float));
     /* with fewer heads than threads, each head's k x N products are split
      * over key chunks (partial sums added in a fixed order) */
     s->chunks = T > p->heads ? T : 1;
@@ -249,17 +255,24 @@ static int lin_forward(void *state, float *out, struct ab_err *err)
             }
         }
     }
-    size_t tiles = (N + TQ - 1) / TQ;
+    size_t tiles = (N + QL - 1) / QL;
     float sc = (float)(1.0 / sqrt((double)D));
-#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+#pragma omp parallel for schedule(dynamic, 16) num_threads(T)
     for (long it = 0; it < (long)(H * tiles); it++) {
-        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ, rows = N - r0 < TQ ? N - r0 : TQ;
-        float *L = s->work + (size_t)omp_get_thread_num() * TQ * k;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)k, (int)D, sc,
-                    p->q + (h * N + r0) * D, (int)D, s->ek + h * k * D, (int)D, 0.0f, L, (int)k);
-        ab_softmax_rows(L, rows, k, k, NULL);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)k, 1.0f, L,
-                    (int)k, s->fv + h * k * DV, (int)DV, 0.0f, out + (h * N + r0) * DV, (int)DV);
+        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * QL, rows = N - r0 < QL ? N - r0 : QL;
+        float *qt = s->work + (size_t)omp_get_thread_num() * s->wstride, *st = qt + D * QL,
+              *ot = st + k * QL, *mx = ot + DV * QL, *sum = mx + QL;
+        ab_qt_pack(p->q + (h * N + r0) * D, rows, D, D, sc, qt);
+        ab_qt_logits(qt, D, s->ek + h * k * D, D, k, st);
+        for (size_t l = 0; l < QL; l++)
+            mx[l] = -INFINITY, sum[l] = 0.0f;
+        ab_qt_colmax(st, k, mx);
+        ab_qt_colexp(st, k, mx, sum);
+        memset(ot, 0, DV * QL * sizeof(float));
+        ab_qt_values(st, k, s->fv + h * k * DV, DV, DV, ot);
+        for (size_t l = 0; l < QL; l++)
+            sum[l] = 1.0f / sum[l];
+        ab_qt_unpack(ot, DV, sum, rows, out + (h * N + r0) * DV, DV);
     }
     return AB_OK;
 }

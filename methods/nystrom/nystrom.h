@@ -113,7 +113,7 @@ int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, do
         {.name = "pinv_init", .type = AB_PT_ENUM, .def = "per-head", .choices = "per-head|global", \
          .help = "Z0 = A^T / c: c per head (xformers) or one c over all heads (official, HF)"},    \
         {.name = "tile_q", .type = AB_PT_INT, .def = "256", .lo = 1, .hi = 65536,                  \
-         .help = "query rows per output tile"},                                                   \
+         .help = "query rows per F block of `rows` (the forward: 32-query lane tiles)"},         \
         {.name = "tile_k", .type = AB_PT_INT, .def = "1024", .lo = 1, .hi = 1 << 20,               \
          .help = "keys per block in B V"}
 
