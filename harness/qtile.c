@@ -279,3 +279,19 @@ void ab_qt_online(float *st, size_t nk, float *mx, double *sum, float *ot, size_
         sum[l] = sum[l] * (double)alpha[l] + (double)block[l];
     memcpy(mx, mnew, sizeof mnew);
 }
+
+void ab_qt_attend(const float *qt, size_t nb, size_t d, const float *k, const float *v, size_t dv,
+                  size_t nk, size_t tk, float *st, float *ot, float *mx, double *sum)
+{
+    for (size_t k0 = 0; k0 < nk; k0 += tk) {
+        size_t k1 = nk - k0 < tk ? nk : k0 + tk;
+        for (size_t b = 0; b < nb; b++)
+            for (size_t j = k0; j < k1; j += AB_QT_STEP) {
+                size_t cols = k1 - j < AB_QT_STEP ? k1 - j : AB_QT_STEP;
+                float *ob = ot + b * dv * L;
+                ab_qt_logits(qt + b * d * L, d, k + j * d, d, cols, st);
+                ab_qt_online(st, cols, mx + b * L, sum + b * L, ob, dv);
+                ab_qt_values(st, cols, v + j * dv, dv, dv, ob);
+            }
+    }
+}

@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-enum { AB_QT_LANES = 32 };
+enum { AB_QT_LANES = 32, AB_QT_STEP = 128 };
 
 /* qt[c][l] = scale * q[l * ldq + c] for l < rows (<= 32); lanes >= rows are 0. */
 void ab_qt_pack(const float *q, size_t rows, size_t ldq, size_t d, float scale, float *qt);
@@ -50,6 +50,17 @@ void ab_qt_colexp_generic(float *st, size_t nk, const float *mx, float *sum);
  * mx starts at -Inf, sum at 0. A lane whose logits so far are all -Inf keeps
  * sum 0 (and a zero accumulator). */
 void ab_qt_online(float *st, size_t nk, float *mx, double *sum, float *ot, size_t dv);
+
+/* Online-softmax attention of nb lane blocks (qt: nb x d x 32, the scale
+ * already in) over keys k (nk x d, row-major) and values v (nk x dv): for
+ * each key block of tk (meant to stay in L2 while every lane block passes
+ * over it), each lane block takes AB_QT_STEP keys at a time — logits into st
+ * (AB_QT_STEP x 32 floats, L1), ab_qt_online, values — accumulating into ot
+ * (nb x dv x 32), mx and sum (nb x 32), which the caller initialises (0,
+ * -Inf, 0) and finishes (ot / sum). Each lane's result depends only on its
+ * own query: the same for any nb and any split of the queries. */
+void ab_qt_attend(const float *qt, size_t nb, size_t d, const float *k, const float *v, size_t dv,
+                  size_t nk, size_t tk, float *st, float *ot, float *mx, double *sum);
 
 /* out[l * ldo + c] = ot[c][l] * scale[l] for l < rows, c < dv. */
 void ab_qt_unpack(const float *ot, size_t dv, const float *scale, size_t rows, float *out,

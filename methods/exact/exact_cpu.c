@@ -29,7 +29,7 @@
 #include <string.h>
 
 enum { IMPL_STREAM = 0, IMPL_MATERIALIZE = 1, IMPL_FUSED = 2 };
-enum { QL = AB_QT_LANES, FK = 128 };
+enum { QL = AB_QT_LANES, FK = AB_QT_STEP };
 
 static const struct ab_param exact_params[] = {
     {.name = "impl", .type = AB_PT_ENUM, .def = "fused", .choices = "stream|materialize|fused",
@@ -169,17 +169,7 @@ static void fused_tile(const struct exact_state *s, size_t h, size_t r0, size_t 
     memset(ot, 0, nb * DV * QL * sizeof(float));
     for (size_t i = 0; i < nb * QL; i++)
         mx[i] = -INFINITY, sum[i] = 0.0f;
-    for (size_t k0 = 0; k0 < N; k0 += s->tk) {
-        size_t k1 = N - k0 < s->tk ? N : k0 + s->tk;
-        for (size_t b = 0; b < nb; b++)
-            for (size_t j = k0; j < k1; j += FK) {
-                size_t cols = k1 - j < FK ? k1 - j : FK;
-                float *ob = ot + b * DV * QL;
-                ab_qt_logits(qt + b * D * QL, D, k + j * D, D, cols, st);
-                ab_qt_online(st, cols, mx + b * QL, sum + b * QL, ob, DV);
-                ab_qt_values(st, cols, v + j * DV, DV, DV, ob);
-            }
-    }
+    ab_qt_attend(qt, nb, D, k, v, DV, N, s->tk, st, ot, mx, sum);
     for (size_t b = 0; b < nb; b++) {
         size_t r = b * QL, n = rows - r < QL ? rows - r : QL;
         float inv[QL];

@@ -119,9 +119,13 @@ static int compute_sizes(const struct ab_problem *p, const struct ab_values *val
      * pinv temporaries (3 M^2); for `rows` (thread 0's slice): F and G
      * blocks (2 AB_ROWS_BLOCK x M) and a B block (M x TK) */
     z->scratch = up16(imax(imax(m * z->tk + 2 * AB_ROWS_BLOCK * m, z->tq * m), 3 * m * m));
-    /* the forward's lane tiles (qtile.h): qt, logits, values, max/sum/scale */
+    /* the forward's lane tiles (qtile.h): F W's (qt, M logits, values,
+     * max/sum) and B V's (every landmark block's qt, values, max and double
+     * sum, one logits step, ones) */
+    size_t nb = (m + AB_QT_LANES - 1) / AB_QT_LANES;
+    z->scratch = imax(z->scratch, up16(AB_QT_LANES * (p->d + m + p->dv + 2)));
     z->scratch = imax(z->scratch,
-                      up16(AB_QT_LANES * (p->d + imax(z->tk, m) + p->dv + 3)));
+                      up16(AB_QT_LANES * (nb * (p->d + p->dv + 3) + AB_QT_STEP + 1)));
     if (ab_values_enum(vals, "selection") == AB_SEL_KMEANS) /* see kmeans_landmarks */
         z->scratch = imax(z->scratch, up16(2 * n + KT * m + 4 * m * p->d + 3 * m + 1));
     z->partial = up16(m * p->dv + 2 * m);
@@ -527,38 +531,34 @@ int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, do
 
 /* One chunk of keys [c0, c1) of head h: online softmax of B's rows over the
  * chunk, accumulating B V. part: M*DV acc, then M maxima, then M sums. The
- * landmarks are the queries of lane tiles (qtile.h), 32 at a time, against
- * key blocks of TK read straight from K and V. */
+ * landmarks are the queries of lane tiles (qtile.h), every lane block passing
+ * over each key block of TK while it is in L2: K and V are read once. */
 static void bv_chunk(const struct nystrom_state *s, size_t h, size_t c0, size_t c1, float *part,
                      float *work)
 {
     enum { QL = AB_QT_LANES };
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, DV = p->dv, M = s->m;
+    size_t N = p->n, D = p->d, DV = p->dv, M = s->m, nb = (M + QL - 1) / QL;
     struct head_ws *w = &s->heads[h];
-    const float *k = p->k + h * N * D, *v = p->v + h * N * DV;
     float *acc = part, *mx = part + M * DV, *l = mx + M;
-    float *qt = work, *st = qt + D * QL, *ot = st + s->tk * QL, *lm = ot + DV * QL, *one = lm + QL;
-    double ls[QL];
+    float *qt = work, *ot = qt + nb * D * QL, *lm = ot + nb * DV * QL, *st = lm + nb * QL,
+          *one = st + AB_QT_STEP * QL;
+    double *ls = (double *)(one + QL); /* 8-byte aligned: offsets are multiples of 32 floats */
     float sc = (float)(1.0 / sqrt((double)D));
+    for (size_t b = 0; b < nb; b++)
+        ab_qt_pack(w->ql + b * QL * D, imin(QL, M - b * QL), D, D, sc, qt + b * D * QL);
+    for (size_t i = 0; i < nb * QL; i++)
+        lm[i] = -INFINITY, ls[i] = 0.0;
     for (size_t i = 0; i < QL; i++)
         one[i] = 1.0f;
-    for (size_t r0 = 0; r0 < M; r0 += QL) {
-        size_t rows = imin(QL, M - r0);
-        ab_qt_pack(w->ql + r0 * D, rows, D, D, sc, qt);
-        for (size_t i = 0; i < QL; i++)
-            lm[i] = -INFINITY, ls[i] = 0.0f;
-        memset(ot, 0, DV * QL * sizeof(float));
-        for (size_t b0 = c0; b0 < c1; b0 += s->tk) {
-            size_t cols = imin(s->tk, c1 - b0);
-            ab_qt_logits(qt, D, k + b0 * D, D, cols, st);
-            ab_qt_online(st, cols, lm, ls, ot, DV);
-            ab_qt_values(st, cols, v + b0 * DV, DV, DV, ot);
-        }
-        ab_qt_unpack(ot, DV, one, rows, acc + r0 * DV, DV);
-        memcpy(mx + r0, lm, rows * sizeof(float));
+    memset(ot, 0, nb * DV * QL * sizeof(float));
+    ab_qt_attend(qt, nb, D, p->k + (h * N + c0) * D, p->v + (h * N + c0) * DV, DV, c1 - c0, s->tk,
+                 st, ot, lm, ls);
+    for (size_t b = 0; b < nb; b++) {
+        size_t r0 = b * QL, rows = imin(QL, M - r0);
+        ab_qt_unpack(ot + b * DV * QL, DV, one, rows, acc + r0 * DV, DV);
         for (size_t i = 0; i < rows; i++)
-            l[r0 + i] = (float)ls[i];
+            mx[r0 + i] = lm[r0 + i], l[r0 + i] = (float)ls[r0 + i];
     }
 }
 
