@@ -1,7 +1,7 @@
 # clustered-1024-heatmap.gp — written by `attnbench heatmap`: attention rows [32, 128) x keys [32, 128) of head 0
 formats = "png svg"
-set palette defined (-0.00257775 "#2166ac", 0 "white", 0.0487764 "#b2182b")
-set cbrange [-0.00257775:0.0487764]
+set palette defined (-0.00257774 "#2166ac", 0 "white", 0.0487764 "#b2182b")
+set cbrange [-0.00257774:0.0487764]
 set size ratio -1
 unset key
 set xrange [31.5:127.5]

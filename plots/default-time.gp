@@ -16,17 +16,17 @@ do for [fmt in formats] {
   set multiplot layout 1,1 title "median forward time vs n (log-log; slope fitted on the upper half of n)\nexperiments/default.yaml - Intel(R) Xeon(R) Processor - 2 threads"
   set title ""
   plot \
-    "default-time.dat" index 0 using 1:2 with linespoints lc 1 pt 7 ps 0.7 title "exact (slope 1.98)", \
-    "default-time.dat" index 1 using 1:2 with linespoints lc 2 pt 7 ps 0.7 title "nystrom landmarks=128 pinv=iterative pinv_iters=6 (slope 0.65)", \
-    "default-time.dat" index 2 using 1:2 with linespoints lc 3 pt 7 ps 0.7 title "nystrom landmarks=16 pinv=iterative pinv_iters=6 (slope 0.97)", \
-    "default-time.dat" index 3 using 1:2 with linespoints lc 4 pt 7 ps 0.7 title "nystrom landmarks=256 pinv=iterative pinv_iters=6 (slope 0.35)", \
-    "default-time.dat" index 4 using 1:2 with linespoints lc 5 pt 7 ps 0.7 title "nystrom landmarks=32 pinv=iterative pinv_iters=6 (slope 0.98)", \
-    "default-time.dat" index 5 using 1:2 with linespoints lc 6 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=iterative pinv_iters=1 (slope 0.92)", \
-    "default-time.dat" index 6 using 1:2 with linespoints lc 7 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=iterative pinv_iters=12 (slope 0.84)", \
-    "default-time.dat" index 7 using 1:2 with linespoints lc 8 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=iterative pinv_iters=24 (slope 0.69)", \
-    "default-time.dat" index 8 using 1:2 with linespoints lc 9 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=iterative pinv_iters=3 (slope 0.90)", \
-    "default-time.dat" index 9 using 1:2 with linespoints lc 10 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=iterative pinv_iters=6 (slope 0.89)", \
-    "default-time.dat" index 10 using 1:2 with linespoints lc 11 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=svd pinv_iters=6 (slope 0.58)"
+    "default-time.dat" index 0 using 1:2 with linespoints lc 1 pt 7 ps 0.7 title "exact (slope 1.97)", \
+    "default-time.dat" index 1 using 1:2 with linespoints lc 2 pt 7 ps 0.7 title "nystrom landmarks=128 pinv=iterative pinv_iters=6 (slope 0.53)", \
+    "default-time.dat" index 2 using 1:2 with linespoints lc 3 pt 7 ps 0.7 title "nystrom landmarks=16 pinv=iterative pinv_iters=6 (slope 0.94)", \
+    "default-time.dat" index 3 using 1:2 with linespoints lc 4 pt 7 ps 0.7 title "nystrom landmarks=256 pinv=iterative pinv_iters=6 (slope 0.21)", \
+    "default-time.dat" index 4 using 1:2 with linespoints lc 5 pt 7 ps 0.7 title "nystrom landmarks=32 pinv=iterative pinv_iters=6 (slope 0.93)", \
+    "default-time.dat" index 5 using 1:2 with linespoints lc 6 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=iterative pinv_iters=1 (slope 0.95)", \
+    "default-time.dat" index 6 using 1:2 with linespoints lc 7 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=iterative pinv_iters=12 (slope 0.72)", \
+    "default-time.dat" index 7 using 1:2 with linespoints lc 8 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=iterative pinv_iters=24 (slope 0.62)", \
+    "default-time.dat" index 8 using 1:2 with linespoints lc 9 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=iterative pinv_iters=3 (slope 0.95)", \
+    "default-time.dat" index 9 using 1:2 with linespoints lc 10 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=iterative pinv_iters=6 (slope 0.85)", \
+    "default-time.dat" index 10 using 1:2 with linespoints lc 11 pt 7 ps 0.7 title "nystrom landmarks=64 pinv=svd pinv_iters=6 (slope 0.53)"
   unset multiplot
   unset output
 }

@@ -1,0 +1,28 @@
+# baselines-time.gp — written by `attnbench plot`; data in baselines-time.dat (blocks: x mean min max y2).
+# Render again with: gnuplot baselines-time.gp (in this directory).
+formats = "png svg"
+set grid lw 0.5 lc rgb "#dddddd"
+set key below left Left reverse font ",8" maxcols 2
+set xlabel "n (tokens)"
+set ylabel "time (ms)"
+set autoscale xfix
+set offsets graph 0.03, graph 0.03, 0, 0
+set format y "%g"
+set logscale x
+set logscale y
+do for [fmt in formats] {
+  if (fmt eq "png") { set terminal pngcairo noenhanced size 960,476 font "sans,9"; set output "baselines-time.png" }
+  if (fmt eq "svg") { set terminal svg noenhanced size 960,476 dynamic font "sans,9"; set output "baselines-time.svg" }
+  set multiplot layout 1,1 title "median forward time vs n (log-log; slope fitted on the upper half of n)\nexperiments/baselines.yaml - Intel(R) Xeon(R) Processor - 2 threads"
+  set title ""
+  plot \
+    "baselines-time.dat" index 0 using 1:2 with linespoints lc 1 pt 7 ps 0.7 title "exact (slope 2.00)", \
+    "baselines-time.dat" index 1 using 1:2 with linespoints lc 2 pt 7 ps 0.7 title "linformer (slope 0.97)", \
+    "baselines-time.dat" index 2 using 1:2 with linespoints lc 3 pt 7 ps 0.7 title "local (slope 1.06)", \
+    "baselines-time.dat" index 3 using 1:2 with linespoints lc 4 pt 7 ps 0.7 title "nystrom (slope 0.77)", \
+    "baselines-time.dat" index 4 using 1:2 with linespoints lc 5 pt 7 ps 0.7 title "nystrom-direct (slope 1.81)", \
+    "baselines-time.dat" index 5 using 1:2 with linespoints lc 6 pt 7 ps 0.7 title "nystrom-local (slope 0.98)", \
+    "baselines-time.dat" index 6 using 1:2 with linespoints lc 7 pt 7 ps 0.7 title "performer (slope 1.01)"
+  unset multiplot
+  unset output
+}
