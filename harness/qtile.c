@@ -176,7 +176,6 @@ void ab_qt_values(const float *pt, size_t nk, const float *v, size_t ldv, size_t
 #endif
 }
 
-
 void ab_qt_colmax(const float *st, size_t nk, float *mx)
 {
     float m[L];
@@ -210,7 +209,6 @@ void ab_qt_colexp_generic(float *st, size_t nk, const float *mx, float *sum)
     }
     memcpy(sum, s, sizeof s);
 }
-
 
 void ab_qt_colexp(float *st, size_t nk, const float *mx, float *sum)
 {
