@@ -284,7 +284,9 @@ static int cmd_ceiling(int argc, char **argv)
                  "SGEMM GFLOP/s through OpenBLAS on this machine: the tile products the methods\n"
                  "run (T OpenMP threads, each single-threaded BLAS on its own tiles) and large\n"
                  "products with OpenBLAS's own T threads. The `ceiling` row is what every results\n"
-                 "row's frac_of_sgemm divides by. Default T: online CPUs; D: 64.");
+                 "row's frac_of_sgemm divides by. Last, the FMA peak: T threads of 512-bit FMAs\n"
+                 "on registers (the roof no kernel with an exp reaches; AVX-512 builds only).\n"
+                 "Default T: online CPUs; D: 64.");
             return 0;
         } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
             threads = atoi(argv[++i]);
