@@ -63,85 +63,68 @@ void ab_qt_pack(const float *q, size_t rows, size_t ldq, size_t d, float scale, 
     }
 }
 
+/* The plain-loop form of lanes_blk below: for i < ni, out[i][:] = (or +=)
+ * sum_t b[i * si + t * st] x[t][:] over t < nt. */
+static void lanes_generic(const float *x, size_t nt, const float *b, size_t si, size_t st,
+                          float *out, int add, size_t ni)
+{
+    for (size_t i = 0; i < ni; i++) {
+        float acc[L] = {0};
+        for (size_t t = 0; t < nt; t++) {
+            float bi = b[i * si + t * st];
+            for (int l = 0; l < L; l++)
+                acc[l] += bi * x[t * L + l];
+        }
+        for (int l = 0; l < L; l++)
+            out[i * L + l] = add ? out[i * L + l] + acc[l] : acc[l];
+    }
+}
+
 void ab_qt_logits_generic(const float *qt, size_t d, const float *k, size_t ldk, size_t nk,
                           float *st)
 {
-    for (size_t j = 0; j < nk; j++) {
-        float acc[L] = {0};
-        for (size_t c = 0; c < d; c++) {
-            float b = k[j * ldk + c];
-            for (int l = 0; l < L; l++)
-                acc[l] += b * qt[c * L + l];
-        }
-        memcpy(st + j * L, acc, sizeof acc);
-    }
+    lanes_generic(qt, d, k, ldk, 1, st, 0, nk);
 }
 
 void ab_qt_values_generic(const float *pt, size_t nk, const float *v, size_t ldv, size_t dv,
                           float *ot)
 {
-    for (size_t c = 0; c < dv; c++) {
-        float acc[L] = {0};
-        for (size_t j = 0; j < nk; j++) {
-            float b = v[j * ldv + c];
-            for (int l = 0; l < L; l++)
-                acc[l] += b * pt[j * L + l];
-        }
-        for (int l = 0; l < L; l++)
-            ot[c * L + l] += acc[l];
-    }
+    lanes_generic(pt, nk, v, 1, ldv, ot, 1, dv);
 }
 
 #if defined(__AVX512F__)
-/* NB keys x 32 lanes in 2 NB accumulators; NB is a constant after inlining. */
-static inline __attribute__((always_inline)) void logits_blk(const float *qt, size_t d,
-                                                             const float *k, size_t ldk,
-                                                             float *st, const int NB)
+/* The one microkernel of both products: for i < NB (a constant after
+ * inlining), out[i][:] = (or +=) sum_t b[i * si + t * st] x[t][:] over t < nt,
+ * in 2 NB accumulators of 16 lanes; b is broadcast straight from memory.
+ *   logits: x = qt (t = feature c), b = K rows (si = ldk, st = 1), stored;
+ *   values: x = pt (t = key j), b = V columns (si = 1, st = ldv), added. */
+static inline __attribute__((always_inline)) void lanes_blk(const float *x, size_t nt,
+                                                            const float *b, size_t si, size_t st,
+                                                            float *out, int add, const int NB)
 {
     __m512 a[12][2];
 #pragma GCC unroll 12
-    for (int j = 0; j < NB; j++)
-        a[j][0] = a[j][1] = _mm512_setzero_ps();
-    for (size_t c = 0; c < d; c++) {
-        __m512 q0 = _mm512_loadu_ps(qt + c * L), q1 = _mm512_loadu_ps(qt + c * L + 16);
+    for (int i = 0; i < NB; i++)
+        a[i][0] = a[i][1] = _mm512_setzero_ps();
+    for (size_t t = 0; t < nt; t++) {
+        __m512 x0 = _mm512_loadu_ps(x + t * L), x1 = _mm512_loadu_ps(x + t * L + 16);
+        const float *bt = b + t * st;
 #pragma GCC unroll 12
-        for (int j = 0; j < NB; j++) {
-            __m512 b = _mm512_set1_ps(k[(size_t)j * ldk + c]);
-            a[j][0] = _mm512_fmadd_ps(b, q0, a[j][0]);
-            a[j][1] = _mm512_fmadd_ps(b, q1, a[j][1]);
+        for (int i = 0; i < NB; i++) {
+            __m512 bi = _mm512_set1_ps(bt[(size_t)i * si]);
+            a[i][0] = _mm512_fmadd_ps(bi, x0, a[i][0]);
+            a[i][1] = _mm512_fmadd_ps(bi, x1, a[i][1]);
         }
     }
 #pragma GCC unroll 12
-    for (int j = 0; j < NB; j++) {
-        _mm512_storeu_ps(st + j * L, a[j][0]);
-        _mm512_storeu_ps(st + j * L + 16, a[j][1]);
-    }
-}
-
-/* NB value columns x 32 lanes in 2 NB accumulators, added into ot. */
-static inline __attribute__((always_inline)) void values_blk(const float *pt, size_t nk,
-                                                             const float *v, size_t ldv,
-                                                             float *ot, const int NB)
-{
-    __m512 a[12][2];
-#pragma GCC unroll 12
-    for (int c = 0; c < NB; c++)
-        a[c][0] = a[c][1] = _mm512_setzero_ps();
-    for (size_t j = 0; j < nk; j++) {
-        __m512 p0 = _mm512_loadu_ps(pt + j * L), p1 = _mm512_loadu_ps(pt + j * L + 16);
-        const float *vr = v + j * ldv;
-#pragma GCC unroll 12
-        for (int c = 0; c < NB; c++) {
-            __m512 b = _mm512_set1_ps(vr[c]);
-            a[c][0] = _mm512_fmadd_ps(b, p0, a[c][0]);
-            a[c][1] = _mm512_fmadd_ps(b, p1, a[c][1]);
+    for (int i = 0; i < NB; i++) {
+        float *o = out + i * L;
+        if (add) {
+            a[i][0] = _mm512_add_ps(_mm512_loadu_ps(o), a[i][0]);
+            a[i][1] = _mm512_add_ps(_mm512_loadu_ps(o + 16), a[i][1]);
         }
-    }
-#pragma GCC unroll 12
-    for (int c = 0; c < NB; c++) {
-        float *o = ot + c * L;
-        _mm512_storeu_ps(o, _mm512_add_ps(_mm512_loadu_ps(o), a[c][0]));
-        _mm512_storeu_ps(o + 16, _mm512_add_ps(_mm512_loadu_ps(o + 16), a[c][1]));
+        _mm512_storeu_ps(o, a[i][0]);
+        _mm512_storeu_ps(o + 16, a[i][1]);
     }
 }
 #endif
@@ -151,11 +134,11 @@ void ab_qt_logits(const float *qt, size_t d, const float *k, size_t ldk, size_t 
 #if defined(__AVX512F__)
     size_t j = 0;
     for (; j + 12 <= nk; j += 12)
-        logits_blk(qt, d, k + j * ldk, ldk, st + j * L, 12);
+        lanes_blk(qt, d, k + j * ldk, ldk, 1, st + j * L, 0, 12);
     for (; j + 4 <= nk; j += 4)
-        logits_blk(qt, d, k + j * ldk, ldk, st + j * L, 4);
+        lanes_blk(qt, d, k + j * ldk, ldk, 1, st + j * L, 0, 4);
     for (; j < nk; j++)
-        logits_blk(qt, d, k + j * ldk, ldk, st + j * L, 1);
+        lanes_blk(qt, d, k + j * ldk, ldk, 1, st + j * L, 0, 1);
 #else
     ab_qt_logits_generic(qt, d, k, ldk, nk, st);
 #endif
@@ -166,11 +149,11 @@ void ab_qt_values(const float *pt, size_t nk, const float *v, size_t ldv, size_t
 #if defined(__AVX512F__)
     size_t c = 0;
     for (; c + 12 <= dv; c += 12)
-        values_blk(pt, nk, v + c, ldv, ot + c * L, 12);
+        lanes_blk(pt, nk, v + c, 1, ldv, ot + c * L, 1, 12);
     for (; c + 4 <= dv; c += 4)
-        values_blk(pt, nk, v + c, ldv, ot + c * L, 4);
+        lanes_blk(pt, nk, v + c, 1, ldv, ot + c * L, 1, 4);
     for (; c < dv; c++)
-        values_blk(pt, nk, v + c, ldv, ot + c * L, 1);
+        lanes_blk(pt, nk, v + c, 1, ldv, ot + c * L, 1, 1);
 #else
     ab_qt_values_generic(pt, nk, v, ldv, dv, ot);
 #endif

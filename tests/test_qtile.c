@@ -116,18 +116,6 @@ static void values_accumulate_and_match_float64(void **s)
         }
 }
 
-static int64_t ulps(float a, float b)
-{
-    int32_t ia, ib;
-    memcpy(&ia, &a, 4);
-    memcpy(&ib, &b, 4);
-    if (ia < 0)
-        ia = INT32_MIN - ia;
-    if (ib < 0)
-        ib = INT32_MIN - ib;
-    return llabs((long long)ia - (long long)ib);
-}
-
 /* colexp's vector exp (x = logit - max <= 0) within 2 ulp of exp rounded
  * once, -Inf and x below -87.34 to 0, column sums to float64. */
 static void colexp_is_within_2_ulp_and_sums_its_columns(void **s)
@@ -157,7 +145,7 @@ static void colexp_is_within_2_ulp_and_sums_its_columns(void **s)
                 assert_true(st[j * L + l] < 1.2e-38f);
                 continue; /* denormal results: flushed by design */
             }
-            int64_t u = ulps(st[j * L + l], want);
+            int64_t u = ab_test_ulps(st[j * L + l], want);
             worst = u > worst ? u : worst;
         }
         assert_true(fabs(sum[l] - ref) <= 1e-6 * ref);

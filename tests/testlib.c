@@ -254,3 +254,15 @@ double ab_test_cond2_f64(const double *a, size_t m)
     free(x), free(sv), free(sup);
     return c;
 }
+
+int64_t ab_test_ulps(float a, float b)
+{
+    int32_t ia, ib;
+    memcpy(&ia, &a, 4);
+    memcpy(&ib, &b, 4);
+    if (ia < 0)
+        ia = INT32_MIN - ia;
+    if (ib < 0)
+        ib = INT32_MIN - ib;
+    return llabs((long long)ia - (long long)ib);
+}

@@ -52,6 +52,9 @@ double ab_test_cond2_f64(const double *a, size_t m);
 /* ||got - ref||_F / ||ref||_F over count entries. */
 double ab_test_rel_err(const float *got, const double *ref, size_t count);
 double ab_test_rel_err_d(const double *got, const double *ref, size_t count);
+/* Distance in units in the last place between two floats (0 for equal,
+ * +0 and -0 are 1 apart). */
+int64_t ab_test_ulps(float a, float b);
 
 /* Fail (with file:line, the error and the tolerance) unless rel err <= tol. */
 #define assert_rel_err(got, ref, count, tol)                                                   \
