@@ -256,7 +256,7 @@ static void exact_release(void *state)
 
 const struct ab_method ab_exact_cpu = {
     .name = "exact",
-    .summary = "exact softmax attention (stream: tiled online softmax; materialize: N x N)",
+    .summary = "exact softmax attention (fused: lane tiles; stream: SGEMM tiles; materialize: N x N)",
     .params = exact_params,
     .nparams = (int)(sizeof exact_params / sizeof exact_params[0]),
     .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_EXACT,
