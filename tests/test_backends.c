@@ -77,8 +77,7 @@ static double nystrom_f64(const struct ab_data *d, const struct ny_opts *o, doub
     size_t H = d->heads, N = d->n, D = d->d, DV = d->dv, M = o->m;
     double s = 1.0 / sqrt((double)D), cond = 1;
     double *ql = calloc(H * M * D, 8), *kl = calloc(H * M * D, 8), *A = malloc(H * M * M * 8);
-    double *Z = malloc(M * M * 8), *t1 = malloc(M * M * 8), *t2 = malloc(M * M * 8),
-           *az = malloc(M * M * 8), *x = malloc(N * (D > DV ? D : DV) * 8);
+    double *Z = malloc(M * M * 8), *x = malloc(N * (D > DV ? D : DV) * 8);
     double *B = malloc(M * N * 8), *BV = malloc(M * DV * 8), *W = malloc(M * DV * 8),
            *F = malloc(N * M * 8), *colmax = malloc(H * 8);
     double global = 0;
@@ -94,41 +93,16 @@ static double nystrom_f64(const struct ab_data *d, const struct ny_opts *o, doub
         }
         ab_test_abt_f64(ql + h * M * D, kl + h * M * D, M, M, D, s, A + h * M * M);
         ab_test_softmax_rows_f64(A + h * M * M, M, M);
-        colmax[h] = 0;
-        for (size_t c = 0; c < M; c++) {
-            double cs = 0;
-            for (size_t r = 0; r < M; r++)
-                cs += fabs(A[h * M * M + r * M + c]);
-            colmax[h] = fmax(colmax[h], cs);
-        }
+        colmax[h] = ab_test_colmax_f64(A + h * M * M, M);
         global = fmax(global, colmax[h]);
     }
     for (size_t h = 0; h < H; h++) {
         const double *a = A + h * M * M;
         cond = fmax(cond, ab_test_cond2_f64(a, M));
-        if (o->svd) {
+        if (o->svd)
             ab_test_pinv_svd_f64(a, M, Z);
-        } else {
-            double c = o->global ? global : colmax[h];
-            for (size_t i = 0; i < M; i++)
-                for (size_t j = 0; j < M; j++)
-                    Z[i * M + j] = a[j * M + i] / c;
-            for (int it = 0; it < o->iters; it++) {
-                ab_test_mm_f64(a, Z, M, M, M, 1, az);
-                for (size_t i = 0; i < M * M; i++)
-                    t1[i] = -az[i];
-                for (size_t i = 0; i < M; i++)
-                    t1[i * M + i] += 7;
-                ab_test_mm_f64(az, t1, M, M, M, -1, t2);
-                for (size_t i = 0; i < M; i++)
-                    t2[i * M + i] += 15;
-                ab_test_mm_f64(az, t2, M, M, M, -1, t1);
-                for (size_t i = 0; i < M; i++)
-                    t1[i * M + i] += 13;
-                ab_test_mm_f64(Z, t1, M, M, M, 0.25, t2);
-                memcpy(Z, t2, M * M * 8);
-            }
-        }
+        else
+            ab_test_pinv_iter_f64(a, M, o->global ? global : colmax[h], o->iters, Z);
         for (size_t i = 0; i < N * D; i++)
             x[i] = d->k[h * N * D + i];
         ab_test_abt_f64(ql + h * M * D, x, M, N, D, s, B);
@@ -143,41 +117,19 @@ static double nystrom_f64(const struct ab_data *d, const struct ny_opts *o, doub
         ab_test_softmax_rows_f64(F, N, M);
         ab_test_mm_f64(F, W, N, M, DV, 1, out + h * N * DV);
     }
-    free(ql), free(kl), free(A), free(Z), free(t1), free(t2), free(az), free(x), free(B);
+    free(ql), free(kl), free(A), free(Z), free(x), free(B);
     free(BV), free(W), free(F), free(colmax);
     return cond;
 }
 
-/* ---- fp16 / bf16 rounding (round to nearest even), for the oracle of the
- * rounded inputs: what a half-precision kernel can at best compute ---- */
-
-static float round_bf16(float x)
-{
-    uint32_t u;
-    memcpy(&u, &x, 4);
-    u += 0x7fffu + ((u >> 16) & 1u);
-    u &= 0xffff0000u;
-    memcpy(&x, &u, 4);
-    return x;
-}
-
-static float round_fp16(float x)
-{
-    if (fabsf(x) < 6.103515625e-05f) /* fp16 subnormals: multiples of 2^-24 */
-        return (float)(nearbyint((double)x * 16777216.0) / 16777216.0);
-    uint32_t u;
-    memcpy(&u, &x, 4);
-    u += 0xfffu + ((u >> 13) & 1u); /* keep 10 mantissa bits */
-    u &= ~0x1fffu;
-    memcpy(&x, &u, 4);
-    return x;
-}
+/* ---- the oracle of the rounded inputs (testlib's fp16 / bf16 rounding):
+ * what a half-precision kernel can at best compute ---- */
 
 static float *rounded(const float *x, size_t n, int prec)
 {
     float *y = malloc(n * sizeof *y);
     for (size_t i = 0; i < n; i++)
-        y[i] = prec == 1 ? round_fp16(x[i]) : round_bf16(x[i]);
+        y[i] = prec == 1 ? ab_test_round_fp16(x[i]) : ab_test_round_bf16(x[i]);
     return y;
 }
 

@@ -23,18 +23,6 @@ struct oracle {
 };
 
 /* Largest column sum of A (M x M). */
-static double colmax(const double *a, size_t m)
-{
-    double best = 0;
-    for (size_t c = 0; c < m; c++) {
-        double s = 0;
-        for (size_t r = 0; r < m; r++)
-            s += fabs(a[r * m + c]);
-        best = fmax(best, s);
-    }
-    return best;
-}
-
 /* Returns the largest condition number of the heads' A. */
 static double oracle_forward(const struct oracle *o, const float *q, const float *k, const float *v,
                              double *out, double *zs /* H x M x M, may be NULL */)
@@ -45,7 +33,6 @@ static double oracle_forward(const struct oracle *o, const float *q, const float
     double *qd = malloc(N * D * 8), *kd = malloc(N * D * 8), *vd = malloc(N * DV * 8);
     double *ql = malloc(M * D * 8), *kl = malloc(M * D * 8), *A = malloc(o->H * M * M * 8);
     double *F = malloc(N * M * 8), *B = malloc(M * N * 8), *Z = malloc(M * M * 8);
-    double *az = malloc(M * M * 8), *t1 = malloc(M * M * 8), *t2 = malloc(M * M * 8);
     double *bv = malloc(M * DV * 8), *w = malloc(M * DV * 8);
     double global = 0;
     for (size_t h = 0; h < o->H; h++) { /* all A first: the global init needs them */
@@ -61,7 +48,7 @@ static double oracle_forward(const struct oracle *o, const float *q, const float
         }
         ab_test_abt_f64(ql, kl, M, M, D, s, A + h * M * M);
         ab_test_softmax_rows_f64(A + h * M * M, M, M);
-        global = fmax(global, colmax(A + h * M * M, M));
+        global = fmax(global, ab_test_colmax_f64(A + h * M * M, M));
         worst_cond = fmax(worst_cond, ab_test_cond2_f64(A + h * M * M, M));
     }
     for (size_t h = 0; h < o->H; h++) {
@@ -84,28 +71,11 @@ static double oracle_forward(const struct oracle *o, const float *q, const float
         ab_test_softmax_rows_f64(F, N, M);
         ab_test_abt_f64(ql, kd, M, N, D, s, B);
         ab_test_softmax_rows_f64(B, M, N);
-        if (o->svd) {
+        if (o->svd)
             ab_test_pinv_svd_f64(Ah, M, Z);
-        } else {
-            double c = o->global ? global : colmax(Ah, M);
-            for (size_t i = 0; i < M; i++)
-                for (size_t j = 0; j < M; j++)
-                    Z[i * M + j] = Ah[j * M + i] / c;
-            for (int it = 0; it < o->iters; it++) {
-                ab_test_mm_f64(Ah, Z, M, M, M, 1, az);
-                for (size_t i = 0; i < M * M; i++)
-                    t1[i] = -az[i] + ((i % (M + 1)) == 0 ? 7.0 : 0.0);
-                ab_test_mm_f64(az, t1, M, M, M, 1, t2);
-                for (size_t i = 0; i < M * M; i++)
-                    t2[i] = -t2[i] + ((i % (M + 1)) == 0 ? 15.0 : 0.0);
-                ab_test_mm_f64(az, t2, M, M, M, 1, t1);
-                for (size_t i = 0; i < M * M; i++)
-                    t1[i] = -t1[i] + ((i % (M + 1)) == 0 ? 13.0 : 0.0);
-                ab_test_mm_f64(Z, t1, M, M, M, 1, t2);
-                for (size_t i = 0; i < M * M; i++)
-                    Z[i] = 0.25 * t2[i];
-            }
-        }
+        else
+            ab_test_pinv_iter_f64(Ah, M, o->global ? global : ab_test_colmax_f64(Ah, M), o->iters,
+                                  Z);
         if (zs)
             memcpy(zs + h * M * M, Z, M * M * 8);
         ab_test_mm_f64(B, vd, M, N, DV, 1, bv);
@@ -113,7 +83,7 @@ static double oracle_forward(const struct oracle *o, const float *q, const float
         ab_test_mm_f64(F, w, N, M, DV, 1, out + h * N * DV);
     }
     free(qd), free(kd), free(vd), free(ql), free(kl), free(A), free(F), free(B), free(Z);
-    free(az), free(t1), free(t2), free(bv), free(w);
+    free(bv), free(w);
     return worst_cond;
 }
 
@@ -360,7 +330,7 @@ static void global_init_scales_z0_by_the_ratio_of_column_sums(void **st)
             qd[i] = ql[i], kd[i] = kl[i];
         ab_test_abt_f64(qd, kd, M, M, D, s, A);
         ab_test_softmax_rows_f64(A, M, M);
-        c[h] = colmax(A, M);
+        c[h] = ab_test_colmax_f64(A, M);
     }
     double cg = fmax(c[0], c[1]);
     print_message("c_0 = %.6f, c_1 = %.6f\n", c[0], c[1]);

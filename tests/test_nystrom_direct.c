@@ -5,7 +5,6 @@
 #include "testlib.h"
 #include "util.h"
 
-#include <lapacke.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,19 +58,9 @@ static void matches_float64_classical_nystrom(void **s)
     for (size_t a = 0; a < M; a++)
         for (size_t b = 0; b < M; b++)
             W[a * M + b] = S[idx[a] * N + idx[b]];
-    /* pinv(W) by SVD with the method's rcond */
-    double u[144], vt[144], sv[12], sup[12], x[144];
-    memcpy(x, W, sizeof x);
-    assert_int_equal(LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'A', 'A', 12, 12, x, 12, sv, u, 12, vt, 12, sup), 0);
-    double cut = 12 * 1.1920928955078125e-07 * sv[0], cond = sv[0] / sv[11];
-    for (size_t i = 0; i < M; i++)
-        for (size_t j = 0; j < M; j++) {
-            double acc = 0;
-            for (size_t t = 0; t < M; t++)
-                if (sv[t] > cut)
-                    acc += vt[t * M + i] * u[j * M + t] / sv[t];
-            Wp[i * M + j] = acc;
-        }
+    /* pinv(W) by SVD with the method's rcond (testlib's, the same rule) */
+    double cond = ab_test_cond2_f64(W, M);
+    ab_test_pinv_svd_f64(W, M, Wp);
     double *ref = malloc(N * D * 8), slv[12 * 16], y[12 * 16];
     for (size_t a = 0; a < M; a++)
         for (size_t c = 0; c < D; c++) {

@@ -259,30 +259,8 @@ static void split_planner_covers_every_key_once(void **s)
 
 /* ---- the tensor-core kernel, emulated (flash_tc.h) ---- */
 
-/* fp16 / bf16 rounding to nearest even, on floats (the emulation's T) */
-static float round_bf16(float x)
-{
-    uint32_t u;
-    memcpy(&u, &x, 4);
-    u += 0x7fffu + ((u >> 16) & 1u);
-    u &= 0xffff0000u;
-    memcpy(&x, &u, 4);
-    return x;
-}
-
-static float round_fp16(float x)
-{
-    if (fabsf(x) < 6.103515625e-05f) /* subnormals: multiples of 2^-24 */
-        return (float)(nearbyint((double)x * 16777216.0) / 16777216.0);
-    uint32_t u;
-    memcpy(&u, &x, 4);
-    u += 0xfffu + ((u >> 13) & 1u);
-    u &= ~0x1fffu;
-    memcpy(&x, &u, 4);
-    return x;
-}
-
-float (*ab_tc_round_hook)(float) = round_fp16;
+/* the emulation's T: fp16 or bf16 rounding to nearest even, on floats */
+float (*ab_tc_round_hook)(float) = ab_test_round_fp16;
 
 /* One block of flash_tc_kernel: each region its own array, poisoned. */
 static void emu_tc_block(const struct emu_args *a, size_t qb, size_t h, int sp, float *out,
@@ -359,7 +337,7 @@ static void check_tc(size_t H, size_t nq, size_t nk, int d, int dv, int nsplit_r
                      double logit_scale, double tol)
 {
     uint64_t seed = ab_test_seed();
-    ab_tc_round_hook = bf16 ? round_bf16 : round_fp16;
+    ab_tc_round_hook = bf16 ? ab_test_round_bf16 : ab_test_round_fp16;
     size_t nqe = H * nq * (size_t)d, nke = H * nk * (size_t)d, nve = H * nk * (size_t)dv;
     float *q = malloc(nqe * sizeof *q), *k = malloc(nke * sizeof *k), *v = malloc(nve * sizeof *v);
     ab_test_fill_normal(q, nqe, seed, sqrt(logit_scale));

@@ -255,6 +255,41 @@ double ab_test_cond2_f64(const double *a, size_t m)
     return c;
 }
 
+double ab_test_colmax_f64(const double *a, size_t m)
+{
+    double best = 0;
+    for (size_t c = 0; c < m; c++) {
+        double s = 0;
+        for (size_t r = 0; r < m; r++)
+            s += fabs(a[r * m + c]);
+        best = fmax(best, s);
+    }
+    return best;
+}
+
+void ab_test_pinv_iter_f64(const double *a, size_t m, double c, int iters, double *z)
+{
+    double *az = malloc(m * m * 8), *t1 = malloc(m * m * 8), *t2 = malloc(m * m * 8);
+    assert_true(az && t1 && t2);
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < m; j++)
+            z[i * m + j] = a[j * m + i] / c;
+    for (int it = 0; it < iters; it++) {
+        ab_test_mm_f64(a, z, m, m, m, 1, az);
+        for (size_t i = 0; i < m * m; i++)
+            t1[i] = -az[i] + (i % (m + 1) == 0 ? 7.0 : 0.0); /* 7I - AZ */
+        ab_test_mm_f64(az, t1, m, m, m, -1, t2);
+        for (size_t i = 0; i < m; i++)
+            t2[i * m + i] += 15; /* 15I - AZ(7I - AZ) */
+        ab_test_mm_f64(az, t2, m, m, m, -1, t1);
+        for (size_t i = 0; i < m; i++)
+            t1[i * m + i] += 13; /* 13I - AZ(...) */
+        ab_test_mm_f64(z, t1, m, m, m, 0.25, t2);
+        memcpy(z, t2, m * m * 8);
+    }
+    free(az), free(t1), free(t2);
+}
+
 int64_t ab_test_ulps(float a, float b)
 {
     int32_t ia, ib;
@@ -265,4 +300,26 @@ int64_t ab_test_ulps(float a, float b)
     if (ib < 0)
         ib = INT32_MIN - ib;
     return llabs((long long)ia - (long long)ib);
+}
+
+float ab_test_round_bf16(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    u += 0x7fffu + ((u >> 16) & 1u);
+    u &= 0xffff0000u;
+    memcpy(&x, &u, 4);
+    return x;
+}
+
+float ab_test_round_fp16(float x)
+{
+    if (fabsf(x) < 6.103515625e-05f) /* fp16 subnormals: multiples of 2^-24 */
+        return (float)(nearbyint((double)x * 16777216.0) / 16777216.0);
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    u += 0xfffu + ((u >> 13) & 1u); /* keep 10 mantissa bits */
+    u &= ~0x1fffu;
+    memcpy(&x, &u, 4);
+    return x;
 }

@@ -48,6 +48,11 @@ void ab_test_mm_f64(const double *x, const double *y, size_t r, size_t k, size_t
 void ab_test_pinv_svd_f64(const double *a, size_t m, double *z);
 /* The 2-norm condition number of A (m x m); INFINITY if singular. */
 double ab_test_cond2_f64(const double *a, size_t m);
+/* ||A||_1 of a (m x m): its largest column sum (Nystrom's pinv init scale). */
+double ab_test_colmax_f64(const double *a, size_t m);
+/* Z ~ A^+ by `iters` of Nystrom's Z <- Z/4 (13I - AZ(15I - AZ(7I - AZ))) from
+ * Z0 = A^T / c, in float64 (the oracle of methods/nystrom's iteration). */
+void ab_test_pinv_iter_f64(const double *a, size_t m, double c, int iters, double *z);
 
 /* ||got - ref||_F / ||ref||_F over count entries. */
 double ab_test_rel_err(const float *got, const double *ref, size_t count);
@@ -55,6 +60,10 @@ double ab_test_rel_err_d(const double *got, const double *ref, size_t count);
 /* Distance in units in the last place between two floats (0 for equal,
  * +0 and -0 are 1 apart). */
 int64_t ab_test_ulps(float a, float b);
+/* x rounded to bfloat16 / IEEE half (to nearest even; half keeps subnormals),
+ * returned as float: what a half-precision kernel's inputs hold. */
+float ab_test_round_bf16(float x);
+float ab_test_round_fp16(float x);
 
 /* Fail (with file:line, the error and the tolerance) unless rel err <= tol. */
 #define assert_rel_err(got, ref, count, tol)                                                   \

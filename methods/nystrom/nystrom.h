@@ -44,6 +44,10 @@ AB_HD void ab_nystrom_segment_hd(size_t n, size_t m, int mode, size_t j, size_t 
 /* Landmark j of M over N tokens averages tokens [*t0, *t1) and divides the
  * sum by *div (pad mode: div counts the zero rows of the left padding).
  * Requires 1 <= M <= N and j < M. */
+/* The landmark count M of a problem: `landmarks`, or max(1, round(landmark_ratio
+ * N)), or 64 (the same rule for every backend). */
+size_t ab_nystrom_resolve_m(const struct ab_problem *p, const struct ab_values *vals);
+
 void ab_nystrom_segment(size_t n, size_t m, int mode, size_t j, size_t *t0, size_t *t1,
                         size_t *div);
 
@@ -91,6 +95,12 @@ float ab_nystrom_colmax(const float *a, size_t M);
 size_t ab_nystrom_svd_lwork(size_t M);
 int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, double *work,
                         int *iwork);
+/* How good Z is as A^+ for one head (the `report` of every backend), in
+ * float64: *resid = ||I - A Z||_F, *vs = ||Z - A^+||_F / ||A^+||_F against the
+ * SVD pseudo-inverse. work: 6 M^2 + M + lwork doubles; iwork: 8M ints.
+ * Returns nonzero when the SVD fails. */
+int ab_nystrom_pinv_quality(size_t M, size_t lwork, const float *a, const float *z, double *work,
+                            int *iwork, double *resid, double *vs);
 
 /* The nystrom method's parameters, for tables that extend them. */
 #define AB_NYSTROM_PARAMS                                                                          \

@@ -75,7 +75,7 @@ struct nystrom_state {
     float *block;    /* the one workspace allocation */
 };
 
-static size_t resolve_m(const struct ab_problem *p, const struct ab_values *vals)
+size_t ab_nystrom_resolve_m(const struct ab_problem *p, const struct ab_values *vals)
 {
     if (ab_values_isset(vals, "landmarks"))
         return (size_t)ab_values_int(vals, "landmarks");
@@ -106,7 +106,7 @@ static int compute_sizes(const struct ab_problem *p, const struct ab_values *val
                        "nystrom: give landmarks or landmark_ratio, not both (landmarks=%ld, "
                        "landmark_ratio=%g)",
                        ab_values_int(vals, "landmarks"), ab_values_real(vals, "landmark_ratio"));
-    size_t m = resolve_m(p, vals), n = p->n, T = (size_t)(p->threads > 0 ? p->threads : 1);
+    size_t m = ab_nystrom_resolve_m(p, vals), n = p->n, T = (size_t)(p->threads > 0 ? p->threads : 1);
     if (m > n)
         return ab_errf(err, AB_EINVAL, "nystrom: landmarks M=%zu exceeds the sequence length N=%zu",
                        m, n);
@@ -741,57 +741,58 @@ static int nystrom_rows(void *state, size_t h, size_t r0, size_t r1, float *S, s
     return AB_OK;
 }
 
+int ab_nystrom_pinv_quality(size_t M, size_t lwork, const float *a, const float *z, double *work,
+                            int *iwork, double *resid, double *vs)
+{
+    int Mi = (int)M;
+    double *zs = work + 3 * M * M + M + lwork, *ad = zs + M * M, *az = ad + M * M;
+    double *zd = work; /* scratch until the SVD overwrites it */
+    for (size_t i = 0; i < M * M; i++)
+        ad[i] = a[i], zd[i] = z[i];
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 1.0, ad, Mi, zd, Mi, 0.0, az,
+                Mi);
+    double r2 = 0;
+    for (size_t i = 0; i < M; i++)
+        for (size_t j = 0; j < M; j++) {
+            double e = (i == j ? 1.0 : 0.0) - az[i * M + j];
+            r2 += e * e;
+        }
+    *resid = sqrt(r2);
+    if (ab_nystrom_pinv_svd(M, lwork, a, zs, work, iwork))
+        return 1;
+    double num = 0, den = 0;
+    for (size_t i = 0; i < M * M; i++) {
+        double e = (double)z[i] - zs[i];
+        num += e * e;
+        den += zs[i] * zs[i];
+    }
+    *vs = den > 0 ? sqrt(num / den) : sqrt(num);
+    return 0;
+}
+
 static int nystrom_report(void *state, struct ab_report *rep, struct ab_err *err)
 {
     struct nystrom_state *s = state;
     const struct ab_problem *p = &s->p;
-    size_t M = s->m, H = p->heads;
-    int lwork_q = -1;
-    double q = 0, dummy = 0;
-    int idummy = 0;
-    int Mi = (int)M;
-    LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', Mi, Mi, &dummy, Mi, &dummy, &dummy, Mi, &dummy, Mi,
-                        &q, lwork_q, &idummy);
-    size_t lwork = (size_t)q + 1;
-    size_t nd = 4 * M * M + M + lwork + 2 * M * M;
-    double *work = p->alloc(nd * sizeof(double));
+    size_t M = s->m, H = p->heads, lwork = ab_nystrom_svd_lwork(M);
+    if (!lwork)
+        return ab_errf(err, AB_EINVAL, "nystrom: LAPACK workspace query failed for M=%zu", M);
+    double *work = p->alloc((6 * M * M + M + lwork) * sizeof(double));
     int *iwork = p->alloc(8 * M * sizeof(int));
     if (!work || !iwork) {
         p->free(work);
         p->free(iwork);
         return ab_errf(err, AB_ENOMEM, "nystrom: out of memory for the report");
     }
-    double *zs = work + 4 * M * M + M + lwork, *az = zs + M * M;
     double resid = 0, vs = 0;
     int rc = AB_OK;
-    for (size_t h = 0; h < H && rc == AB_OK; h++) {
-        struct head_ws *w = &s->heads[h];
-        double *ad = work, *zd = work + M * M; /* reuse: overwritten by the SVD afterwards */
-        for (size_t i = 0; i < M * M; i++) {
-            ad[i] = w->a[i];
-            zd[i] = w->z[i];
-        }
-        /* ||I - A Z||_F in float64 */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 1.0, ad, Mi, zd, Mi, 0.0,
-                    az, Mi);
-        double r2 = 0;
-        for (size_t i = 0; i < M; i++)
-            for (size_t j = 0; j < M; j++) {
-                double e = (i == j ? 1.0 : 0.0) - az[i * M + j];
-                r2 += e * e;
-            }
-        resid += sqrt(r2);
-        if (ab_nystrom_pinv_svd(M, lwork, w->a, zs, work, iwork)) {
+    for (size_t h = 0; h < H; h++) {
+        double r, v;
+        if (ab_nystrom_pinv_quality(M, lwork, s->heads[h].a, s->heads[h].z, work, iwork, &r, &v)) {
             rc = ab_errf(err, AB_ENUMERIC, "nystrom: SVD of A (head %zu) did not converge", h);
             break;
         }
-        double num = 0, den = 0;
-        for (size_t i = 0; i < M * M; i++) {
-            double e = (double)w->z[i] - zs[i];
-            num += e * e;
-            den += zs[i] * zs[i];
-        }
-        vs += den > 0 ? sqrt(num / den) : sqrt(num);
+        resid += r, vs += v;
     }
     p->free(work);
     p->free(iwork);

@@ -61,7 +61,6 @@ static const struct ab_param nystrom_cuda_params[] = {
      .help = "Z0 = A^T / c: c per head (xformers) or one c over all heads (official, HF)"},
 };
 
-#define NYSTROM_DEFAULT_M 64
 static const size_t CUBLAS_WS = 4u << 20;
 
 struct nystrom_cuda {
@@ -95,17 +94,6 @@ static int cu_fail(struct ab_err *err, cudaError_t e, const char *what)
 static int blas_fail(struct ab_err *err, cublasStatus_t s, const char *what)
 {
     return ab_errf(err, AB_EIO, "nystrom(cuda): cuBLAS %s: %s", what, ab_cublas_name(s));
-}
-
-static size_t resolve_m(const struct ab_problem *p, const struct ab_values *vals)
-{
-    if (ab_values_isset(vals, "landmarks"))
-        return (size_t)ab_values_int(vals, "landmarks");
-    if (ab_values_isset(vals, "landmark_ratio")) {
-        double m = floor(ab_values_real(vals, "landmark_ratio") * (double)p->n + 0.5);
-        return m < 1 ? 1 : (size_t)m;
-    }
-    return NYSTROM_DEFAULT_M;
 }
 
 /* The two fused launches for these sizes (device pointers set in prepare). */
@@ -152,7 +140,7 @@ static int nystrom_cuda_estimate(const struct ab_problem *p, const struct ab_val
                        "nystrom(cuda): give landmarks or landmark_ratio, not both (landmarks=%ld, "
                        "landmark_ratio=%g)",
                        ab_values_int(vals, "landmarks"), ab_values_real(vals, "landmark_ratio"));
-    size_t m = resolve_m(p, vals);
+    size_t m = ab_nystrom_resolve_m(p, vals);
     if (m > p->n)
         return ab_errf(err, AB_EINVAL,
                        "nystrom(cuda): landmarks M=%zu exceeds the sequence length N=%zu", m, p->n);
@@ -209,6 +197,19 @@ __global__ void segmeans_kernel(const float *x0, const float *x1, float *y0, flo
     }
 }
 
+/* The largest of the 256 threads' values (all >= 0), valid in thread 0;
+ * red: the block's shared buffer of 256. */
+static __device__ float block_max256(float *red, float mine)
+{
+    red[threadIdx.x] = mine;
+    __syncthreads();
+    float mx = 0.0f;
+    if (threadIdx.x == 0)
+        for (int i = 0; i < 256; i++)
+            mx = fmaxf(mx, red[i]);
+    return mx;
+}
+
 /* colmax[h] = the largest column sum of head h's A (M x M), float64 sums. */
 __global__ void colmax_kernel(const float *a, size_t m, float *colmax)
 {
@@ -221,14 +222,9 @@ __global__ void colmax_kernel(const float *a, size_t m, float *colmax)
             sum += fabs((double)ah[r * m + c]);
         best = fmaxf(best, (float)sum);
     }
-    red[threadIdx.x] = best;
-    __syncthreads();
-    if (threadIdx.x == 0) {
-        float mx = 0.0f;
-        for (int i = 0; i < 256; i++)
-            mx = fmaxf(mx, red[i]);
+    float mx = block_max256(red, best);
+    if (threadIdx.x == 0)
         colmax[blockIdx.x] = mx;
-    }
 }
 
 /* colmax[H] = max over heads (the global init scope). One block. */
@@ -238,14 +234,9 @@ __global__ void globalmax_kernel(float *colmax, size_t heads)
     float best = 0.0f;
     for (size_t h = threadIdx.x; h < heads; h += 256)
         best = fmaxf(best, colmax[h]);
-    red[threadIdx.x] = best;
-    __syncthreads();
-    if (threadIdx.x == 0) {
-        float mx = 0.0f;
-        for (int i = 0; i < 256; i++)
-            mx = fmaxf(mx, red[i]);
+    float mx = block_max256(red, best);
+    if (threadIdx.x == 0)
         colmax[heads] = mx;
-    }
 }
 
 /* Z0_h = A_h^T / c, c = colmax[h] (per-head) or colmax[heads] (global). */
@@ -296,7 +287,7 @@ static int nystrom_cuda_prepare(const struct ab_problem *p, const struct ab_valu
     memset(s, 0, sizeof *s);
     *statep = s;
     s->p = *p;
-    s->m = resolve_m(p, vals);
+    s->m = ab_nystrom_resolve_m(p, vals);
     s->segments = ab_values_enum(vals, "segments");
     s->pinv = ab_values_enum(vals, "pinv");
     s->iters = (int)ab_values_int(vals, "pinv_iters");
@@ -494,12 +485,10 @@ static int nystrom_cuda_report(void *state, struct ab_report *rep, struct ab_err
     struct nystrom_cuda *s = static_cast<struct nystrom_cuda *>(state);
     const struct ab_problem *p = &s->p;
     const size_t M = s->m, H = p->heads;
-    const int Mi = (int)M;
     size_t lwork = ab_nystrom_svd_lwork(M);
     if (!lwork)
         return ab_errf(err, AB_EINVAL, "nystrom(cuda): LAPACK workspace query failed for M=%zu", M);
-    size_t nd = 4 * M * M + M + lwork + 3 * M * M;
-    double *work = static_cast<double *>(p->alloc(nd * sizeof(double)));
+    double *work = static_cast<double *>(p->alloc((6 * M * M + M + lwork) * sizeof(double)));
     int *iwork = static_cast<int *>(p->alloc(8 * M * sizeof(int)));
     float *hz = static_cast<float *>(p->alloc(2 * H * M * M * sizeof(float)));
     if (!work || !iwork || !hz) {
@@ -511,33 +500,13 @@ static int nystrom_cuda_report(void *state, struct ab_report *rep, struct ab_err
     if (e == cudaSuccess)
         e = cudaMemcpy(hz, s->zcur, H * M * M * 4, cudaMemcpyDeviceToHost);
     int rc = e == cudaSuccess ? AB_OK : cu_fail(err, e, "copying A and Z for the report");
-    double *zs = work + 4 * M * M + M + lwork, *ad = zs + M * M, *az = ad + M * M;
     double resid = 0, vs = 0;
     for (size_t h = 0; h < H && rc == AB_OK; h++) {
-        const float *a = ha + h * M * M, *z = hz + h * M * M;
-        double *zd = work; /* scratch until the SVD below overwrites it */
-        for (size_t i = 0; i < M * M; i++)
-            ad[i] = a[i], zd[i] = z[i];
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 1.0, ad, Mi, zd, Mi, 0.0,
-                    az, Mi);
-        double r2 = 0;
-        for (size_t i = 0; i < M; i++)
-            for (size_t j = 0; j < M; j++) {
-                double d = (i == j ? 1.0 : 0.0) - az[i * M + j];
-                r2 += d * d;
-            }
-        resid += sqrt(r2);
-        if (ab_nystrom_pinv_svd(M, lwork, a, zs, work, iwork)) {
+        double r, v;
+        if (ab_nystrom_pinv_quality(M, lwork, ha + h * M * M, hz + h * M * M, work, iwork, &r, &v))
             rc = ab_errf(err, AB_ENUMERIC, "nystrom(cuda): SVD of A (head %zu) did not converge", h);
-            break;
-        }
-        double num = 0, den = 0;
-        for (size_t i = 0; i < M * M; i++) {
-            double d = (double)z[i] - zs[i];
-            num += d * d;
-            den += zs[i] * zs[i];
-        }
-        vs += den > 0 ? sqrt(num / den) : sqrt(num);
+        else
+            resid += r, vs += v;
     }
     p->free(work), p->free(iwork), p->free(hz);
     if (rc)
