@@ -2,7 +2,7 @@
  * size, so that free can count it back. */
 #include "alloc.h"
 
-#include "util.h"
+#include "base/util.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>

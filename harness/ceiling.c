@@ -1,8 +1,8 @@
 /* ceiling.c — see ceiling.h. */
 #include "ceiling.h"
 
-#include "kernels.h"
-#include "util.h"
+#include "threads.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <omp.h>

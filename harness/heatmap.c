@@ -4,10 +4,10 @@
 #include "heatmap.h"
 
 #include "alloc.h"
-#include "kernels.h"
-#include "plot.h"
+#include "threads.h"
+#include "report/plot.h"
 #include "reference.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <math.h>

@@ -10,15 +10,15 @@
 #define _POSIX_C_SOURCE 200809L
 #include "attnbench.h"
 #include "ceiling.h"
-#include "check.h"
-#include "data.h"
+#include "report/check.h"
+#include "data/data.h"
 #include "heatmap.h"
-#include "merge.h"
+#include "report/merge.h"
 #include "plan.h"
-#include "plot.h"
+#include "report/plot.h"
 #include "registry.h"
 #include "run.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,14 +255,47 @@ static int cmd_merge(int argc, char **argv)
     }
     struct ab_plan plan;
     struct ab_err err;
+    struct ab_merge_summary sum;
     if (config && ab_plan_load(config, sets, nsets, &plan, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return 2;
     }
-    struct ab_merge_summary sum;
-    int rc = ab_merge(inputs, n, config ? &plan : NULL, out, stderr, &sum, &err);
-    if (config)
+    /* the plan's rows, in the order a single run writes them */
+    struct ab_merge_planned *planned = NULL;
+    size_t nplanned = 0;
+    int rc = AB_OK;
+    if (config) {
+        nplanned = plan.ndata * plan.set.nseeds * plan.nmethods;
+        planned = calloc(nplanned ? nplanned : 1, sizeof *planned);
+        char **labels = calloc(nplanned ? nplanned : 1, sizeof *labels);
+        if (!planned || !labels)
+            rc = ab_errf(&err, AB_ENOMEM, "out of memory for %zu planned rows", nplanned);
+        size_t p = 0;
+        for (size_t d = 0; rc == AB_OK && d < plan.ndata; d++)
+            for (size_t s = 0; s < plan.set.nseeds; s++)
+                for (size_t m = 0; m < plan.nmethods; m++, p++) {
+                    const struct ab_plan_data *pd = &plan.data[d];
+                    const struct ab_plan_method *pm = &plan.methods[m];
+                    ab_plan_row_id(pd, plan.set.seeds[s], pm, planned[p].id);
+                    int len = snprintf(NULL, 0, "%s(%s) seed=%llu %s(%s)", pd->kind->name, pd->params,
+                                       (unsigned long long)plan.set.seeds[s], pm->m->name, pm->params);
+                    labels[p] = malloc((size_t)len + 1);
+                    if (labels[p])
+                        snprintf(labels[p], (size_t)len + 1, "%s(%s) seed=%llu %s(%s)", pd->kind->name,
+                                 pd->params, (unsigned long long)plan.set.seeds[s], pm->m->name,
+                                 pm->params);
+                    planned[p].label = labels[p] ? labels[p] : "";
+                }
+        if (rc == AB_OK)
+            rc = ab_merge(inputs, n, planned, nplanned, out, stderr, &sum, &err);
+        for (size_t i = 0; labels && i < nplanned; i++)
+            free(labels[i]);
+        free(labels);
+        free(planned);
         ab_plan_free(&plan);
+    } else {
+        rc = ab_merge(inputs, n, NULL, 0, out, stderr, &sum, &err);
+    }
     if (rc) {
         fprintf(stderr, "attnbench merge: %s\n", err.msg);
         return 2;

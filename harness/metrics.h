@@ -8,7 +8,7 @@
 #define AB_METRICS_H
 
 #include "attnbench.h"
-#include "data.h"
+#include "data/data.h"
 #include "reference.h"
 
 #include <stddef.h>
@@ -22,19 +22,6 @@ struct ab_out_metrics {
 };
 void ab_metrics_output(const float *out, const double *ref, size_t count, size_t dv,
                        struct ab_out_metrics *m);
-
-/* Rows [r0, r1) of some N x N matrix, float64, into rows ((r1-r0) x N). */
-typedef int (*ab_rowblock_fn)(void *ctx, size_t r0, size_t r1, double *rows);
-#define AB_POWER_MAX_ITERS 60
-#define AB_POWER_TOL 1e-9
-/* Doubles of workspace ab_power_spec needs for an N x N matrix. */
-size_t ab_power_spec_doubles(size_t n);
-/* ||X||_2 = sqrt of the top eigenvalue of X^T X, by Lanczos iteration (the
- * power iteration's Krylov space, fully reorthogonalised) from a seeded
- * random start: each step is one pass over X's rows. Stops when the estimate
- * changes by less than AB_POWER_TOL (relative) or after AB_POWER_MAX_ITERS
- * passes. NaN if fn fails. */
-double ab_power_spec(ab_rowblock_fn fn, void *ctx, size_t n, uint64_t seed, double *work);
 
 struct ab_attn_metrics {
     double rel_fro;     /* sqrt(sum_h ||E_h||_F^2 / sum_h ||S_h||_F^2) */

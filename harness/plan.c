@@ -3,7 +3,7 @@
 #include "plan.h"
 
 #include "registry.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <libgen.h>
 #include <math.h>

@@ -29,8 +29,8 @@
 #define AB_PLAN_H
 
 #include "attnbench.h"
-#include "config.h"
-#include "data.h"
+#include "formats/config.h"
+#include "data/data.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,7 +3,7 @@
 #include "provenance.h"
 
 #include "gitrev.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <stdio.h>

@@ -2,9 +2,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "reference.h"
 
-#include "kernels.h"
-#include "metrics.h"
-#include "util.h"
+#include "spectral.h"
+#include "threads.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <errno.h>

@@ -14,7 +14,7 @@
 #define AB_REFERENCE_H
 
 #include "attnbench.h"
-#include "data.h"
+#include "data/data.h"
 
 #include <stddef.h>
 #include <stdint.h>

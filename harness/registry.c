@@ -8,7 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "registry.h"
 
-#include "util.h"
+#include "base/util.h"
 
 #include <dlfcn.h>
 #include <string.h>
@@ -19,9 +19,8 @@ extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu, ab_lin
 extern const struct ab_method ab_exact_cuda, ab_nystrom_cuda;
 #endif
 
-#define AB_MAX_METHODS 64
-
-static const struct ab_method *table[AB_MAX_METHODS] = {
+/* The built-in methods; plugins loaded at run time are appended after them. */
+static const struct ab_method *const builtin[] = {
     &ab_exact_cpu,
     &ab_nystrom_cpu,
     &ab_local_cpu,
@@ -34,11 +33,18 @@ static const struct ab_method *table[AB_MAX_METHODS] = {
     &ab_nystrom_cuda,
 #endif
 };
-#ifdef AB_HAVE_CUDA
-static size_t ntable = 9;
-#else
-static size_t ntable = 7;
-#endif
+#define NBUILTIN (sizeof builtin / sizeof builtin[0])
+#define AB_MAX_METHODS (NBUILTIN + 64) /* room for 64 plugins */
+
+static const struct ab_method *table[AB_MAX_METHODS];
+static size_t ntable;
+
+static void table_init(void)
+{
+    if (ntable == 0)
+        for (size_t i = 0; i < NBUILTIN; i++)
+            table[ntable++] = builtin[i];
+}
 
 int ab_method_backend(const struct ab_method *m)
 {
@@ -49,6 +55,7 @@ const char *ab_backend_name(int backend) { return backend == AB_BACKEND_CUDA ? "
 
 const struct ab_method *ab_method_find(const char *name)
 {
+    table_init();
     for (size_t i = 0; i < ntable; i++)
         if (strcmp(table[i]->name, name) == 0)
             return table[i];
@@ -57,6 +64,7 @@ const struct ab_method *ab_method_find(const char *name)
 
 const struct ab_method *ab_method_find_backend(const char *name, int backend)
 {
+    table_init();
     for (size_t i = 0; i < ntable; i++)
         if (strcmp(table[i]->name, name) == 0 && ab_method_backend(table[i]) == backend)
             return table[i];
@@ -65,6 +73,7 @@ const struct ab_method *ab_method_find_backend(const char *name, int backend)
 
 const struct ab_method *const *ab_methods(size_t *count)
 {
+    table_init();
     *count = ntable;
     return table;
 }
@@ -146,9 +155,10 @@ int ab_plugin_load(const char *path, struct ab_err *err)
         return ab_errf(err, AB_EINVAL, "%s: method '%s' (backend %s) is already registered", path,
                        m->name, ab_backend_name(ab_method_backend(m)));
     }
+    table_init();
     if (ntable == AB_MAX_METHODS) {
         dlclose(h);
-        return ab_errf(err, AB_EINVAL, "%s: too many methods (%d)", path, AB_MAX_METHODS);
+        return ab_errf(err, AB_EINVAL, "%s: too many methods (%zu)", path, (size_t)AB_MAX_METHODS);
     }
     table[ntable++] = m; /* the handle stays open for the life of the process */
     return AB_OK;

@@ -4,15 +4,15 @@
 
 #include "alloc.h"
 #include "ceiling.h"
-#include "csv.h"
+#include "formats/csv.h"
 #include "device.h"
-#include "kernels.h"
+#include "threads.h"
 #include "metrics.h"
-#include "npy.h"
+#include "formats/npy.h"
 #include "provenance.h"
 #include "reference.h"
 #include "registry.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,11 +9,11 @@
  * CPU pairs always run. CUDA pairs need a device: without one (or without
  * CUDA in the build) they are reported as skipped by cmocka and the test
  * exits 77, which CTest shows as "Skipped" (SKIP_RETURN_CODE), not passed. */
-#include "data.h"
+#include "data/data.h"
 #include "device.h"
-#include "nystrom.h"
+#include "nystrom/nystrom.h"
 #include "registry.h"
-#include "util.h"
+#include "base/util.h"
 #include "testlib.h"
 
 #include <cblas.h>

@@ -3,7 +3,7 @@
  * code and a message that names the problem; none crashes. Binary .npy cases
  * are written here, from a good set of files with one thing broken. */
 #define _POSIX_C_SOURCE 200809L
-#include "npy.h"
+#include "formats/npy.h"
 #include "testlib.h"
 
 #include <fcntl.h>

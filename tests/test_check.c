@@ -4,7 +4,7 @@
  * timing gate normalises by exact attention; tolerances from flags and YAML;
  * bad input is an error naming the file. */
 #define _POSIX_C_SOURCE 200809L
-#include "check.h"
+#include "report/check.h"
 #include "testlib.h"
 
 #include <stdio.h>

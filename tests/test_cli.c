@@ -3,11 +3,11 @@
  * with positions, --set, --dry-run, --save-outputs, list. Runs the built
  * binary (AB_BIN) and reads its CSV with the harness's own CSV reader. */
 #define _POSIX_C_SOURCE 200809L
-#include "csv.h"
-#include "data.h"
-#include "npy.h"
+#include "formats/csv.h"
+#include "data/data.h"
+#include "formats/npy.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <math.h>

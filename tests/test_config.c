@@ -3,7 +3,7 @@
  * typed conversions, aliases, and the doc's ownership of every node. */
 #define _POSIX_C_SOURCE 200809L
 #include "testlib.h"
-#include "config.h"
+#include "formats/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* test_csv.c — the results file: quoting round trip, resume loading ids,
  * torn last line cut, header mismatch and overwrite protection. */
 #define _POSIX_C_SOURCE 200809L
-#include "csv.h"
+#include "formats/csv.h"
 #include "testlib.h"
 
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* test_data.c — the synthetic data kinds: golden values (bitwise, so a
  * change of stream or arithmetic fails), determinism, ids, shapes, the
  * temperature knob, and the structure each kind promises. */
-#include "data.h"
+#include "data/data.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <lapacke.h>
 #include <math.h>

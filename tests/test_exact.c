@@ -1,7 +1,7 @@
 /* test_exact.c — methods/exact: every impl against the float64 oracle, rows,
  * the materialize cap, bad sizes. */
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

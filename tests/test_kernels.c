@@ -1,9 +1,9 @@
 /* test_kernels.c — kernels.c: the vectorised exp in ulps, the row softmax
  * and the online softmax recurrence against float64. */
-#include "kernels.h"
-#include "rng.h"
+#include "kernels/kernels.h"
+#include "base/rng.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -2,9 +2,9 @@
  * implementation of its formula with the same random projections; the
  * segment-means control at k = n is exact attention; share_kv; determinism;
  * bad k. */
-#include "linformer.h"
+#include "linformer/linformer.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * copies V, a dense float64 masked softmax agrees for windows and global
  * tokens, and each row's L1 error is twice the exact mass outside its set. */
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -4,11 +4,11 @@
  * three shards merged equal a single run; concurrent writers of one cached
  * reference never leave a torn file. */
 #define _POSIX_C_SOURCE 200809L
-#include "merge.h"
+#include "report/merge.h"
 #include "plan.h"
 #include "reference.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <signal.h>
@@ -83,7 +83,7 @@ static void merge_keeps_ok_rows_reports_missing_and_checks_columns(void **s)
     snprintf(out, sizeof out, "%s/m.csv", ab_test_tmpdir());
     struct ab_merge_summary sum;
     struct ab_err err;
-    assert_int_equal(ab_merge(in, 2, NULL, out, NULL, &sum, &err), AB_OK);
+    assert_int_equal(ab_merge(in, 2, NULL, 0, out, NULL, &sum, &err), AB_OK);
     assert_int_equal(sum.rows, 3);
     assert_int_equal(sum.duplicates, 1);
     FILE *f = fopen(out, "r");
@@ -93,7 +93,7 @@ static void merge_keeps_ok_rows_reports_missing_and_checks_columns(void **s)
     fclose(f);
     assert_string_equal(text, "row_id,status,x\nr1,ok,1\nr2,ok,2\nr3,ok,3\n");
     const char *in2[] = {a, c};
-    assert_int_equal(ab_merge(in2, 2, NULL, out, NULL, &sum, &err), AB_EINVAL);
+    assert_int_equal(ab_merge(in2, 2, NULL, 0, out, NULL, &sum, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "c.csv: its columns differ"));
 }
 

@@ -3,8 +3,9 @@
  * against dense float64 computations through a method's rows(). */
 #include "metrics.h"
 #include "reference.h"
+#include "spectral.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <lapacke.h>
 #include <math.h>

@@ -1,10 +1,10 @@
 /* test_npy.c — the .npy reader and writer, every malformed-header case, and
  * the `npy` data kind (shapes, n, scale, relative paths, content ids). */
 #define _POSIX_C_SOURCE 200809L
-#include "data.h"
-#include "npy.h"
+#include "data/data.h"
+#include "formats/npy.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

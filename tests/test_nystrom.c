@@ -2,9 +2,9 @@
  * own formula, and the properties it claims: exact at M = N with the SVD
  * pseudo-inverse; the iteration converges to the SVD pseudo-inverse; segment
  * rules; per-head vs global init; rows consistent with forward; bad sizes. */
-#include "nystrom.h"
+#include "nystrom/nystrom.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <lapacke.h>

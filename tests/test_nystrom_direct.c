@@ -1,9 +1,9 @@
 /* test_nystrom_direct.c — methods/nystrom_direct: with every token a landmark
  * it is exact attention (S S^+ S = S); against a float64 evaluation of
  * S[:, L] pinv(S[L, L]) S[L, :] V; random landmarks are seeded. */
-#include "nystrom.h"
+#include "nystrom/nystrom.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

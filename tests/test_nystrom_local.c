@@ -3,7 +3,7 @@
  * (exact window softmax weighted by what the Nystrom rows leave) against a
  * float64 evaluation on nystrom's own rows. */
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
  * pinv_init: global, segments: pad-keys (its unmasked zero padding);
  * performer-pytorch = its exported W (features_file) and eps: 1e-4;
  * linformer = its exported projections (projection: file). */
-#include "npy.h"
+#include "formats/npy.h"
 #include "testlib.h"
 
 #include <stdio.h>

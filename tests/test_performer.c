@@ -2,9 +2,9 @@
  * implementation with the same features; orthogonal blocks are orthogonal;
  * the positive random features estimate the softmax kernel without bias and
  * with a variance that falls as features grow; rows sum to 1; defaults. */
-#include "performer.h"
+#include "performer/performer.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

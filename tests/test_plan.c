@@ -2,7 +2,7 @@
  * accepted, lists expand to the cartesian product in a fixed order, defaults
  * fill in, --set overrides apply where they should, and row ids are stable. */
 #define _POSIX_C_SOURCE 200809L
-#include "npy.h"
+#include "formats/npy.h"
 #include "plan.h"
 #include "registry.h"
 #include "testlib.h"

@@ -4,10 +4,10 @@
  * foreign CSVs, a missing gnuplot named with its package and the CSV left
  * untouched, and the heat map's exact block against the float64 oracle. */
 #define _POSIX_C_SOURCE 200809L
-#include "data.h"
+#include "data/data.h"
 #include "heatmap.h"
 #include "plan.h"
-#include "plot.h"
+#include "report/plot.h"
 #include "testlib.h"
 
 #include <math.h>

@@ -3,8 +3,8 @@
  * at sizes that hit every register block and its remainders; padding lanes;
  * and the online softmax down the columns over several key blocks, with
  * masked (-Inf) logits, against a float64 softmax times V. */
-#include "qtile.h"
-#include "rng.h"
+#include "kernels/qtile.h"
+#include "base/rng.h"
 #include "testlib.h"
 
 #include <math.h>

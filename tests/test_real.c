@@ -4,11 +4,11 @@
  * so they share one exact reference), head selection, and every malformed
  * .safetensors case. */
 #define _POSIX_C_SOURCE 200809L
-#include "data.h"
-#include "npy.h"
-#include "safetensors.h"
+#include "data/data.h"
+#include "formats/npy.h"
+#include "formats/safetensors.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "reference.h"
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <lapacke.h>
 #include <math.h>

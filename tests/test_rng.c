@@ -1,7 +1,7 @@
 /* test_rng.c — the project PRNG: golden values (a port or a compiler change
  * that alters the stream fails here), the portable logarithm's accuracy, and
  * the distributions' moments. */
-#include "rng.h"
+#include "base/rng.h"
 #include "testlib.h"
 
 #include <math.h>

@@ -1,7 +1,7 @@
-/* test_tiles.c — the CUDA kernels' arithmetic (harness/flash_tile.h) run on
+/* test_tiles.c — the CUDA kernels' arithmetic (harness/kernels/flash_tile.h) run on
  * the CPU: each kernel is emulated block by block, one loop over the block's
  * threads per phase (a barrier between phases: every thread finishes one
- * before any starts the next), exactly in the order harness/cuda_kernels.cu
+ * before any starts the next), exactly in the order harness/kernels/cuda_kernels.cu
  * launches and synchronises them. Shared memory is poisoned with NaN first,
  * so a read of anything a phase did not write shows up as a NaN output.
  * Checked against the float64 oracle: the fused attention (no splits and
@@ -9,8 +9,8 @@
  * softmax, the split planner, and the row-major-to-cuBLAS GEMM mapping
  * (run through a column-major reference GEMM with cuBLAS's semantics).
  * This runs in every build; it needs no GPU. */
-#include "flash_tc.h"
-#include "flash_tile.h"
+#include "kernels/flash_tc.h"
+#include "kernels/flash_tile.h"
 #include "testlib.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
 /* test_util.c — util.c: choices, "did you mean", value formatting round trips. */
 #include "testlib.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdlib.h>

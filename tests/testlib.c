@@ -2,8 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "testlib.h"
 
-#include "rng.h"
-#include "util.h"
+#include "base/rng.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <lapacke.h>

@@ -6,7 +6,7 @@
  *                      softmax update, acc += P Vb by SGEMM. Working memory
  *                      O(threads * TQ * TK), any N.
  *   impl: fused        the same recurrence with no SGEMM: per query tile, lane
- *                      blocks of 32 queries (harness/qtile.h) against key blocks
+ *                      blocks of 32 queries (harness/kernels/qtile.h) against key blocks
  *                      of TK (K and V stay in L2 across the tile's lane blocks)
  *                      in steps of FK = 128 keys whose logits tile (16 KB) stays
  *                      in L1 between the product, the softmax and the values.
@@ -19,9 +19,9 @@
  * Tests: tests/test_exact.c (every impl vs the float64 oracle).
  */
 #include "attnbench.h"
-#include "kernels.h"
-#include "qtile.h"
-#include "util.h"
+#include "kernels/kernels.h"
+#include "kernels/qtile.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <math.h>

@@ -1,8 +1,8 @@
 /* exact_cuda.cu — exact softmax attention on a CUDA GPU (`backend: cuda`),
  * O = softmax(Q K^T / sqrt(D)) V.
  *
- *   impl: fused    one kernel (harness/cuda_kernels.cu, arithmetic in
- *                  harness/flash_tile.h): per (64-query block, head) the
+ *   impl: fused    one kernel (harness/kernels/cuda_kernels.cu, arithmetic in
+ *                  harness/kernels/flash_tile.h): per (64-query block, head) the
  *                  online softmax over 64-key blocks staged in shared memory,
  *                  the accumulator in registers; no N x N buffer, O(N D)
  *                  memory at any N. Key splits merged by a second kernel
@@ -11,7 +11,7 @@
  *                  with float32 arithmetic and accumulation; for fp16 / bf16
  *                  `tensor_cores: true` (default) runs the two products on
  *                  tensor cores (wmma 16x16x16, float accumulation, P
- *                  rounded to fp16 / bf16: harness/flash_tc.h), false the
+ *                  rounded to fp16 / bf16: harness/kernels/flash_tc.h), false the
  *                  CUDA-core kernel.
  *   impl: chunked  query-row chunks: per chunk of R rows (all heads at
  *                  once), L = Q_chunk K^T / sqrt(D) by cuBLAS (strided
@@ -33,9 +33,9 @@
  * fp16/bf16 < 1e-2), tests/test_tiles.c (the kernels' arithmetic on the CPU).
  */
 #include "attnbench.h"
-#include "cuda_kernels.h"
+#include "kernels/cuda_kernels.h"
 extern "C" {
-#include "util.h"
+#include "base/util.h"
 }
 
 #include <math.h>

@@ -12,7 +12,7 @@
  * prepare (prepare_ms) and held as k x N floats each, counted in peak_bytes;
  * beyond them the working memory is H k (D + DV) + threads x 32 (D + k + DV + 2)
  * floats. The attention over the k projected keys runs on lane tiles
- * (harness/qtile.h): 32 queries in the lanes, E K as keys, F V as values.
+ * (harness/kernels/qtile.h): 32 queries in the lanes, E K as keys, F V as values.
  * FLOPs per head: 2kN(D + DV) for the projections, 2Nk(D + DV) for attention.
  * Attention is over k projected keys, not the N tokens: there is no N x N
  * attention matrix to compare row by row, hence no `rows`.
@@ -27,13 +27,13 @@
  * (tests/test_peers.c).
  * Tests: tests/test_linformer.c. */
 #include "attnbench.h"
-#include "kernels.h"
-#include "linformer.h"
-#include "qtile.h"
-#include "npy.h"
-#include "nystrom.h"
-#include "rng.h"
-#include "util.h"
+#include "kernels/kernels.h"
+#include "linformer/linformer.h"
+#include "kernels/qtile.h"
+#include "formats/npy.h"
+#include "nystrom/nystrom.h"
+#include "base/rng.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <math.h>

@@ -9,7 +9,7 @@
  *
  * Per (head, block of 32 queries [r0, r1)) the allowed keys are the global
  * block [0, g) and one contiguous band [r0 - h, r1 - 1 + h]. The forward holds
- * the block with its queries in the vector lanes (harness/qtile.h): logits of
+ * the block with its queries in the vector lanes (harness/kernels/qtile.h): logits of
  * the (g + 32 + 2h) keys straight from K, the band's corners masked, the
  * softmax down the columns, the values straight from V — no packing, and the
  * tile stays in L1 (h = 128: 36 KB). Global query rows use the streamed exact
@@ -19,9 +19,9 @@
  *
  * Tests: tests/test_local.c. */
 #include "attnbench.h"
-#include "kernels.h"
-#include "qtile.h"
-#include "util.h"
+#include "kernels/kernels.h"
+#include "kernels/qtile.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <math.h>

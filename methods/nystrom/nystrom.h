@@ -1,11 +1,12 @@
-/* nystrom.h — logic the Nystrom backends share (nystrom_cpu.c and
- * nystrom_cuda.cu), and what tests check directly.
+/* nystrom.h — logic the Nystrom backends and variants share, implemented in
+ * nystrom.c (and, for the segment rule, inline for the host and the device),
+ * plus the CPU state's views that nystrom-local reads (nystrom_cpu.c).
  * Tests: tests/test_nystrom.c, tests/test_backends.c. */
 #ifndef AB_NYSTROM_H
 #define AB_NYSTROM_H
 
 #include "attnbench.h"
-#include "hd.h"
+#include "kernels/hd.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -30,10 +30,10 @@
  * CPU method), tests/test_tiles.c (the fused kernel's arithmetic on the CPU).
  */
 #include "attnbench.h"
-#include "cuda_kernels.h"
-#include "nystrom.h"
+#include "kernels/cuda_kernels.h"
+#include "nystrom/nystrom.h"
 extern "C" {
-#include "util.h"
+#include "base/util.h"
 }
 
 #include <cblas.h>

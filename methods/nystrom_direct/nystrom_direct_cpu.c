@@ -12,9 +12,9 @@
  * iteration with per-head init. Rows need not sum to 1.
  * Tests: tests/test_nystrom_direct.c. */
 #include "attnbench.h"
-#include "kernels.h"
-#include "nystrom.h"
-#include "util.h"
+#include "kernels/kernels.h"
+#include "nystrom/nystrom.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <math.h>

@@ -15,9 +15,9 @@
  * O(N (w + TQ) (M + D + DV)); memory: nystrom's plus threads x TQ x (3(TQ+w) + M).
  * Tests: tests/test_nystrom_local.c. */
 #include "attnbench.h"
-#include "kernels.h"
-#include "nystrom.h"
-#include "util.h"
+#include "kernels/kernels.h"
+#include "nystrom/nystrom.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <math.h>

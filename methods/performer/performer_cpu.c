@@ -30,18 +30,18 @@
  * -|x'|^2/2), per query row and per head over every key and feature. The
  * eps part of phi(K)^T V and phi(K)^T 1 (eps sum_j v_j and eps N) is added
  * after the streamed, rescaled exponential part.
- * The default (softmax kernel, eps = 0) runs on lane tiles (harness/qtile.h):
+ * The default (softmax kernel, eps = 0) runs on lane tiles (harness/kernels/qtile.h):
  * keys with the features as lanes (phi(K)^T V is the tile's values product,
  * phi(K)^T 1 its column sums), queries as lanes against W's rows; the ReLU
  * kernel and eps > 0 on SGEMM tiles.
  * Tests: tests/test_performer.c. */
 #include "attnbench.h"
-#include "kernels.h"
-#include "npy.h"
-#include "performer.h"
-#include "qtile.h"
-#include "rng.h"
-#include "util.h"
+#include "kernels/kernels.h"
+#include "formats/npy.h"
+#include "performer/performer.h"
+#include "kernels/qtile.h"
+#include "base/rng.h"
+#include "base/util.h"
 
 #include <cblas.h>
 #include <lapacke.h>

@@ -4,7 +4,7 @@
  * Build: CC=clang cmake -S . -B build-fuzz -DATTNBENCH_FUZZ=ON; run:
  * build-fuzz/tests/fuzz_config tests/fuzz/corpus_yaml -max_total_time=60 */
 #define _POSIX_C_SOURCE 200809L
-#include "config.h"
+#include "formats/config.h"
 #include "plan.h"
 
 #include <stdio.h>

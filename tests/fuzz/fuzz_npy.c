@@ -2,7 +2,7 @@
  * an array or an error message, never a crash, a leak or undefined behaviour.
  * Build: CC=clang cmake -S . -B build-fuzz -DATTNBENCH_FUZZ=ON; run:
  * build-fuzz/tests/fuzz_npy tests/fuzz/corpus_npy -max_total_time=60 */
-#include "npy.h"
+#include "formats/npy.h"
 
 #include <stddef.h>
 #include <stdint.h>

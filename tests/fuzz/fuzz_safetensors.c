@@ -3,7 +3,7 @@
  * message naming the file, never a crash, a leak or undefined behaviour.
  * Build: CC=clang cmake -S . -B build-fuzz -DATTNBENCH_FUZZ=ON; run:
  * build-fuzz/tests/fuzz_safetensors tests/fuzz/corpus_safetensors -max_total_time=60 */
-#include "safetensors.h"
+#include "formats/safetensors.h"
 
 #include <stddef.h>
 #include <stdint.h>

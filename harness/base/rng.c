@@ -1,8 +1,8 @@
 /* rng.c — see rng.h. Compiled with -ffp-contract=off (CMakeLists.txt).
  * Tests: tests/test_rng.c. */
-#include "rng.h"
+#include "base/rng.h"
 
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 

@@ -13,7 +13,7 @@
 #ifndef AB_SAFETENSORS_H
 #define AB_SAFETENSORS_H
 
-#include "npy.h"
+#include "formats/npy.h"
 
 /* header_only: fill ndim/shape/count and validate, without reading data. */
 int ab_safetensors_read(const char *path, const char *tensor, int header_only, struct ab_npy *out,

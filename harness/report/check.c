@@ -1,10 +1,10 @@
 /* check.c — see check.h. Tests: tests/test_check.c, tests/ci_gate.sh. */
 #define _POSIX_C_SOURCE 200809L
-#include "check.h"
+#include "report/check.h"
 
-#include "config.h"
-#include "table.h"
-#include "util.h"
+#include "formats/config.h"
+#include "formats/table.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* plot.c — see plot.h. Tests: tests/test_plot.c. */
 #define _POSIX_C_SOURCE 200809L
-#include "plot.h"
+#include "report/plot.h"
 
-#include "table.h"
-#include "util.h"
+#include "formats/table.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <libgen.h>

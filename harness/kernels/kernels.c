@@ -1,8 +1,8 @@
 /* kernels.c — see kernels.h. The loops are written so that gcc -O3
  * vectorises them (no calls, no branches in the body).
  * Tests: tests/test_kernels.c. */
-#include "kernels.h"
-#include "expf.h"
+#include "kernels/kernels.h"
+#include "kernels/expf.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -153,5 +153,3 @@ void ab_sgemm_par(size_t M, size_t N, size_t K, float alpha, const float *A, con
                         A, (int)K, B + c0, (int)N, beta, C + c0, (int)N);
     }
 }
-
-void ab_blas_set_threads(int n) { openblas_set_num_threads(n); }

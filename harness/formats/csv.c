@@ -1,8 +1,8 @@
 /* csv.c — see csv.h. Tests: tests/test_csv.c. */
 #define _POSIX_C_SOURCE 200809L
-#include "csv.h"
+#include "formats/csv.h"
 
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* flash_tile.h — the arithmetic of the CUDA backend's kernels, written once
  * for the device and the host (AB_HD): the fused attention tile (online
  * softmax, FlashAttention's recurrence) and the row softmax. The kernels in
- * harness/cuda_kernels.cu are a thin shell around these functions: global
+ * harness/kernels/cuda_kernels.cu are a thin shell around these functions: global
  * loads, __syncthreads() between the phases, the launch. tests/test_tiles.c
  * runs the same functions on the CPU, one loop over the block's threads per
  * phase (a phase boundary is a barrier: every thread finishes a phase before
@@ -35,7 +35,7 @@
 #ifndef AB_FLASH_TILE_H
 #define AB_FLASH_TILE_H
 
-#include "hd.h"
+#include "kernels/hd.h"
 
 #include <math.h>
 #include <stddef.h>

@@ -1,9 +1,9 @@
 /* data.c — the data-kind table and what every kind shares. The synthetic
  * generators are in data_synth.c, the file sources in data_npy.c.
  * Tests: tests/test_data.c. */
-#include "data.h"
+#include "data/data.h"
 
-#include "util.h"
+#include "base/util.h"
 
 #include <string.h>
 

@@ -13,9 +13,9 @@ static __host__ __device__ __forceinline__ float ab_ft_to_float(__nv_bfloat16 x)
     return __bfloat162float(x);
 }
 
-#include "cuda_kernels.h"
-#include "flash_tc.h"
-#include "flash_tile.h"
+#include "kernels/cuda_kernels.h"
+#include "kernels/flash_tc.h"
+#include "kernels/flash_tile.h"
 
 /* ---- fused attention ---- */
 

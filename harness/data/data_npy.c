@@ -15,11 +15,11 @@
  * seed does not change the data.
  * Tests: tests/test_npy.c, tests/test_real.c. */
 #define _POSIX_C_SOURCE 200809L
-#include "config.h"
-#include "data.h"
-#include "npy.h"
-#include "safetensors.h"
-#include "util.h"
+#include "formats/config.h"
+#include "data/data.h"
+#include "formats/npy.h"
+#include "formats/safetensors.h"
+#include "base/util.h"
 
 #include <libgen.h>
 #include <math.h>

@@ -16,9 +16,9 @@
  * of trained LLMs in miniature.
  *
  * Tests: tests/test_data.c. */
-#include "data.h"
-#include "rng.h"
-#include "util.h"
+#include "data/data.h"
+#include "base/rng.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

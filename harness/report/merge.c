@@ -1,10 +1,10 @@
 /* merge.c — see merge.h. */
 #define _POSIX_C_SOURCE 200809L
-#include "merge.h"
+#include "report/merge.h"
 
-#include "csv.h"
-#include "table.h"
-#include "util.h"
+#include "formats/csv.h"
+#include "formats/table.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +44,8 @@ static struct pick *find(struct pick *v, size_t n, const char *id)
     return NULL;
 }
 
-int ab_merge(const char *const *inputs, size_t ninputs, const struct ab_plan *plan, const char *out,
+int ab_merge(const char *const *inputs, size_t ninputs, const struct ab_merge_planned *planned,
+             size_t nplanned, const char *out,
              FILE *log, struct ab_merge_summary *sum, struct ab_err *err)
 {
     memset(sum, 0, sizeof *sum);
@@ -104,32 +105,22 @@ int ab_merge(const char *const *inputs, size_t ninputs, const struct ab_plan *pl
     if (rc == AB_OK)
         rc = ab_csv_open(&csv, out, (const char *const *)t[0].cols, t[0].ncols, 0, 1, err);
     if (rc == AB_OK) {
-        if (plan) { /* the plan's order; then anything the plan does not know */
-            for (size_t d = 0; d < plan->ndata && rc == AB_OK; d++)
-                for (size_t s = 0; s < plan->set.nseeds && rc == AB_OK; s++)
-                    for (size_t m = 0; m < plan->nmethods && rc == AB_OK; m++) {
-                        char id[17];
-                        ab_plan_row_id(&plan->data[d], plan->set.seeds[s], &plan->methods[m], id);
-                        struct pick *pk = find(v, nv, id);
-                        if (!pk) {
-                            sum->missing++;
-                            if (log)
-                                fprintf(log, "missing: %s %s(%s) seed=%llu %s(%s)\n", id,
-                                        plan->data[d].kind->name, plan->data[d].params,
-                                        (unsigned long long)plan->set.seeds[s], plan->methods[m].m->name,
-                                        plan->methods[m].params);
-                            continue;
-                        }
-                        pk->used = 1;
-                        rc = ab_csv_append(&csv, (const char *const *)&pk->t->cells[pk->row * pk->t->ncols],
-                                           err);
-                        sum->rows++;
-                    }
+        for (size_t p = 0; planned && p < nplanned && rc == AB_OK; p++) {
+            struct pick *pk = find(v, nv, planned[p].id);
+            if (!pk) {
+                sum->missing++;
+                if (log)
+                    fprintf(log, "missing: %s %s\n", planned[p].id, planned[p].label);
+                continue;
+            }
+            pk->used = 1;
+            rc = ab_csv_append(&csv, (const char *const *)&pk->t->cells[pk->row * pk->t->ncols], err);
+            sum->rows++;
         }
         qsort(v, nv, sizeof *v, seq_cmp); /* the rest in their order of appearance */
         for (size_t i = 0; i < nv && rc == AB_OK; i++)
             if (!v[i].used) {
-                if (plan) {
+                if (planned) {
                     sum->unplanned++;
                     if (log)
                         fprintf(log, "not in the plan (kept at the end): %s\n", v[i].id);

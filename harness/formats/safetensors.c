@@ -1,8 +1,8 @@
 /* safetensors.c — see safetensors.h. */
 #define _POSIX_C_SOURCE 200809L
-#include "safetensors.h"
+#include "formats/safetensors.h"
 
-#include "util.h"
+#include "base/util.h"
 
 #include <cJSON.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* qtile.c — see qtile.h. Tests: tests/test_qtile.c. */
-#include "qtile.h"
-#include "expf.h"
+#include "kernels/qtile.h"
+#include "kernels/expf.h"
 
 #include <math.h>
 #include <string.h>

@@ -49,8 +49,4 @@ void ab_attend_rows(const float *q, size_t rows, const float *k, const float *v,
 void ab_sgemm_par(size_t M, size_t N, size_t K, float alpha, const float *A, const float *B,
                   float beta, float *C, int threads);
 
-/* Set OpenBLAS's own thread count (the harness keeps it at 1 and threads
- * over tiles with OpenMP; a method may raise it around a large single GEMM). */
-void ab_blas_set_threads(int n);
-
 #endif

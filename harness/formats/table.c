@@ -1,9 +1,9 @@
 /* table.c — see table.h. */
 #define _POSIX_C_SOURCE 200809L
-#include "table.h"
+#include "formats/table.h"
 
-#include "csv.h"
-#include "util.h"
+#include "formats/csv.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <math.h>

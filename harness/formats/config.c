@@ -19,8 +19,8 @@
  * Tests: tests/test_config.c.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "config.h"
-#include "util.h"
+#include "formats/config.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <math.h>

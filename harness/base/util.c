@@ -1,6 +1,6 @@
 /* util.c — see util.h. Tests: tests/test_util.c. */
 #define _POSIX_C_SOURCE 200809L
-#include "util.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -28,7 +28,7 @@
 #ifndef AB_FLASH_TC_H
 #define AB_FLASH_TC_H
 
-#include "flash_tile.h"
+#include "kernels/flash_tile.h"
 
 #define AB_TC_WARPS 4
 #define AB_TC_THREADS 128

@@ -3,9 +3,9 @@
  * key order, trailing commas, extra spaces) with a strict tokenizer.
  * Tests: tests/test_npy.c. */
 #define _POSIX_C_SOURCE 200809L
-#include "npy.h"
+#include "formats/npy.h"
 
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,0 +1,35 @@
+/* merge.h — `attnbench merge`: shard CSVs into one results file.
+ *
+ * Every input must have the same columns in the same order (else an error
+ * naming the file). Rows with the same row_id are one measurement run twice:
+ * one is kept (an ok one if any) and the duplicates are counted. With the
+ * planned rows (those of the config the shards ran, in the order a
+ * single-machine run writes them), rows are written in that order and the
+ * planned rows that no shard has are reported as missing.
+ * Tests: tests/test_merge.c. */
+#ifndef AB_MERGE_H
+#define AB_MERGE_H
+
+#include "attnbench.h"
+
+#include <stdio.h>
+
+struct ab_merge_summary {
+    size_t rows, duplicates, missing, unplanned;
+};
+
+/* One planned row: its row_id and a label for the log ("kind(params)
+ * seed=S method(params)"). */
+struct ab_merge_planned {
+    char id[17];
+    const char *label;
+};
+
+/* planned may be NULL (then rows keep their order of appearance). Writes
+ * `out` (an existing file is replaced). AB_OK with the summary; missing rows
+ * are listed on `log`. */
+int ab_merge(const char *const *inputs, size_t ninputs, const struct ab_merge_planned *planned,
+             size_t nplanned, const char *out, FILE *log, struct ab_merge_summary *sum,
+             struct ab_err *err);
+
+#endif

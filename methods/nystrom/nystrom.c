@@ -1,0 +1,200 @@
+/* nystrom.c — the Nystrom logic shared by the CPU method, the CUDA method
+ * (nystrom_cuda.cu), nystrom-direct, nystrom-local and linformer's
+ * segment-means projection: the landmark-count rule, segments and their
+ * means, landmark selection, the iterative and SVD pseudo-inverses and the
+ * pseudo-inverse report. Declared in nystrom.h.
+ *
+ * Tests: tests/test_nystrom.c, tests/test_nystrom_direct.c, tests/test_backends.c.
+ */
+#include "nystrom/nystrom.h"
+
+#include "base/rng.h"
+#include "base/util.h"
+#include "kernels/kernels.h"
+
+#include <cblas.h>
+#include <float.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NYSTROM_DEFAULT_M 64
+
+size_t ab_nystrom_resolve_m(const struct ab_problem *p, const struct ab_values *vals)
+{
+    if (ab_values_isset(vals, "landmarks"))
+        return (size_t)ab_values_int(vals, "landmarks");
+    if (ab_values_isset(vals, "landmark_ratio")) {
+        double m = floor(ab_values_real(vals, "landmark_ratio") * (double)p->n + 0.5);
+        return m < 1 ? 1 : (size_t)m;
+    }
+    return NYSTROM_DEFAULT_M;
+}
+
+void ab_nystrom_segment(size_t n, size_t m, int mode, size_t j, size_t *t0, size_t *t1,
+                        size_t *div)
+{
+    ab_nystrom_segment_hd(n, m, mode, j, t0, t1, div);
+}
+
+void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode, float *out)
+{
+    ab_nystrom_landmarks_range(x, n, d, m, mode, 0, m, out);
+}
+
+void ab_nystrom_landmarks_range(const float *x, size_t n, size_t d, size_t m, int mode, size_t j0,
+                                size_t j1, float *out)
+{
+    enum { CB = 256 }; /* columns per pass: the token loop reads rows contiguously */
+    double acc[CB];
+    for (size_t j = j0; j < j1; j++) {
+        size_t t0, t1, div;
+        ab_nystrom_segment(n, m, mode, j, &t0, &t1, &div);
+        for (size_t c0 = 0; c0 < d; c0 += CB) {
+            size_t cw = d - c0 < CB ? d - c0 : CB;
+            for (size_t c = 0; c < cw; c++)
+                acc[c] = 0;
+            for (size_t t = t0; t < t1; t++)
+                for (size_t c = 0; c < cw; c++)
+                    acc[c] += x[t * d + c0 + c];
+            for (size_t c = 0; c < cw; c++)
+                out[j * d + c0 + c] = (float)(acc[c] / (double)div);
+        }
+    }
+}
+
+int ab_nystrom_select(size_t n, size_t m, int selection, uint64_t seed, size_t *idx)
+{
+    if (selection != AB_SEL_RANDOM) {
+        for (size_t l = 0; l < m; l++) /* strided */
+            idx[l] = l * n / m;
+        return 0;
+    }
+    /* partial Fisher-Yates over 0..n-1, then sorted */
+    struct ab_rng r;
+    ab_rng_seed(&r, seed, 0x53454c);
+    size_t *perm = malloc(n * sizeof *perm);
+    if (!perm)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        perm[i] = i;
+    for (size_t i = 0; i < m; i++) {
+        size_t j = i + (size_t)ab_rng_below(&r, n - i), t = perm[i];
+        perm[i] = perm[j], perm[j] = t;
+    }
+    for (size_t i = 0; i < m; i++)
+        idx[i] = perm[i];
+    free(perm);
+    for (size_t i = 1; i < m; i++) /* insertion sort: m is small */
+        for (size_t j = i; j > 0 && idx[j] < idx[j - 1]; j--) {
+            size_t t = idx[j];
+            idx[j] = idx[j - 1], idx[j - 1] = t;
+        }
+    return 0;
+}
+
+/* Z ~ A^+ by the iteration, from Z0 = A^T / c. tmp: 3 M^2 floats. */
+void ab_nystrom_pinv_iterative(const float *a, size_t M, int iters, float c, float *z, float *tmp,
+                               int threads)
+{
+    float *az = tmp, *t1 = tmp + M * M, *t2 = tmp + 2 * M * M;
+    for (size_t r = 0; r < M; r++)
+        for (size_t cc = 0; cc < M; cc++)
+            z[r * M + cc] = a[cc * M + r] / c;
+    for (int it = 0; it < iters; it++) {
+        ab_sgemm_par(M, M, M, 1.0f, a, z, 0.0f, az, threads);
+        for (size_t i = 0; i < M * M; i++)
+            t1[i] = -az[i];
+        for (size_t i = 0; i < M; i++)
+            t1[i * M + i] += 7.0f; /* t1 = 7I - AZ */
+        ab_sgemm_par(M, M, M, -1.0f, az, t1, 0.0f, t2, threads);
+        for (size_t i = 0; i < M; i++)
+            t2[i * M + i] += 15.0f; /* t2 = 15I - AZ t1 */
+        ab_sgemm_par(M, M, M, -1.0f, az, t2, 0.0f, t1, threads);
+        for (size_t i = 0; i < M; i++)
+            t1[i * M + i] += 13.0f; /* t1 = 13I - AZ t2 */
+        ab_sgemm_par(M, M, M, 0.25f, z, t1, 0.0f, t2, threads);
+        memcpy(z, t2, M * M * sizeof(float));
+    }
+}
+
+float ab_nystrom_colmax(const float *a, size_t M)
+{
+    float best = 0;
+    for (size_t c = 0; c < M; c++) {
+        double sum = 0;
+        for (size_t r = 0; r < M; r++)
+            sum += fabsf(a[r * M + c]);
+        if ((float)sum > best)
+            best = (float)sum;
+    }
+    return best;
+}
+
+size_t ab_nystrom_svd_lwork(size_t M)
+{
+    double q = 0, dummy = 0;
+    int idummy = 0, Mi = (int)M;
+    if (LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', Mi, Mi, &dummy, Mi, &dummy, &dummy, Mi, &dummy, Mi,
+                            &q, -1, &idummy) != 0)
+        return 0;
+    return (size_t)q + 1;
+}
+
+/* A^+ in float64 by SVD into zout (M x M row-major), singular values below
+ * rcond * sigma_max dropped. a: M x M row-major float. work: svd_stride
+ * doubles; iwork: 8M ints. Returns the LAPACK info. */
+int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, double *work,
+                        int *iwork)
+{
+    double *x = work, *u = x + M * M, *vt = u + M * M, *sv = vt + M * M, *wk = sv + M;
+    int Mi = (int)M;
+    /* The row-major A read as column-major is X = A^T. X = U S V^T, so
+     * A^+ = (X^+)^T = U S^+ V^T, with U, V^T column-major. */
+    for (size_t i = 0; i < M * M; i++)
+        x[i] = a[i];
+    int info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', Mi, Mi, x, Mi, sv, u, Mi, vt, Mi, wk,
+                                   (int)lwork, iwork);
+    if (info != 0)
+        return info;
+    double cut = (double)M * (double)FLT_EPSILON * sv[0];
+    for (size_t k = 0; k < M; k++) {
+        double inv = sv[k] > cut ? 1.0 / sv[k] : 0.0;
+        for (size_t i = 0; i < M; i++)
+            u[k * M + i] *= inv; /* column k of U */
+    }
+    /* zout row-major [i][j] = sum_k U[i,k] VT[k,j]: computed as the
+     * column-major product (U S^+ VT)^T = VT^T (U S^+)^T. */
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasTrans, Mi, Mi, Mi, 1.0, vt, Mi, u, Mi, 0.0, zout, Mi);
+    return 0;
+}
+
+int ab_nystrom_pinv_quality(size_t M, size_t lwork, const float *a, const float *z, double *work,
+                            int *iwork, double *resid, double *vs)
+{
+    int Mi = (int)M;
+    double *zs = work + 3 * M * M + M + lwork, *ad = zs + M * M, *az = ad + M * M;
+    double *zd = work; /* scratch until the SVD overwrites it */
+    for (size_t i = 0; i < M * M; i++)
+        ad[i] = a[i], zd[i] = z[i];
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Mi, Mi, Mi, 1.0, ad, Mi, zd, Mi, 0.0, az,
+                Mi);
+    double r2 = 0;
+    for (size_t i = 0; i < M; i++)
+        for (size_t j = 0; j < M; j++) {
+            double e = (i == j ? 1.0 : 0.0) - az[i * M + j];
+            r2 += e * e;
+        }
+    *resid = sqrt(r2);
+    if (ab_nystrom_pinv_svd(M, lwork, a, zs, work, iwork))
+        return 1;
+    double num = 0, den = 0;
+    for (size_t i = 0; i < M * M; i++) {
+        double e = (double)z[i] - zs[i];
+        num += e * e;
+        den += zs[i] * zs[i];
+    }
+    *vs = den > 0 ? sqrt(num / den) : sqrt(num);
+    return 0;
+}
