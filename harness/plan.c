@@ -660,3 +660,24 @@ int ab_plan_shards(const struct ab_plan *plan, int n, int *shard_of, double *cos
     free(v), free(load);
     return AB_OK;
 }
+
+unsigned char *ab_plan_shard_mask(const struct ab_plan *plan, int shard, int nshards,
+                                  struct ab_err *err)
+{
+    size_t ni = ab_plan_instances(plan);
+    unsigned char *mask = malloc(ni ? ni : 1);
+    int *of = malloc((ni ? ni : 1) * sizeof *of);
+    if (!mask || !of) {
+        free(mask), free(of);
+        ab_errf(err, AB_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (nshards > 0 && ab_plan_shards(plan, nshards, of, NULL, err)) {
+        free(mask), free(of);
+        return NULL;
+    }
+    for (size_t i = 0; i < ni; i++)
+        mask[i] = nshards <= 0 || of[i] == shard - 1;
+    free(of);
+    return mask;
+}

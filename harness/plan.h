@@ -105,6 +105,11 @@ struct ab_problem ab_plan_problem(const struct ab_plan *plan, const struct ab_pl
  * each shard in cost[n] (may be NULL). */
 int ab_plan_shards(const struct ab_plan *plan, int n, int *shard_of, double *cost, struct ab_err *err);
 size_t ab_plan_instances(const struct ab_plan *plan);
+/* A malloc'd mask over the instances (data entry x seed, in plan order): 1
+ * where the instance belongs to shard `shard` (1-based) of `nshards`, every
+ * instance when nshards <= 0. NULL with err on failure. */
+unsigned char *ab_plan_shard_mask(const struct ab_plan *plan, int shard, int nshards,
+                                  struct ab_err *err);
 /* Estimated cost (FLOPs) of instance (d, s): its reference and its rows. */
 double ab_plan_instance_cost(const struct ab_plan *plan, size_t d);
 

@@ -16,30 +16,17 @@
 
 #include "attnbench.h"
 #include "plan.h"
-
-enum ab_progress_mode { AB_PROGRESS_AUTO, AB_PROGRESS_BAR, AB_PROGRESS_LINES, AB_PROGRESS_QUIET };
+#include "progress.h"
+#include "result.h"
 
 struct ab_run_opts {
     const char *out;          /* CSV path */
     const char *save_outputs; /* directory for <row_id>.npy, or NULL */
     int resume, force, dry_run;
     int no_fork;              /* measure in-process (debugging, valgrind): no isolation */
-    int progress;             /* enum ab_progress_mode */
+    int progress;             /* enum ab_progress_mode (progress.h) */
     int shard, nshards;       /* --shard i/N: this is shard i (1-based) of N; 0/0: all */
 };
-
-enum ab_row_status {
-    AB_ROW_OK,
-    AB_ROW_INVALID,
-    AB_ROW_REFUSED,
-    AB_ROW_OOM,
-    AB_ROW_ERROR,
-    AB_ROW_NAN,
-    AB_ROW_TIMEOUT,
-    AB_ROW_CRASHED,
-    AB_ROW_SKIPPED,
-};
-const char *ab_row_status_name(int status);
 
 /* Exit codes of ab_run (and of `attnbench run`). */
 enum { AB_EXIT_OK = 0, AB_EXIT_USAGE = 2, AB_EXIT_ROWS_FAILED = 3, AB_EXIT_INTERRUPTED = 130 };

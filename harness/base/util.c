@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -305,4 +306,25 @@ double ab_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int ab_mkdirs(const char *path)
+{
+    size_t len = strlen(path);
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return -1;
+    memcpy(buf, path, len + 1);
+    int rc = 0;
+    for (char *p = buf + 1; *p && rc == 0; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                rc = -1;
+            *p = '/';
+        }
+    if (rc == 0 && mkdir(buf, 0777) != 0 && errno != EEXIST)
+        rc = -1;
+    free(buf);
+    return rc;
 }

@@ -66,6 +66,10 @@ int ab_value_parse(const struct ab_param *p, const char *text, double *v, const 
  * one, and concurrent writers of the same file do not collide. */
 void ab_tmp_path(const char *path, char *out, size_t cap);
 
+/* mkdir -p: create path and its missing parents (0777 before the umask).
+ * 0, or -1 with errno set. Any length (no truncation). */
+int ab_mkdirs(const char *path);
+
 /* Monotonic clock in seconds. */
 double ab_now(void);
 

@@ -1,8 +1,7 @@
-/* csv.h — the results file: one row per measurement, RFC 4180 quoting, one
- * physical line per row (newlines in messages become spaces), appended and
- * flushed as each row finishes. The column names are a public contract (the
- * README documents each): AB_CSV_FIXED_COLUMNS, then one column per method
- * parameter appearing in the run.
+/* csv.h — an append-only CSV file of rows with fixed columns: RFC 4180
+ * quoting, one physical line per row (newlines in cells become spaces), each
+ * row flushed as it is written; resume reads back the row_ids already there.
+ * The results file's columns are the driver's (results_csv.h).
  * Tests: tests/test_csv.c. */
 #ifndef AB_CSV_H
 #define AB_CSV_H
@@ -11,14 +10,6 @@
 
 #include <stddef.h>
 #include <stdio.h>
-
-#define AB_CSV_FIXED_COLUMNS                                                                       \
-    "row_id", "run_id", "config", "data", "data_params", "data_id", "heads", "n", "d", "dv",     \
-        "scale", "seed", "method", "params", "budget", "status", "error", "out_rel_fro",          \
-        "out_max_abs", "out_cos", "attn_rel_fro", "attn_rel_spec", "row_sum_dev", "pinv_resid",   \
-        "pinv_vs_svd", "entropy", "time_ms_median", "time_ms_min", "time_ms_max", "reps",         \
-        "prepare_ms", "flops", "gflops", "sgemm_gflops", "frac_of_sgemm", "peak_bytes", "rss_peak_bytes", "threads", "date",       \
-        "git_rev", "host", "cpu", "blas", "blas_core", "device"
 
 #define AB_CSV_MAX_COLS 160
 

@@ -1,0 +1,13 @@
+/* dry_run.h — `attnbench run --dry-run`: the plan's rows with each method's
+ * estimated FLOPs and workspace (its `estimate`, no data touched), the rows
+ * a method rejects, an estimated run time and the resources a job script
+ * should ask for. Tests: tests/test_cli.c, tests/slurm (the resources line). */
+#ifndef AB_DRY_RUN_H
+#define AB_DRY_RUN_H
+
+#include "plan.h"
+
+/* Print the rows of the instances where mask[i] is 1, to stdout. Returns 0. */
+int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask);
+
+#endif

@@ -1,0 +1,202 @@
+/* measure.c — see measure.h. */
+#include "measure.h"
+
+#include "alloc.h"
+#include "device.h"
+#include "formats/npy.h"
+#include "metrics.h"
+#include "threads.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* One timed forward: host wall clock for CPU methods; CUDA events around a
+ * forward that computes on the device and synchronizes (out = NULL: the
+ * output stays on the device). Returns the status; *ms the time. */
+static int timed_forward(const struct ab_method *m, int cuda, void *state, float *out, double *ms,
+                         struct ab_err *err)
+{
+    if (!cuda) {
+        double a = ab_now();
+        int rc = m->forward(state, out, err);
+        *ms = 1e3 * (ab_now() - a);
+        return rc;
+    }
+    if (ab_device_timer_start() != 0)
+        return ab_errf(err, AB_EIO, "cannot record a CUDA event");
+    int rc = m->forward(state, NULL, err);
+    char why[200];
+    double t = ab_device_timer_stop(why, sizeof why);
+    if (rc == AB_OK && t < 0)
+        return ab_errf(err, AB_EIO, "%s", why);
+    *ms = t;
+    return rc;
+}
+
+void ab_measure(const struct ab_row_job *job, struct ab_result *res)
+{
+    const struct ab_settings *set = &job->plan->set;
+    const struct ab_method *m = job->pm->m;
+    const struct ab_data *d = job->data;
+    struct ab_err err = {{0}};
+    int cuda = (m->caps & AB_CAP_CUDA) != 0;
+    ab_result_init(res);
+    omp_set_num_threads(set->threads);
+    ab_blas_set_threads(1);
+    ab_mem_reset(set->mem_limit);
+    struct ab_problem p = {.heads = d->heads, .n = d->n, .d = d->d, .dv = d->dv, .q = d->q,
+                           .k = d->k, .v = d->v, .seed = job->seed, .threads = set->threads,
+                           .alloc = ab_mem_alloc, .free = ab_mem_free};
+    struct ab_estimate est = {0};
+    int rc = m->estimate(&p, &job->pm->vals, &est, &err);
+    if (rc) {
+        res->status = ab_row_status_of(rc);
+        snprintf(res->error, sizeof res->error, "%s", err.msg);
+        return;
+    }
+    res->flops = est.flops;
+    res->budget = est.budget;
+    uint64_t dev_used0 = 0;
+    if (cuda) {
+        char why[300];
+        if (!ab_device_probe(why, sizeof why)) {
+            snprintf(res->device, sizeof res->device, "none");
+            res->status = AB_ROW_ERROR;
+            snprintf(res->error, sizeof res->error, "%s", why);
+            return;
+        }
+        ab_device_describe(res->device, sizeof res->device);
+        ab_dev_mem_reset(set->mem_limit);
+        p.dev_alloc = ab_dev_alloc;
+        p.dev_free = ab_dev_free;
+        dev_used0 = ab_device_mem_used();
+    }
+    size_t count = d->heads * d->n * d->dv;
+    float *out = ab_aligned_alloc(count * sizeof(float));
+    if (!out) {
+        res->status = AB_ROW_OOM;
+        snprintf(res->error, sizeof res->error, "cannot allocate the output (%zu floats)", count);
+        return;
+    }
+    void *state = NULL;
+    double t0 = ab_now();
+    rc = m->prepare(&p, &job->pm->vals, &state, &err);
+    res->prepare_ms = 1e3 * (ab_now() - t0);
+    /* warm-up: `warmup` calls, and at least `warmup_time` seconds of them
+     * (idle vCPUs and cold thread pools make a fresh process's first
+     * milliseconds slow: sub-millisecond rows need the time, not the count) */
+    double w0 = ab_now();
+    for (int i = 0; rc == AB_OK && set->warmup > 0 &&
+                    (i < set->warmup || ab_now() - w0 < set->warmup_s);
+         i++)
+        rc = m->forward(state, cuda ? NULL : out, &err);
+    double *times = calloc((size_t)set->repeats, sizeof *times);
+    int reps = 0;
+    double spent = 0;
+    while (rc == AB_OK && reps < set->repeats && times) {
+        rc = timed_forward(m, cuda, state, out, &times[reps], &err);
+        spent += times[reps] / 1e3;
+        reps++;
+        if (spent > set->repeat_budget_s)
+            break;
+    }
+    if (cuda && rc == AB_OK) {
+        uint64_t used = ab_device_mem_used();
+        res->dev_mem_bytes = used > dev_used0 ? (double)(used - dev_used0) : 0.0;
+        rc = m->forward(state, out, &err); /* untimed: the output to the host */
+    }
+    res->peak_bytes = cuda ? ab_dev_mem_peak() : ab_mem_peak();
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        res->rss_bytes = (uint64_t)ru.ru_maxrss * 1024;
+    if (rc != AB_OK) {
+        res->status = ab_row_status_of(rc);
+        snprintf(res->error, sizeof res->error, "%s", err.msg);
+        uint64_t refused = cuda ? ab_dev_mem_refused() : ab_mem_refused();
+        if (rc == AB_ENOMEM && refused)
+            snprintf(res->error + strlen(res->error), sizeof res->error - strlen(res->error),
+                     " (a request of %.1f MiB was refused: mem_limit %.1f MiB)",
+                     (double)refused / 1048576.0, (double)set->mem_limit / 1048576.0);
+        goto done;
+    }
+    if (!times) {
+        res->status = AB_ROW_OOM;
+        snprintf(res->error, sizeof res->error, "out of memory for the timings");
+        goto done;
+    }
+    qsort(times, (size_t)reps, sizeof *times, cmp_double);
+    res->reps = reps;
+    res->t_min = times[0];
+    res->t_max = times[reps - 1];
+    res->t_med = reps % 2 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
+
+    struct ab_out_metrics om;
+    if (!job->ref->out) { /* no reference for this size: only the finiteness check */
+        memset(&om, 0, sizeof om);
+        for (size_t i = 0; i < count; i++)
+            if (!isfinite(out[i]) && om.nonfinite++ == 0)
+                om.first_bad = i;
+        om.rel_fro = om.max_abs = om.cos = NAN;
+    } else {
+        ab_metrics_output(out, job->ref->out, count, d->dv, &om);
+    }
+    if (om.nonfinite) {
+        size_t i = om.first_bad, h = i / (d->n * d->dv), r = i / d->dv % d->n, c = i % d->dv;
+        res->status = AB_ROW_NAN;
+        snprintf(res->error, sizeof res->error,
+                 "output has %zu non-finite values; the first at [%zu, %zu, %zu] is %g", om.nonfinite,
+                 h, r, c, (double)out[i]);
+        goto done;
+    }
+    res->out_rel_fro = om.rel_fro;
+    res->out_max_abs = om.max_abs;
+    res->out_cos = om.cos;
+    if (job->want_attn && m->rows) {
+        struct ab_attn_metrics am;
+        rc = ab_metrics_attention(m, state, d, job->ref, job->want_spec, set->threads, &am, &err);
+        if (rc) {
+            res->status = ab_row_status_of(rc);
+            snprintf(res->error, sizeof res->error, "attention rows: %s", err.msg);
+            goto done;
+        }
+        res->attn_rel_fro = am.rel_fro;
+        res->attn_rel_spec = am.rel_spec;
+        res->row_sum_dev = am.row_sum_dev;
+    }
+    if (m->report) {
+        struct ab_report rep = {NAN, NAN};
+        rc = m->report(state, &rep, &err);
+        if (rc) {
+            res->status = ab_row_status_of(rc);
+            snprintf(res->error, sizeof res->error, "report: %s", err.msg);
+            goto done;
+        }
+        res->pinv_resid = rep.pinv_resid;
+        res->pinv_vs_svd = rep.pinv_vs_svd;
+    }
+    if (job->save_path) {
+        size_t shape[3] = {d->heads, d->n, d->dv};
+        rc = ab_npy_write_f32(job->save_path, shape, 3, out, &err);
+        if (rc) {
+            res->status = AB_ROW_ERROR;
+            snprintf(res->error, sizeof res->error, "saving the output: %s", err.msg);
+            goto done;
+        }
+    }
+    res->status = AB_ROW_OK;
+done:
+    m->release(state);
+    free(times);
+    ab_aligned_free(out);
+}

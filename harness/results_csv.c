@@ -1,0 +1,243 @@
+/* results_csv.c — see results_csv.h. */
+#include "results_csv.h"
+
+#include "registry.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A row flattened into typed fields: the column table below names them. */
+struct flat {
+    const char *row_id, *run_id, *config, *data, *data_params, *data_id, *method, *params;
+    const char *status, *error, *date, *git_rev, *host, *cpu, *blas, *blas_core, *device;
+    const char *backend;
+    uint64_t heads, n, d, dv, seed, threads;
+    double scale, budget, out_rel_fro, out_max_abs, out_cos, attn_rel_fro, attn_rel_spec;
+    double row_sum_dev, pinv_resid, pinv_vs_svd, entropy, t_med, t_min, t_max, reps, prepare_ms;
+    double flops, gflops, sgemm_gflops, frac_of_sgemm, peak_bytes, rss_bytes, dev_mem_bytes;
+};
+
+enum kind {
+    STR, /* const char *: as is */
+    U64, /* uint64_t: always written */
+    NUM, /* double with its format; NaN = empty cell */
+};
+
+struct column {
+    const char *name;
+    int kind;
+    size_t off;
+    const char *fmt; /* NUM */
+    int backend;     /* 1: only in plans with a non-CPU method */
+};
+
+#define S(name, field) {name, STR, offsetof(struct flat, field), NULL, 0}
+#define U(name, field) {name, U64, offsetof(struct flat, field), NULL, 0}
+#define N(name, field, fmt) {name, NUM, offsetof(struct flat, field), fmt, 0}
+
+/* The results file's columns, in file order. */
+static const struct column columns[] = {
+    S("row_id", row_id),
+    S("run_id", run_id),
+    S("config", config),
+    S("data", data),
+    S("data_params", data_params),
+    S("data_id", data_id),
+    U("heads", heads),
+    U("n", n),
+    U("d", d),
+    U("dv", dv),
+    N("scale", scale, "%.17g"),
+    U("seed", seed),
+    S("method", method),
+    S("params", params),
+    N("budget", budget, "%.17g"),
+    S("status", status),
+    S("error", error),
+    N("out_rel_fro", out_rel_fro, "%.9g"),
+    N("out_max_abs", out_max_abs, "%.9g"),
+    N("out_cos", out_cos, "%.9g"),
+    N("attn_rel_fro", attn_rel_fro, "%.9g"),
+    N("attn_rel_spec", attn_rel_spec, "%.9g"),
+    N("row_sum_dev", row_sum_dev, "%.9g"),
+    N("pinv_resid", pinv_resid, "%.9g"),
+    N("pinv_vs_svd", pinv_vs_svd, "%.9g"),
+    N("entropy", entropy, "%.9g"),
+    N("time_ms_median", t_med, "%.6g"),
+    N("time_ms_min", t_min, "%.6g"),
+    N("time_ms_max", t_max, "%.6g"),
+    N("reps", reps, "%.0f"),
+    N("prepare_ms", prepare_ms, "%.6g"),
+    N("flops", flops, "%.6g"),
+    N("gflops", gflops, "%.6g"),
+    N("sgemm_gflops", sgemm_gflops, "%.6g"),
+    N("frac_of_sgemm", frac_of_sgemm, "%.4g"),
+    N("peak_bytes", peak_bytes, "%.0f"),
+    N("rss_peak_bytes", rss_bytes, "%.0f"),
+    U("threads", threads),
+    S("date", date),
+    S("git_rev", git_rev),
+    S("host", host),
+    S("cpu", cpu),
+    S("blas", blas),
+    S("blas_core", blas_core),
+    S("device", device),
+    {"backend", STR, offsetof(struct flat, backend), NULL, 1},
+    {"dev_mem_bytes", NUM, offsetof(struct flat, dev_mem_bytes), "%.17g", 1},
+};
+#undef S
+#undef U
+#undef N
+enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
+
+static int plan_has_backend_columns(const struct ab_plan *plan)
+{
+    for (size_t i = 0; i < plan->nmethods; i++)
+        if (plan->methods[i].backend != AB_BACKEND_CPU)
+            return 1;
+    return 0;
+}
+
+void ab_results_columns(const struct ab_plan *plan, struct ab_columns *c)
+{
+    int backend = plan_has_backend_columns(plan);
+    c->n = 0;
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        if (!columns[i].backend)
+            c->names[c->n++] = columns[i].name;
+    c->nfixed = c->n;
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        if (columns[i].backend && backend)
+            c->names[c->n++] = columns[i].name;
+    c->nparam0 = c->n;
+    /* then every parameter of the methods in the plan, first seen first */
+    for (size_t i = 0; i < plan->nmethods; i++) {
+        const struct ab_method *m = plan->methods[i].m;
+        for (int k = 0; k < m->nparams && c->n < AB_CSV_MAX_COLS; k++) {
+            int seen = 0;
+            for (size_t j = 0; j < c->n && !seen; j++)
+                seen = !strcmp(c->names[j], m->params[k].name);
+            if (!seen)
+                c->names[c->n++] = m->params[k].name;
+        }
+    }
+}
+
+static void flatten(const struct ab_row *row, const char *date, struct flat *f)
+{
+    const struct ab_plan_data *pd = row->pd;
+    const struct ab_result *r = row->res;
+    const struct ab_prov *prov = row->prov;
+    double scale = NAN;
+    for (int k = 0; k < pd->vals.count; k++)
+        if (!strcmp(pd->vals.params[k].name, "scale"))
+            scale = pd->vals.v[k];
+    double gflops = r->reps && r->t_med > 0 ? r->flops / (r->t_med * 1e6) : NAN;
+    *f = (struct flat){
+        .row_id = row->row_id,
+        .run_id = prov->run_id,
+        .config = row->plan->config,
+        .data = pd->kind->name,
+        .data_params = pd->params,
+        .data_id = row->d ? row->d->idhex : "",
+        .method = row->pm->m->name,
+        .params = row->pm->params,
+        .status = ab_row_status_name(r->status),
+        .error = r->error,
+        .date = date,
+        .git_rev = prov->git_rev,
+        .host = prov->host,
+        .cpu = prov->cpu,
+        .blas = prov->blas,
+        .blas_core = prov->blas_core,
+        .device = r->device[0] ? r->device : prov->device,
+        .backend = ab_backend_name(row->pm->backend),
+        .heads = pd->dims[0],
+        .n = pd->dims[1],
+        .d = pd->dims[2],
+        .dv = pd->dims[3],
+        .seed = row->seed,
+        .threads = (uint64_t)row->plan->set.threads,
+        .scale = scale,
+        .budget = r->budget,
+        .out_rel_fro = r->out_rel_fro,
+        .out_max_abs = r->out_max_abs,
+        .out_cos = r->out_cos,
+        .attn_rel_fro = r->attn_rel_fro,
+        .attn_rel_spec = r->attn_rel_spec,
+        .row_sum_dev = r->row_sum_dev,
+        .pinv_resid = r->pinv_resid,
+        .pinv_vs_svd = r->pinv_vs_svd,
+        .entropy = row->entropy,
+        .t_med = r->t_med,
+        .t_min = r->t_min,
+        .t_max = r->t_max,
+        .reps = r->reps ? (double)r->reps : NAN,
+        .prepare_ms = r->prepare_ms,
+        .flops = r->flops,
+        .gflops = gflops,
+        .sgemm_gflops = isnan(gflops) ? NAN : row->ceiling,
+        .frac_of_sgemm = gflops / row->ceiling,
+        .peak_bytes = r->reps ? (double)r->peak_bytes : NAN,
+        .rss_bytes = r->rss_bytes ? (double)r->rss_bytes : NAN,
+        .dev_mem_bytes = r->dev_mem_bytes,
+    };
+}
+
+int ab_results_write(struct ab_csv *csv, const struct ab_columns *cols, const struct ab_row *row,
+                     struct ab_err *err)
+{
+    enum { W = 64 };
+    static char cellbuf[AB_CSV_MAX_COLS][W];
+    const char *cells[AB_CSV_MAX_COLS] = {0};
+    char date[32];
+    ab_iso_now(date);
+    struct flat f;
+    flatten(row, date, &f);
+    const char *base = (const char *)&f;
+    /* the fixed (and backend) columns, by name from the table */
+    for (size_t c = 0; c < cols->nparam0; c++) {
+        const struct column *col = NULL;
+        for (size_t i = 0; i < NCOLUMNS && !col; i++)
+            if (!strcmp(columns[i].name, cols->names[c]))
+                col = &columns[i];
+        if (!col)
+            return ab_errf(err, AB_EINVAL, "results column '%s' has no source", cols->names[c]);
+        const void *p = base + col->off;
+        switch (col->kind) {
+        case STR:
+            cells[c] = *(const char *const *)p;
+            break;
+        case U64:
+            snprintf(cellbuf[c], W, "%llu", (unsigned long long)*(const uint64_t *)p);
+            cells[c] = cellbuf[c];
+            break;
+        default: {
+            double v = *(const double *)p;
+            if (isnan(v))
+                cellbuf[c][0] = '\0';
+            else
+                snprintf(cellbuf[c], W, col->fmt, v);
+            cells[c] = cellbuf[c];
+        }
+        }
+    }
+    /* parameter columns: this method's value, or empty */
+    const struct ab_plan_method *pm = row->pm;
+    for (size_t c = cols->nparam0; c < cols->n; c++) {
+        cells[c] = "";
+        for (int k = 0; k < pm->vals.count; k++)
+            if (pm->vals.set[k] && !strcmp(pm->vals.params[k].name, cols->names[c])) {
+                if (pm->vals.params[k].type == AB_PT_STRING) { /* a path: whole, never cut */
+                    cells[c] = pm->vals.str[k] ? pm->vals.str[k] : "";
+                    continue;
+                }
+                ab_value_format(&pm->vals.params[k], pm->vals.v[k], pm->vals.str[k], cellbuf[c], W);
+                cells[c] = cellbuf[c];
+            }
+    }
+    return ab_csv_append(csv, cells, err);
+}

@@ -1,0 +1,48 @@
+/* results_csv.h — the results file's schema and row writer. The columns are
+ * one table (results_csv.c): name, where the value comes from, and how it is
+ * formatted; the header and every row are written from it. After the fixed
+ * columns: `backend` and `dev_mem_bytes` when the plan has a non-CPU method
+ * (a CPU-only plan keeps the columns it always had, so --resume works), then
+ * one column per parameter of the plan's methods, first seen first. The
+ * column names are a public contract (documented in the README).
+ * Tests: tests/test_cli.c (header, cells, resume), tests/test_csv.c. */
+#ifndef AB_RESULTS_CSV_H
+#define AB_RESULTS_CSV_H
+
+#include "data/data.h"
+#include "formats/csv.h"
+#include "plan.h"
+#include "provenance.h"
+#include "result.h"
+
+#include <stdint.h>
+
+struct ab_columns {
+    const char *names[AB_CSV_MAX_COLS];
+    size_t n, nfixed;
+    size_t nparam0; /* first parameter column: nfixed, or nfixed + 2 with the backend columns */
+};
+
+/* The columns of a plan's results file. */
+void ab_results_columns(const struct ab_plan *plan, struct ab_columns *c);
+
+/* Everything one row is made of. d is NULL when the data could not be made
+ * (a skipped row); entropy and ceiling may be NaN (an empty cell). */
+struct ab_row {
+    const char *row_id;
+    const struct ab_plan *plan;
+    const struct ab_prov *prov;
+    const struct ab_plan_data *pd;
+    const struct ab_data *d;
+    double entropy;
+    uint64_t seed;
+    const struct ab_plan_method *pm;
+    const struct ab_result *res;
+    double ceiling; /* SGEMM GFLOP/s for the row's shape */
+};
+
+/* Append the row to csv (opened with ab_results_columns' names), flushed. */
+int ab_results_write(struct ab_csv *csv, const struct ab_columns *cols, const struct ab_row *row,
+                     struct ab_err *err);
+
+#endif
