@@ -151,3 +151,44 @@ double ab_ceiling(size_t d, size_t dv, int threads, double seconds)
         return 0;
     return (f1 + f2) / (f1 / r1 + f2 / r2);
 }
+
+void ab_ceiling_table(size_t d, int threads, double seconds, FILE *table, FILE *csv)
+{
+    struct {
+        const char *what;
+        size_t m, n, k;
+        int tiles, trans;
+    } shapes[] = {
+        {"tiles: exact logits (128 x d) (d x 512)", 128, 512, d, 1, 1},
+        {"tiles: exact values (128 x 512) (512 x d)", 128, d, 512, 1, 0},
+        {"tiles: nystrom F (256 x d) (d x 64)", 256, 64, d, 1, 1},
+        {"tiles: nystrom B V (64 x 1024) (1024 x d)", 64, d, 1024, 1, 0},
+        {"blas: (2048 x 2048) (2048 x 2048)", 2048, 2048, 2048, 0, 0},
+        {"blas: (4096 x d) (d x 4096)", 4096, 4096, d, 0, 0},
+        {"blas: (4096 x 4096) (4096 x d)", 4096, d, 4096, 0, 0},
+    };
+    if (csv)
+        fprintf(csv, "shape,m,n,k,threads,gflops,cpu_threads_model\n");
+    fprintf(table, "%-46s %8s\n", "SGEMM shape", "GFLOP/s");
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        double g = shapes[i].tiles ? ab_sgemm_rate(shapes[i].m, shapes[i].n, shapes[i].k, threads,
+                                                   shapes[i].trans, seconds)
+                                   : ab_sgemm_rate_blas_threads(shapes[i].m, shapes[i].n, shapes[i].k,
+                                                                threads, seconds);
+        fprintf(table, "%-46s %8.1f\n", shapes[i].what, g);
+        if (csv)
+            fprintf(csv, "\"%s\",%zu,%zu,%zu,%d,%.2f,%s\n", shapes[i].what, shapes[i].m, shapes[i].n,
+                    shapes[i].k, threads, g, shapes[i].tiles ? "omp-tiles" : "openblas-threads");
+    }
+    double c = ab_ceiling(d, d, threads, seconds);
+    fprintf(table, "%-46s %8.1f\n", "ceiling (d = dv): logits + values tiles", c);
+    double peak = ab_fma_peak(threads, seconds);
+    if (peak > 0)
+        fprintf(table, "%-46s %8.1f\n", "FMA peak (512-bit FMAs on registers)", peak);
+    fprintf(table, "(%d threads, OpenBLAS %s)\n", threads, openblas_get_corename());
+    if (csv) {
+        fprintf(csv, "ceiling,256,1024,%zu,%d,%.2f,omp-tiles\n", d, threads, c);
+        if (peak > 0)
+            fprintf(csv, "fma-peak,0,0,0,%d,%.2f,registers\n", threads, peak);
+    }
+}

@@ -12,6 +12,7 @@
 #define AB_CEILING_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* GFLOP/s of T threads of single-threaded SGEMM on (M x K) (K x N) tiles. */
 double ab_sgemm_rate(size_t M, size_t N, size_t K, int threads, int trans_b, double seconds);
@@ -24,5 +25,11 @@ double ab_fma_peak(int threads, double seconds);
 /* The ceiling for head dims (d, dv): see above. Call in a process where
  * OpenMP may start threads (a measurement child). */
 double ab_ceiling(size_t d, size_t dv, int threads, double seconds);
+/* `attnbench ceiling`: the tile shapes the methods run, large products on
+ * OpenBLAS's own threads, the ceiling for d = dv and the FMA peak, as a
+ * table on `table` and, when csv is not NULL, as CSV rows (shape, m, n, k,
+ * threads, gflops, cpu_threads_model) with their header. The caller sets
+ * OpenMP's thread count. */
+void ab_ceiling_table(size_t d, int threads, double seconds, FILE *table, FILE *csv);
 
 #endif

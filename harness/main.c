@@ -32,24 +32,6 @@
 
 #define DEFAULT_CONFIG "experiments/default.yaml"
 
-static void usage_main(FILE *f)
-{
-    fputs("usage: attnbench <command> [options]\n"
-          "\n"
-          "commands:\n"
-          "  run [CONFIG...]   measure every row of the configs' sweeps into a CSV\n"
-          "                    (default config: " DEFAULT_CONFIG ")\n"
-          "  list              print every method and data kind with its parameters\n"
-          "  plot RESULTS.csv  render a results file's charts with gnuplot\n"
-          "  heatmap CONFIG    exact vs approximate attention blocks, side by side\n"
-          "  ceiling           measure the SGEMM ceiling of this machine and thread count\n"
-          "  check RESULTS.csv --baseline BASE.csv   fail on an approximation-error regression\n"
-          "  merge SHARD.csv... --out FILE.csv [--config C.yaml]   combine shard results\n"
-          "\n"
-          "`attnbench <command> --help` describes a command.\n",
-          f);
-}
-
 static void usage_run(FILE *f)
 {
     fputs("usage: attnbench run [CONFIG...] [options]\n"
@@ -305,6 +287,21 @@ static int cmd_merge(int argc, char **argv)
     return sum.missing ? 1 : 0;
 }
 
+/* A whole-number option value in [lo, hi]; a message and -1 otherwise. */
+static int opt_number(const char *opt, const char *text, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "attnbench ceiling: %s takes a whole number in [%ld, %ld], got '%s'\n", opt, lo,
+                hi, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static int cmd_ceiling(int argc, char **argv)
 {
     int threads = 0;
@@ -322,11 +319,23 @@ static int cmd_ceiling(int argc, char **argv)
                  "Default T: online CPUs; D: 64.");
             return 0;
         } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
-            threads = atoi(argv[++i]);
+            long v;
+            if (opt_number(argv[i], argv[i + 1], 1, 4096, &v) != 0)
+                return 2;
+            threads = (int)v, i++;
         } else if (!strcmp(argv[i], "--d") && i + 1 < argc) {
-            d = (size_t)atoi(argv[++i]);
+            long v;
+            if (opt_number(argv[i], argv[i + 1], 1, 4096, &v) != 0)
+                return 2;
+            d = (size_t)v, i++;
         } else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
-            seconds = atof(argv[++i]);
+            char *end;
+            seconds = strtod(argv[++i], &end);
+            if (end == argv[i] || *end || !(seconds > 0 && seconds <= 3600)) {
+                fprintf(stderr, "attnbench ceiling: --seconds takes a number in (0, 3600], got '%s'\n",
+                        argv[i]);
+                return 2;
+            }
         } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
             out = argv[++i];
         } else {
@@ -336,53 +345,16 @@ static int cmd_ceiling(int argc, char **argv)
     }
     if (threads <= 0)
         threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (d == 0 || d > 4096 || !(seconds > 0)) {
-        fprintf(stderr, "attnbench ceiling: --d in [1, 4096], --seconds > 0\n");
-        return 2;
-    }
-    struct {
-        const char *what;
-        size_t m, n, k;
-        int tiles, trans;
-    } shapes[] = {
-        {"tiles: exact logits (128 x d) (d x 512)", 128, 512, d, 1, 1},
-        {"tiles: exact values (128 x 512) (512 x d)", 128, d, 512, 1, 0},
-        {"tiles: nystrom F (256 x d) (d x 64)", 256, 64, d, 1, 1},
-        {"tiles: nystrom B V (64 x 1024) (1024 x d)", 64, d, 1024, 1, 0},
-        {"blas: (2048 x 2048) (2048 x 2048)", 2048, 2048, 2048, 0, 0},
-        {"blas: (4096 x d) (d x 4096)", 4096, 4096, d, 0, 0},
-        {"blas: (4096 x 4096) (4096 x d)", 4096, d, 4096, 0, 0},
-    };
     FILE *csv = out ? fopen(out, "w") : NULL;
     if (out && !csv) {
-        fprintf(stderr, "attnbench ceiling: %s: cannot write\n", out);
+        fprintf(stderr, "attnbench ceiling: %s: %s\n", out, strerror(errno));
         return 2;
     }
-    if (csv)
-        fprintf(csv, "shape,m,n,k,threads,gflops,cpu_threads_model\n");
     omp_set_num_threads(threads);
-    printf("%-46s %8s\n", "SGEMM shape", "GFLOP/s");
-    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
-        double g = shapes[i].tiles ? ab_sgemm_rate(shapes[i].m, shapes[i].n, shapes[i].k, threads,
-                                                   shapes[i].trans, seconds)
-                                   : ab_sgemm_rate_blas_threads(shapes[i].m, shapes[i].n, shapes[i].k,
-                                                                threads, seconds);
-        printf("%-46s %8.1f\n", shapes[i].what, g);
-        if (csv)
-            fprintf(csv, "\"%s\",%zu,%zu,%zu,%d,%.2f,%s\n", shapes[i].what, shapes[i].m, shapes[i].n,
-                    shapes[i].k, threads, g, shapes[i].tiles ? "omp-tiles" : "openblas-threads");
-    }
-    double c = ab_ceiling(d, d, threads, seconds);
-    printf("%-46s %8.1f\n", "ceiling (d = dv): logits + values tiles", c);
-    double peak = ab_fma_peak(threads, seconds);
-    if (peak > 0)
-        printf("%-46s %8.1f\n", "FMA peak (512-bit FMAs on registers)", peak);
-    printf("(%d threads, OpenBLAS %s)\n", threads, openblas_get_corename());
-    if (csv) {
-        fprintf(csv, "ceiling,256,1024,%zu,%d,%.2f,omp-tiles\n", d, threads, c);
-        if (peak > 0)
-            fprintf(csv, "fma-peak,0,0,0,%d,%.2f,registers\n", threads, peak);
-        fclose(csv);
+    ab_ceiling_table(d, threads, seconds, stdout, csv);
+    if (csv && fclose(csv) != 0) {
+        fprintf(stderr, "attnbench ceiling: %s: %s\n", out, strerror(errno));
+        return 2;
     }
     return 0;
 }
@@ -656,6 +628,57 @@ static int cmd_run(int argc, char **argv)
     return worst;
 }
 
+static int cmd_list_args(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage_list(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--plugin") && i + 1 < argc) {
+            if (load_plugin(argv[++i]))
+                return 2;
+        } else {
+            fprintf(stderr, "attnbench list: unknown argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    return cmd_list();
+}
+
+/* The commands: `attnbench NAME ARGS...` calls fn(argc, argv) with the
+ * arguments after NAME; each answers --help itself. */
+static const struct command {
+    const char *name, *synopsis, *summary;
+    int (*fn)(int argc, char **argv);
+} commands[] = {
+    {"run", "run [CONFIG...]",
+     "measure every row of the configs' sweeps into a CSV\n(default config: " DEFAULT_CONFIG ")",
+     cmd_run},
+    {"list", "list", "print every method and data kind with its parameters", cmd_list_args},
+    {"plot", "plot RESULTS.csv", "render a results file's charts with gnuplot", cmd_plot},
+    {"heatmap", "heatmap CONFIG", "exact vs approximate attention blocks, side by side", cmd_heatmap},
+    {"ceiling", "ceiling", "measure the SGEMM ceiling of this machine and thread count", cmd_ceiling},
+    {"check", "check RESULTS.csv --baseline BASE.csv", "fail on an approximation-error regression",
+     cmd_check},
+    {"merge", "merge SHARD.csv... --out FILE.csv [--config C.yaml]", "combine shard results",
+     cmd_merge},
+};
+
+static void usage_main(FILE *f)
+{
+    fputs("usage: attnbench <command> [options]\n\ncommands:\n", f);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        fprintf(f, "  %s\n", commands[i].synopsis);
+        for (const char *s = commands[i].summary; *s;) { /* each summary line, indented */
+            const char *nl = strchr(s, '\n');
+            int len = nl ? (int)(nl - s) : (int)strlen(s);
+            fprintf(f, "      %.*s\n", len, s);
+            s += len + (nl != NULL);
+        }
+    }
+    fputs("\n`attnbench <command> --help` describes a command.\n", f);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -667,34 +690,17 @@ int main(int argc, char **argv)
         usage_main(stdout);
         return 0;
     }
-    if (!strcmp(cmd, "run"))
-        return cmd_run(argc - 2, argv + 2);
-    if (!strcmp(cmd, "plot"))
-        return cmd_plot(argc - 2, argv + 2);
-    if (!strcmp(cmd, "heatmap"))
-        return cmd_heatmap(argc - 2, argv + 2);
-    if (!strcmp(cmd, "ceiling"))
-        return cmd_ceiling(argc - 2, argv + 2);
-    if (!strcmp(cmd, "check"))
-        return cmd_check(argc - 2, argv + 2);
-    if (!strcmp(cmd, "merge"))
-        return cmd_merge(argc - 2, argv + 2);
-    if (!strcmp(cmd, "list")) {
-        for (int i = 2; i < argc; i++) {
-            if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-                usage_list(stdout);
-                return 0;
-            } else if (!strcmp(argv[i], "--plugin") && i + 1 < argc) {
-                if (load_plugin(argv[++i]))
-                    return 2;
-            } else {
-                fprintf(stderr, "attnbench list: unknown argument '%s'\n", argv[i]);
-                return 2;
-            }
-        }
-        return cmd_list();
-    }
-    fprintf(stderr, "attnbench: unknown command '%s'\n\n", cmd);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].fn(argc - 2, argv + 2);
+    const char *names[sizeof commands / sizeof commands[0]];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        names[i] = commands[i].name;
+    const char *near = ab_closest(cmd, names, sizeof names / sizeof names[0]);
+    fprintf(stderr, "attnbench: unknown command '%s'", cmd);
+    if (near)
+        fprintf(stderr, " (did you mean '%s'?)", near);
+    fputs("\n\n", stderr);
     usage_main(stderr);
     return 2;
 }

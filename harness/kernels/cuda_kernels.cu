@@ -13,6 +13,7 @@ static __host__ __device__ __forceinline__ float ab_ft_to_float(__nv_bfloat16 x)
     return __bfloat162float(x);
 }
 
+#include "attnbench.h"
 #include "kernels/cuda_kernels.h"
 #include "kernels/flash_tc.h"
 #include "kernels/flash_tile.h"
@@ -377,3 +378,18 @@ cudaError_t ab_cu_convert(int dtype, const float *src, void *dst, size_t n, int 
     }
     return cudaGetLastError();
 }
+
+cublasStatus_t ab_cu_blas_create(cublasHandle_t *h, void *ws, size_t ws_bytes, int *created)
+{
+    *created = 0;
+    cublasStatus_t s = cublasCreate(h);
+    if (s != CUBLAS_STATUS_SUCCESS)
+        return s;
+    *created = 1;
+    s = cublasSetWorkspace(*h, ws, ws_bytes);
+    if (s == CUBLAS_STATUS_SUCCESS)
+        s = cublasSetMathMode(*h, CUBLAS_DEFAULT_MATH);
+    return s;
+}
+
+int ab_cu_status(cudaError_t e) { return e == cudaErrorMemoryAllocation ? AB_ENOMEM : AB_EIO; }

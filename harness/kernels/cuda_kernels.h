@@ -68,6 +68,15 @@ cublasStatus_t ab_cu_gemm(cublasHandle_t h, int transA, int transB, int m, int n
                           int ldb, long long sB, float beta, float *C, int ldc, long long sC,
                           int batch);
 const char *ab_cublas_name(cublasStatus_t s);
+/* A cuBLAS handle for the methods' products: created, given `ws` (ws_bytes
+ * of device memory the method allocated, so that it is counted) as its
+ * workspace, and set to true float32 math (no TF32). On failure *h may
+ * still need cublasDestroy: *created says whether it was made. */
+cublasStatus_t ab_cu_blas_create(cublasHandle_t *h, void *ws, size_t ws_bytes, int *created);
+/* The attnbench status of a CUDA error: AB_ENOMEM for an allocation, else AB_EIO. */
+int ab_cu_status(cudaError_t e);
+/* x rounded up to a multiple of 256 bytes (cudaMalloc's alignment). */
+static inline size_t ab_cu_up256(size_t x) { return (x + 255) & ~(size_t)255; }
 
 /* dst[i] = (dtype) src[i] (float -> fp16 / bf16) for i < n; counts into
  * *overflow (device int, may be NULL) the values whose conversion is not

@@ -72,12 +72,9 @@ struct exact_cuda {
     struct ab_cu_flash f;
 };
 
-static size_t up256(size_t x) { return (x + 255) & ~(size_t)255; }
-
 static int cu_fail(struct ab_err *err, cudaError_t e, const char *what)
 {
-    return ab_errf(err, e == cudaErrorMemoryAllocation ? AB_ENOMEM : AB_EIO, "exact(cuda): %s: %s",
-                   what, cudaGetErrorString(e));
+    return ab_errf(err, ab_cu_status(e), "exact(cuda): %s: %s", what, cudaGetErrorString(e));
 }
 
 static size_t chunk_rows(const struct ab_problem *p, long chunk_mib)
@@ -182,16 +179,16 @@ static int exact_cuda_prepare(const struct ab_problem *p, const struct ab_values
     s->dtype = ab_values_enum(vals, "precision");
     size_t H = p->heads, N = p->n, es = ab_cu_dtype_size(s->dtype);
     size_t nqk = H * N * p->d, nv = H * N * p->dv;
-    size_t bytes = 2 * up256(nqk * es) + up256(nv * es) + up256(nv * sizeof(float));
+    size_t bytes = 2 * ab_cu_up256(nqk * es) + ab_cu_up256(nv * es) + ab_cu_up256(nv * sizeof(float));
     cudaError_t e = cudaMalloc((void **)&s->io, bytes);
     if (e != cudaSuccess) {
         s->io = NULL;
         return cu_fail(err, e, "device memory for Q, K, V and O");
     }
     s->qd = s->io;
-    s->kd = s->io + up256(nqk * es);
-    s->vd = s->io + 2 * up256(nqk * es);
-    s->od = reinterpret_cast<float *>(s->io + 2 * up256(nqk * es) + up256(nv * es));
+    s->kd = s->io + ab_cu_up256(nqk * es);
+    s->vd = s->io + 2 * ab_cu_up256(nqk * es);
+    s->od = reinterpret_cast<float *>(s->io + 2 * ab_cu_up256(nqk * es) + ab_cu_up256(nv * es));
 
     /* upload (and convert) the inputs: not timed */
     float *stage = NULL;
@@ -239,20 +236,15 @@ static int exact_cuda_prepare(const struct ab_problem *p, const struct ab_values
         }
     } else {
         s->rows = chunk_rows(p, ab_values_int(vals, "chunk_mib"));
-        size_t lbytes = up256(H * s->rows * N * sizeof(float));
+        size_t lbytes = ab_cu_up256(H * s->rows * N * sizeof(float));
         s->work = static_cast<float *>(p->dev_alloc(lbytes + CUBLAS_WS));
         if (!s->work)
             return ab_errf(err, AB_ENOMEM,
                            "exact(cuda): cannot allocate %.1f MiB of device workspace (logits "
                            "buffer of %zu rows x %zu heads)",
                            (double)(lbytes + CUBLAS_WS) / 1048576.0, s->rows, H);
-        cublasStatus_t bs = cublasCreate(&s->blas);
-        if (bs != CUBLAS_STATUS_SUCCESS)
-            return ab_errf(err, AB_EIO, "exact(cuda): cublasCreate: %s", ab_cublas_name(bs));
-        s->have_blas = 1;
-        bs = cublasSetWorkspace(s->blas, reinterpret_cast<char *>(s->work) + lbytes, CUBLAS_WS);
-        if (bs == CUBLAS_STATUS_SUCCESS) /* true float32 products: no TF32 */
-            bs = cublasSetMathMode(s->blas, CUBLAS_DEFAULT_MATH);
+        cublasStatus_t bs = ab_cu_blas_create(&s->blas, reinterpret_cast<char *>(s->work) + lbytes,
+                                              CUBLAS_WS, &s->have_blas);
         if (bs != CUBLAS_STATUS_SUCCESS)
             return ab_errf(err, AB_EIO, "exact(cuda): cuBLAS setup: %s", ab_cublas_name(bs));
     }

@@ -83,12 +83,9 @@ struct nystrom_cuda {
     void *host; /* the one host allocation behind ah..svd_iwork */
 };
 
-static size_t up256(size_t x) { return (x + 255) & ~(size_t)255; }
-
 static int cu_fail(struct ab_err *err, cudaError_t e, const char *what)
 {
-    return ab_errf(err, e == cudaErrorMemoryAllocation ? AB_ENOMEM : AB_EIO,
-                   "nystrom(cuda): %s: %s", what, cudaGetErrorString(e));
+    return ab_errf(err, ab_cu_status(e), "nystrom(cuda): %s: %s", what, cudaGetErrorString(e));
 }
 
 static int blas_fail(struct ab_err *err, cublasStatus_t s, const char *what)
@@ -124,8 +121,8 @@ static size_t work_bytes(const struct ab_problem *p, size_t m, const struct ab_c
     size_t part = ab_cu_flash_part_floats(bvf);
     if (ab_cu_flash_part_floats(fwf) > part)
         part = ab_cu_flash_part_floats(fwf);
-    return 2 * up256(H * m * p->d * 4) + 6 * up256(mm * 4) + 2 * up256(H * m * p->dv * 4) +
-           up256(H * m * 4) + up256((H + 1) * 4) + up256(part * 4) + CUBLAS_WS;
+    return 2 * ab_cu_up256(H * m * p->d * 4) + 6 * ab_cu_up256(mm * 4) + 2 * ab_cu_up256(H * m * p->dv * 4) +
+           ab_cu_up256(H * m * 4) + ab_cu_up256((H + 1) * 4) + ab_cu_up256(part * 4) + CUBLAS_WS;
 }
 
 static int nystrom_cuda_estimate(const struct ab_problem *p, const struct ab_values *vals,
@@ -296,15 +293,15 @@ static int nystrom_cuda_prepare(const struct ab_problem *p, const struct ab_valu
 
     /* inputs and output: the method's device copies (upload not timed) */
     size_t nqk = H * N * p->d, nv = H * N * p->dv;
-    cudaError_t e = cudaMalloc((void **)&s->io, 2 * up256(nqk * 4) + 2 * up256(nv * 4));
+    cudaError_t e = cudaMalloc((void **)&s->io, 2 * ab_cu_up256(nqk * 4) + 2 * ab_cu_up256(nv * 4));
     if (e != cudaSuccess) {
         s->io = NULL;
         return cu_fail(err, e, "device memory for Q, K, V and O");
     }
     s->qd = reinterpret_cast<float *>(s->io);
-    s->kd = reinterpret_cast<float *>(s->io + up256(nqk * 4));
-    s->vd = reinterpret_cast<float *>(s->io + 2 * up256(nqk * 4));
-    s->od = reinterpret_cast<float *>(s->io + 2 * up256(nqk * 4) + up256(nv * 4));
+    s->kd = reinterpret_cast<float *>(s->io + ab_cu_up256(nqk * 4));
+    s->vd = reinterpret_cast<float *>(s->io + 2 * ab_cu_up256(nqk * 4));
+    s->od = reinterpret_cast<float *>(s->io + 2 * ab_cu_up256(nqk * 4) + ab_cu_up256(nv * 4));
     e = cudaMemcpy(s->qd, p->q, nqk * 4, cudaMemcpyHostToDevice);
     if (e == cudaSuccess)
         e = cudaMemcpy(s->kd, p->k, nqk * 4, cudaMemcpyHostToDevice);
@@ -323,18 +320,18 @@ static int nystrom_cuda_prepare(const struct ab_problem *p, const struct ab_valu
     char *at = s->work;
     float **bufs_md[] = {&s->ql, &s->kl};
     for (float **b : bufs_md)
-        *b = reinterpret_cast<float *>(at), at += up256(H * M * p->d * 4);
+        *b = reinterpret_cast<float *>(at), at += ab_cu_up256(H * M * p->d * 4);
     float **bufs_mm[] = {&s->a, &s->z, &s->zb, &s->t1, &s->t2, &s->az};
     for (float **b : bufs_mm)
-        *b = reinterpret_cast<float *>(at), at += up256(H * M * M * 4);
-    s->bv = reinterpret_cast<float *>(at), at += up256(H * M * p->dv * 4);
-    s->w = reinterpret_cast<float *>(at), at += up256(H * M * p->dv * 4);
-    s->lse_b = reinterpret_cast<float *>(at), at += up256(H * M * 4);
-    s->colmax = reinterpret_cast<float *>(at), at += up256((H + 1) * 4);
+        *b = reinterpret_cast<float *>(at), at += ab_cu_up256(H * M * M * 4);
+    s->bv = reinterpret_cast<float *>(at), at += ab_cu_up256(H * M * p->dv * 4);
+    s->w = reinterpret_cast<float *>(at), at += ab_cu_up256(H * M * p->dv * 4);
+    s->lse_b = reinterpret_cast<float *>(at), at += ab_cu_up256(H * M * 4);
+    s->colmax = reinterpret_cast<float *>(at), at += ab_cu_up256((H + 1) * 4);
     size_t part = ab_cu_flash_part_floats(&s->bvf);
     if (ab_cu_flash_part_floats(&s->fwf) > part)
         part = ab_cu_flash_part_floats(&s->fwf);
-    s->part = reinterpret_cast<float *>(at), at += up256(part * 4);
+    s->part = reinterpret_cast<float *>(at), at += ab_cu_up256(part * 4);
     void *ws = at;
     s->zcur = s->z;
 
@@ -343,13 +340,7 @@ static int nystrom_cuda_prepare(const struct ab_problem *p, const struct ab_valu
     s->fwf.q = s->qd, s->fwf.k = s->kl, s->fwf.v = s->w;
     s->fwf.out = s->od, s->fwf.lse = NULL, s->fwf.part = s->part;
 
-    cublasStatus_t bs = cublasCreate(&s->blas);
-    if (bs != CUBLAS_STATUS_SUCCESS)
-        return blas_fail(err, bs, "create");
-    s->have_blas = 1;
-    bs = cublasSetWorkspace(s->blas, ws, CUBLAS_WS);
-    if (bs == CUBLAS_STATUS_SUCCESS) /* true float32 products: no TF32 */
-        bs = cublasSetMathMode(s->blas, CUBLAS_DEFAULT_MATH);
+    cublasStatus_t bs = ab_cu_blas_create(&s->blas, ws, CUBLAS_WS, &s->have_blas);
     if (bs != CUBLAS_STATUS_SUCCESS)
         return blas_fail(err, bs, "setup");
 
