@@ -11,6 +11,7 @@
 #include "progress.h"
 #include "provenance.h"
 #include "reference_cache.h"
+#include "shard.h"
 #include "registry.h"
 #include "result.h"
 #include "results_csv.h"

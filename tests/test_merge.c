@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "report/merge.h"
 #include "plan.h"
+#include "shard.h"
 #include "reference.h"
 #include "testlib.h"
 #include "base/util.h"
