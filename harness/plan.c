@@ -228,7 +228,10 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
     s->attn = AB_ATTN_AUTO, s->attn_max_n = 2048, s->attn_spec = 1;
     s->ceiling_s = 0.3;
     const char *env = getenv("ATTNBENCH_CACHE");
-    snprintf(s->cache, sizeof s->cache, "%s", env && *env ? env : ".attnbench-cache");
+    const char *cache = env && *env ? env : ".attnbench-cache";
+    if (strlen(cache) >= sizeof s->cache)
+        return ab_errf(err, AB_EINVAL, "ATTNBENCH_CACHE is longer than %zu bytes", sizeof s->cache - 1);
+    snprintf(s->cache, sizeof s->cache, "%s", cache);
 
     if ((n = cfg_map_get(root, "name"))) {
         if ((rc = cfg_expect(n, CFG_SCALAR, "name", err)))
@@ -330,6 +333,8 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
     if ((n = cfg_map_get(root, "cache"))) {
         if ((rc = cfg_expect(n, CFG_SCALAR, "cache", err)))
             return rc;
+        if (strlen(n->str) >= sizeof s->cache)
+            return cfg_errorf(err, n, "'cache' is longer than %zu bytes", sizeof s->cache - 1);
         snprintf(s->cache, sizeof s->cache, "%s", n->str);
     }
     if ((n = cfg_map_get(root, "description")) && (rc = cfg_expect(n, CFG_SCALAR, "description", err)))
@@ -385,14 +390,17 @@ static int add_data(struct ab_plan *plan, const struct cfg_node *entry, const ch
         d->kind = kind;
         d->vals = vals[i];
         d->at = entry;
-        ab_values_format(&d->vals, d->params, sizeof d->params);
-        snprintf(d->basedir, sizeof d->basedir, "%s", basedir);
+        d->basedir = basedir;
+        plan->ndata++; /* (owns params from here: ab_plan_free) */
+        if (!(d->params = ab_values_text(&d->vals, ""))) {
+            free(vals);
+            return ab_errf(err, AB_ENOMEM, "out of memory for a data entry's parameters");
+        }
         struct ab_err e2;
         if ((rc = kind->shape(&d->vals, basedir, d->dims, &e2))) {
             free(vals);
             return cfg_errorf(err, entry, "%s", e2.msg);
         }
-        plan->ndata++;
     }
     free(vals);
     return AB_OK;
@@ -499,13 +507,13 @@ static int add_method(struct ab_plan *plan, const struct cfg_node *entry, struct
             pm->vals = vals[i];
             pm->at = entry;
             pm->backend = backends[b];
-            size_t off = 0;
+            char prefix[64] = "";
             if (backends[b] != AB_BACKEND_CPU)
-                off = (size_t)snprintf(pm->params, sizeof pm->params, "backend=%s;",
-                                       ab_backend_name(backends[b]));
-            ab_values_format(&pm->vals, pm->params + off, sizeof pm->params - off);
-            if (off && pm->params[off] == '\0')
-                pm->params[off - 1] = '\0'; /* no parameters set: drop the ';' */
+                snprintf(prefix, sizeof prefix, "backend=%s;", ab_backend_name(backends[b]));
+            if (!(pm->params = ab_values_text(&pm->vals, prefix))) {
+                free(vals);
+                return ab_errf(err, AB_ENOMEM, "out of memory for a method's parameters");
+            }
         }
         free(vals);
     }
@@ -516,7 +524,19 @@ int ab_plan_load(const char *path, const char *const *sets, size_t nsets, struct
                  struct ab_err *err)
 {
     memset(plan, 0, sizeof *plan);
-    snprintf(plan->config, sizeof plan->config, "%s", path);
+    char *dirbuf = strdup(path);
+    plan->config = strdup(path);
+    if (!dirbuf || !plan->config) {
+        free(dirbuf);
+        ab_plan_free(plan);
+        return ab_errf(err, AB_ENOMEM, "out of memory");
+    }
+    plan->basedir = strdup(dirname(dirbuf));
+    free(dirbuf);
+    if (!plan->basedir) {
+        ab_plan_free(plan);
+        return ab_errf(err, AB_ENOMEM, "out of memory");
+    }
     int rc = cfg_load_file(path, &plan->doc, err);
     if (rc)
         return rc;
@@ -530,9 +550,7 @@ int ab_plan_load(const char *path, const char *const *sets, size_t nsets, struct
         goto fail;
     if ((rc = load_settings(root, path, &plan->set, err)))
         goto fail;
-    char dirbuf[1024];
-    snprintf(dirbuf, sizeof dirbuf, "%s", path);
-    const char *basedir = dirname(dirbuf);
+    const char *basedir = plan->basedir;
     const struct cfg_node *data = cfg_map_get(root, "data"), *methods = cfg_map_get(root, "methods");
     if (!data) {
         rc = cfg_errorf(err, root, "the config has no 'data' list");
@@ -566,8 +584,14 @@ fail:
 
 void ab_plan_free(struct ab_plan *plan)
 {
+    for (size_t i = 0; i < plan->ndata; i++)
+        free(plan->data[i].params);
+    for (size_t i = 0; i < plan->nmethods; i++)
+        free(plan->methods[i].params);
     free(plan->data);
     free(plan->methods);
+    free(plan->config);
+    free(plan->basedir);
     cfg_destroy(plan->doc);
     memset(plan, 0, sizeof *plan);
 }

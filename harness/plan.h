@@ -52,15 +52,15 @@ struct ab_settings {
     int attn;             /* enum ab_attn_mode */
     size_t attn_max_n;    /* auto: matrix metrics for N <= this */
     int attn_spec;        /* with matrix metrics, also the spectral norm */
-    char cache[1024];     /* exact-reference cache directory */
+    char cache[4096];     /* exact-reference cache directory (a longer one is refused) */
     double ceiling_s;     /* seconds to measure the SGEMM ceiling per (d, dv); 0: off */
 };
 
 struct ab_plan_data {
     const struct ab_datakind *kind;
     struct ab_values vals;
-    char params[512];  /* "k=v;..." */
-    char basedir[1024];
+    char *params;      /* "k=v;..." (ab_values_text: whole, one-to-one) */
+    const char *basedir; /* the config's folder: relative data paths start there */
     size_t dims[4];    /* H, N, D, DV */
     const struct cfg_node *at;
 };
@@ -68,14 +68,15 @@ struct ab_plan_data {
 struct ab_plan_method {
     const struct ab_method *m;
     struct ab_values vals;
-    char params[512]; /* "backend=cuda;" first for non-CPU backends */
+    char *params;     /* "k=v;...", "backend=cuda;" first for non-CPU backends */
     const struct cfg_node *at;
     int backend;      /* enum ab_backend (registry.h) */
 };
 
 struct ab_plan {
     struct ab_settings set;
-    char config[1024]; /* the config path as given */
+    char *config;      /* the config path as given */
+    char *basedir;     /* its folder */
     struct ab_plan_data *data;
     size_t ndata;
     struct ab_plan_method *methods;

@@ -242,6 +242,48 @@ static void backend_cuda_is_checked_against_the_build(void **s)
 #endif
 }
 
+/* Row identity: long file paths that agree on their first 700 bytes, and
+ * string values holding the params text's separators, give distinct params
+ * texts and row ids; the text is whole (never cut). */
+static void long_or_tricky_string_values_keep_rows_distinct(void **s)
+{
+    (void)s;
+    char longa[1200], longb[1200];
+    memset(longa, 'p', 1100);
+    longa[0] = '/';
+    longa[1100] = '\0';
+    memcpy(longb, longa, 1101);
+    longa[1099] = 'a', longb[1099] = 'b';
+    char text[4096];
+    snprintf(text, sizeof text,
+             "data:\n  - {kind: gaussian, n: 64, d: 8}\n"
+             "methods:\n"
+             "  - {name: performer, features_file: ['%s', '%s']}\n"
+             "  - {name: performer, features_file: ['a;eps=1', 'a', 'a\\\"b', '\\\"a\\\"']}\n"
+             "  - {name: performer, features_file: 'a', eps: 1}\n",
+             longa, longb);
+    const char *path = write_config("ids.yaml", text);
+    struct ab_plan plan;
+    struct ab_err err;
+    if (ab_plan_load(path, NULL, 0, &plan, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(plan.nmethods, 7);
+    assert_non_null(strstr(plan.methods[0].params, longa));
+    assert_non_null(strstr(plan.methods[1].params, longb));
+    char ids[7][17];
+    for (size_t i = 0; i < 7; i++)
+        ab_plan_row_id(&plan.data[0], 1, &plan.methods[i], ids[i]);
+    for (size_t i = 0; i < 7; i++)
+        for (size_t j = i + 1; j < 7; j++) {
+            if (!strcmp(plan.methods[i].params, plan.methods[j].params) || !strcmp(ids[i], ids[j]))
+                fail_msg("methods %zu and %zu share params '%s' / '%s' or row id %s", i, j,
+                         plan.methods[i].params, plan.methods[j].params, ids[i]);
+        }
+    /* a value with ';' is quoted: it cannot be read as a second parameter */
+    assert_non_null(strstr(plan.methods[2].params, "features_file=\"a;eps=1\""));
+    ab_plan_free(&plan);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +292,7 @@ int main(void)
         cmocka_unit_test(the_issue_example_is_accepted_and_expands),
         cmocka_unit_test(defaults_fill_in_and_sets_apply_where_they_should),
         cmocka_unit_test(a_missing_npy_file_is_a_config_error_naming_it),
+        cmocka_unit_test(long_or_tricky_string_values_keep_rows_distinct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

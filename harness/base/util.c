@@ -206,6 +206,83 @@ size_t ab_values_format(const struct ab_values *vals, char *out, size_t cap)
     return used;
 }
 
+/* A string value as it appears in a "k=v;..." text: as is when it cannot be
+ * confused with the separators, else double-quoted with \ and " escaped and
+ * control characters as \xHH, so that the text is one-to-one with the values. */
+static size_t text_string(const char *s, char *out, size_t cap)
+{
+    int plain = *s != '"';
+    for (const char *c = s; *c && plain; c++)
+        plain = *c != ';' && *c != '=' && *c != '\\' && (unsigned char)*c >= 0x20 && *c != 0x7f;
+    size_t n = 0;
+#define PUT(ch) (n + 1 < cap ? (void)(out[n] = (ch)) : (void)0, n++)
+    if (plain) {
+        for (const char *c = s; *c; c++)
+            PUT(*c);
+    } else {
+        PUT('"');
+        for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+            if (*c == '"' || *c == '\\') {
+                PUT('\\');
+                PUT((char)*c);
+            } else if (*c < 0x20 || *c == 0x7f) {
+                static const char hex[] = "0123456789abcdef";
+                PUT('\\');
+                PUT('x');
+                PUT(hex[*c >> 4]);
+                PUT(hex[*c & 15]);
+            } else {
+                PUT((char)*c);
+            }
+        }
+        PUT('"');
+    }
+#undef PUT
+    if (cap)
+        out[n < cap ? n : cap - 1] = '\0';
+    return n;
+}
+
+char *ab_values_text(const struct ab_values *vals, const char *prefix)
+{
+    /* first the length, then the text */
+    size_t len = strlen(prefix);
+    int first = 1;
+    char val[320];
+    for (int i = 0; i < vals->count; i++) {
+        if (!vals->set[i])
+            continue;
+        len += (first ? 0 : 1) + strlen(vals->params[i].name) + 1;
+        if (vals->params[i].type == AB_PT_STRING)
+            len += text_string(vals->str[i] ? vals->str[i] : "", NULL, 0);
+        else {
+            ab_value_format(&vals->params[i], vals->v[i], vals->str[i], val, sizeof val);
+            len += strlen(val);
+        }
+        first = 0;
+    }
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    size_t n = (size_t)snprintf(out, len + 1, "%s", prefix);
+    first = 1;
+    for (int i = 0; i < vals->count; i++) {
+        if (!vals->set[i])
+            continue;
+        n += (size_t)snprintf(out + n, len + 1 - n, "%s%s=", first ? "" : ";", vals->params[i].name);
+        if (vals->params[i].type == AB_PT_STRING)
+            n += text_string(vals->str[i] ? vals->str[i] : "", out + n, len + 1 - n);
+        else {
+            ab_value_format(&vals->params[i], vals->v[i], vals->str[i], val, sizeof val);
+            n += (size_t)snprintf(out + n, len + 1 - n, "%s", val);
+        }
+        first = 0;
+    }
+    if (first && *prefix && n && out[n - 1] == ';')
+        out[--n] = '\0'; /* a prefix "x=y;" and no values: drop the ';' */
+    return out;
+}
+
 int ab_value_parse(const struct ab_param *p, const char *text, double *v, const char **str,
                    struct ab_err *err)
 {

@@ -52,6 +52,12 @@ void ab_value_format(const struct ab_param *p, double v, const char *str, char *
 /* "k1=v1;k2=v2" over the set parameters, in table order. Returns the length
  * that was needed (like snprintf). */
 size_t ab_values_format(const struct ab_values *vals, char *out, size_t cap);
+/* "prefix" then "k1=v1;k2=v2" over the set parameters, in table order, as
+ * a malloc'd string (NULL when out of memory): the params text of a row,
+ * whole (never cut) and one-to-one with the values — a string value that
+ * holds ';', '=', '"', '\\' or a control character is written double-quoted
+ * with escapes. A prefix ending in ';' loses the ';' when no value is set. */
+char *ab_values_text(const struct ab_values *vals, const char *prefix);
 /* Fill vals with the table's defaults (params with def == NULL stay unset). */
 int ab_values_defaults(struct ab_values *vals, const struct ab_param *params, int nparams,
                        struct ab_err *err);
