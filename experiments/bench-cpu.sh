@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench-cpu.sh — issue 6's CPU benchmark in one command, back to back on one
+# bench-cpu.sh — the CPU benchmark in one command, back to back on one
 # machine so that the ratios come from one sitting:
 #   1. attnbench ceiling            -> results/ceiling.csv (SGEMM tiles, FMA peak)
 #   2. the scaling study            -> results/scaling.csv (frac_of_sgemm per row)

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# run-gpu.sh — everything issue 8 asks of a machine with an NVIDIA GPU, in one
+# run-gpu.sh — every GPU measurement on a machine with an NVIDIA GPU, in one
 # call: build with CUDA (sm_90 unless CMAKE_CUDA_ARCHITECTURES says otherwise),
 # check every CUDA method against the float64 oracle (test_backends must PASS
 # here: a skip means no device), then the GPU scaling sweeps and, if PyTorch
 # is importable, the peers. Results: results/scaling-gpu*.csv,
-# results/peers-gpu.csv. NOT RUN YET (no session so far had a GPU).
+# results/peers-gpu.csv. NOT RUN YET on a GPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 experiments/setup.sh build-gpu -DATTNBENCH_CUDA=ON -DATTNBENCH_WERROR=ON "$@"

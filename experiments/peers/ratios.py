@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""ratios.py — the table of issue 6: our CPU methods against the PyTorch peers,
+"""ratios.py — the ratio tables: our CPU methods against the PyTorch peers,
 time ratios (peer ÷ ours) from two CSVs measured back to back on one machine.
 
   python3 experiments/peers/ratios.py results/scaling.csv results/peers.csv \
