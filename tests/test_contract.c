@@ -17,7 +17,7 @@
  *   (c) two forwards on one state give bitwise equal outputs, every entry
  *       written and finite;
  *   (d) release(NULL) is safe; a prepare refused memory (limits of 1 byte,
- *       half the peak, the peak less one byte) returns AB_ENOMEM with a
+ *       half prepare's peak, that peak less one byte) returns AB_ENOMEM with a
  *       message, and releasing its half-built state leaves nothing live;
  *   (e) AB_CAP_ROWS: rows (blocks of AB_ROWS_BLOCK) times V, in float64,
  *       equals forward's output per head, relative to ||O_h||;
@@ -305,7 +305,7 @@ static void check_rows(struct ctx *c, void *st, const struct ab_test_in *x, cons
               worst_rows, c->ex->rows_tol);
     if (m->caps & AB_CAP_ROWS_SUM_1)
         CHECK(c, worst_sum <= SUM_TOL,
-              "declares AB_CAP_ROWS_SUM_1 but a row of `rows` sums to 1 %+.3g (tolerance %g)",
+              "declares AB_CAP_ROWS_SUM_1 but a row of `rows` has |sum - 1| = %.3g (tolerance %g)",
               worst_sum, SUM_TOL);
     if (ref)
         CHECK(c, worst_exact <= c->ex->exact_tol,
@@ -503,14 +503,14 @@ static void run_config(struct ctx *c, const struct config *cf)
     double ones = ones_deviation(c, &vals, &x);
     if (m->caps & AB_CAP_ROWS_SUM_1)
         CHECK(c, ones >= 0 && ones <= SUM_TOL,
-              "declares AB_CAP_ROWS_SUM_1 but with V = 1 the output is 1 %+.3g (tolerance %g)",
+              "declares AB_CAP_ROWS_SUM_1 but with V = 1 the output has |O - 1| = %.3g (tolerance %g)",
               ones, SUM_TOL);
     c->ones_runs++;
     c->ones_hold += ones >= 0 && ones <= SUM_TOL;
 
     /* (d) refused memory */
-    if (peak)
-        check_refused(c, &vals, &x, peak);
+    if (peak0) /* prepare's own peak: forward's allocations are reported above */
+        check_refused(c, &vals, &x, peak0);
 done:
     if (st)
         m->release(st);
