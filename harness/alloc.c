@@ -7,19 +7,21 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-static atomic_uint_fast64_t live, peak, limit, refused;
+static atomic_uint_fast64_t live, peak, limit, refused, count;
 
 void ab_mem_reset(uint64_t limit_bytes)
 {
     atomic_store(&live, 0);
     atomic_store(&peak, 0);
     atomic_store(&refused, 0);
+    atomic_store(&count, 0);
     atomic_store(&limit, limit_bytes);
 }
 
 uint64_t ab_mem_peak(void) { return atomic_load(&peak); }
 uint64_t ab_mem_live(void) { return atomic_load(&live); }
 uint64_t ab_mem_refused(void) { return atomic_load(&refused); }
+uint64_t ab_mem_count(void) { return atomic_load(&count); }
 
 void *ab_mem_alloc(size_t bytes)
 {
@@ -39,6 +41,7 @@ void *ab_mem_alloc(size_t bytes)
     uint64_t old = atomic_load(&peak);
     while (now > old && !atomic_compare_exchange_weak(&peak, &old, now))
         ;
+    atomic_fetch_add(&count, 1);
     *(size_t *)p = bytes;
     return p + AB_ALIGN;
 }

@@ -1,7 +1,7 @@
 /* test_linformer.c — methods/linformer against a dense float64
  * implementation of its formula with the same random projections; the
  * segment-means control at k = n is exact attention; share_kv; determinism;
- * bad k. */
+ * k = 0 refused. (k > n: tests/test_contract.c.) */
 #include "linformer/linformer.h"
 #include "testlib.h"
 #include "base/util.h"
@@ -115,16 +115,10 @@ static void same_seed_same_output_other_seed_other_output(void **s)
     ab_test_in_drop(&x);
 }
 
-static void k_above_n_or_zero_is_a_clear_error(void **s)
+static void k_zero_is_outside_the_parameter_range(void **s)
 {
-    (void)s;
-    float z[64] = {0};
+    (void)s; /* k > n: tests/test_contract.c */
     struct ab_err err;
-    struct ab_estimate est;
-    struct ab_problem p = ab_test_problem(1, 8, 4, 4, z, z, z, 1);
-    struct ab_values vals = ab_test_values(&ab_linformer_cpu, "k=9", NULL);
-    assert_int_equal(ab_linformer_cpu.estimate(&p, &vals, &est, &err), AB_EINVAL);
-    assert_non_null(strstr(err.msg, "k = 9 exceeds the sequence length n = 8"));
     double v;
     const char *str;
     assert_int_equal(ab_value_parse(&ab_linformer_cpu.params[0], "0", &v, &str, &err), AB_EINVAL);
@@ -136,7 +130,7 @@ int main(void)
         cmocka_unit_test(matches_float64_formula_with_the_same_projections),
         cmocka_unit_test(segment_means_with_k_equal_n_is_exact),
         cmocka_unit_test(same_seed_same_output_other_seed_other_output),
-        cmocka_unit_test(k_above_n_or_zero_is_a_clear_error),
+        cmocka_unit_test(k_zero_is_outside_the_parameter_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

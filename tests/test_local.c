@@ -1,6 +1,7 @@
 /* test_local.c — methods/local: a full window is exact attention, window 0
  * copies V, a dense float64 masked softmax agrees for windows and global
- * tokens, and each row's L1 error is twice the exact mass outside its set. */
+ * tokens, and each row's L1 error is twice the exact mass outside its set.
+ * (global > n: tests/test_contract.c.) */
 #include "testlib.h"
 #include "base/util.h"
 
@@ -140,16 +141,10 @@ static void row_l1_error_is_twice_the_mass_outside(void **s)
     ab_test_in_drop(&x);
 }
 
-static void bad_parameters_are_clear_errors(void **s)
+static void negative_window_is_outside_the_parameter_range(void **s)
 {
-    (void)s;
-    float z[64] = {0};
+    (void)s; /* global > n: tests/test_contract.c */
     struct ab_err err;
-    struct ab_estimate est;
-    struct ab_problem p = ab_test_problem(1, 8, 4, 4, z, z, z, 1);
-    struct ab_values vals = ab_test_values(&ab_local_cpu, "global=9", NULL);
-    assert_int_equal(ab_local_cpu.estimate(&p, &vals, &est, &err), AB_EINVAL);
-    assert_non_null(strstr(err.msg, "global = 9 exceeds n = 8"));
     double v;
     const char *str;
     assert_int_equal(ab_value_parse(&ab_local_cpu.params[0], "-1", &v, &str, &err), AB_EINVAL);
@@ -162,7 +157,7 @@ int main(void)
         cmocka_unit_test(window_zero_copies_v),
         cmocka_unit_test(matches_dense_masked_softmax_with_globals),
         cmocka_unit_test(row_l1_error_is_twice_the_mass_outside),
-        cmocka_unit_test(bad_parameters_are_clear_errors),
+        cmocka_unit_test(negative_window_is_outside_the_parameter_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_nystrom.c — methods/nystrom against a float64 implementation of its
  * own formula, and the properties it claims: exact at M = N with the SVD
  * pseudo-inverse; the iteration converges to the SVD pseudo-inverse; segment
- * rules; per-head vs global init; rows consistent with forward; bad sizes. */
+ * rules; per-head vs global init; bad sizes. (Rows consistent with forward,
+ * landmarks > N: tests/test_contract.c.) */
 #include "nystrom/nystrom.h"
 #include "testlib.h"
 #include "base/util.h"
@@ -346,37 +347,6 @@ static void global_init_scales_z0_by_the_ratio_of_column_sums(void **st)
     free_inputs(&in);
 }
 
-static void rows_times_v_reproduce_forward(void **st)
-{
-    (void)st;
-    size_t H = 2, N = 300, D = 16, DV = 8;
-    struct inputs in = make_inputs(H, N, D, DV, 1.0, ab_test_seed() + 80);
-    struct ab_problem p = ab_test_problem(H, N, D, DV, in.q, in.k, in.v, 1);
-    struct ab_values vals = ab_test_values(&ab_nystrom_cpu, "landmarks=20", "tile_k=64", NULL);
-    struct ab_err err;
-    void *state = NULL;
-    assert_int_equal(ab_nystrom_cpu.prepare(&p, &vals, &state, &err), AB_OK);
-    assert_int_equal(ab_nystrom_cpu.forward(state, in.out, &err), AB_OK);
-    float *S = malloc(AB_ROWS_BLOCK * N * 4);
-    double *sv = malloc(H * N * DV * 8);
-    for (size_t h = 0; h < H; h++)
-        for (size_t r0 = 0; r0 < N; r0 += AB_ROWS_BLOCK) {
-            size_t r1 = r0 + AB_ROWS_BLOCK < N ? r0 + AB_ROWS_BLOCK : N;
-            assert_int_equal(ab_nystrom_cpu.rows(state, h, r0, r1, S, &err), AB_OK);
-            for (size_t r = r0; r < r1; r++)
-                for (size_t c = 0; c < DV; c++) {
-                    double s = 0;
-                    for (size_t j = 0; j < N; j++)
-                        s += (double)S[(r - r0) * N + j] * in.v[(h * N + j) * DV + c];
-                    sv[(h * N + r) * DV + c] = s;
-                }
-        }
-    assert_rel_err(in.out, sv, H * N * DV, 1e-5);
-    ab_nystrom_cpu.release(state);
-    free(S), free(sv);
-    free_inputs(&in);
-}
-
 static void bad_sizes_and_parameters_are_clear_errors(void **st)
 {
     (void)st;
@@ -384,13 +354,8 @@ static void bad_sizes_and_parameters_are_clear_errors(void **st)
     struct ab_err err;
     struct ab_estimate est;
     struct ab_problem p = ab_test_problem(1, 8, 4, 4, x, x, x, 1);
-    struct ab_values vals = ab_test_values(&ab_nystrom_cpu, "landmarks=9", NULL);
-    assert_int_equal(ab_nystrom_cpu.estimate(&p, &vals, &est, &err), AB_EINVAL);
-    assert_non_null(strstr(err.msg, "M=9 exceeds the sequence length N=8"));
-    void *state = NULL;
-    assert_int_equal(ab_nystrom_cpu.prepare(&p, &vals, &state, &err), AB_EINVAL);
-    ab_nystrom_cpu.release(state);
-    vals = ab_test_values(&ab_nystrom_cpu, "landmarks=4", "landmark_ratio=0.5", NULL);
+    /* landmarks > N: tests/test_contract.c */
+    struct ab_values vals = ab_test_values(&ab_nystrom_cpu, "landmarks=4", "landmark_ratio=0.5", NULL);
     assert_int_equal(ab_nystrom_cpu.estimate(&p, &vals, &est, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "not both"));
     p = ab_test_problem(1, 0, 4, 4, x, x, x, 1);
@@ -498,7 +463,6 @@ int main(void)
         cmocka_unit_test(iterative_pinv_converges_to_svd_and_residual_falls),
         cmocka_unit_test(segments_follow_the_uneven_and_pad_rules),
         cmocka_unit_test(global_init_scales_z0_by_the_ratio_of_column_sums),
-        cmocka_unit_test(rows_times_v_reproduce_forward),
         cmocka_unit_test(bad_sizes_and_parameters_are_clear_errors),
         cmocka_unit_test(strided_and_random_selection_give_distinct_sorted_tokens),
         cmocka_unit_test(token_selection_with_all_tokens_is_exact),

@@ -73,6 +73,24 @@ static size_t fused_floats(size_t tq, size_t d, size_t dv)
     return ((tq + QL - 1) / QL) * (d + dv + 3) * QL + FK * QL; /* sums: doubles */
 }
 
+/* The floats of the workspace (prepare clamps the tiles to N and rounds each
+ * thread's slice to 64 bytes; materialize: the N x N matrix). */
+static size_t work_floats(const struct ab_problem *p, const struct ab_values *vals, size_t *stride)
+{
+    int impl = ab_values_enum(vals, "impl");
+    *stride = 0;
+    if (impl == IMPL_MATERIALIZE)
+        return p->n * p->n;
+    size_t tq = (size_t)ab_values_int(vals, "tile_q"), tk = (size_t)ab_values_int(vals, "tile_k");
+    if (tq == 0)
+        tq = auto_tile_q(impl, p->n, p->threads);
+    tq = tq > p->n ? p->n : tq;
+    tk = tk > p->n ? p->n : tk;
+    *stride = impl == IMPL_FUSED ? fused_floats(tq, p->d, p->dv) : tq * tk + 2 * tq;
+    *stride = (*stride + 15) & ~(size_t)15; /* 64-byte aligned slices */
+    return *stride * (size_t)(p->threads > 0 ? p->threads : 1);
+}
+
 static int exact_estimate(const struct ab_problem *p, const struct ab_values *vals,
                           struct ab_estimate *est, struct ab_err *err)
 {
@@ -82,17 +100,10 @@ static int exact_estimate(const struct ab_problem *p, const struct ab_values *va
     double n = (double)p->n, H = (double)p->heads;
     est->flops = H * (2.0 * n * n * (double)p->d + 2.0 * n * n * (double)p->dv);
     est->budget = n;
-    if (ab_values_enum(vals, "impl") == IMPL_MATERIALIZE) {
-        est->workspace_bytes = n * n * sizeof(float);
-    } else {
-        size_t tq = (size_t)ab_values_int(vals, "tile_q"), tk = (size_t)ab_values_int(vals, "tile_k");
-        if (tq == 0)
-            tq = auto_tile_q(ab_values_enum(vals, "impl"), p->n, p->threads);
-        est->workspace_bytes = (double)p->threads * sizeof(float) *
-                               (ab_values_enum(vals, "impl") == IMPL_FUSED
-                                    ? (double)fused_floats(tq, p->d, p->dv)
-                                    : (double)(tq * tk + 2 * tq));
-    }
+    size_t stride;
+    /* what prepare allocates: the state and the workspace */
+    est->workspace_bytes = (double)sizeof(struct exact_state) +
+                           (double)work_floats(p, vals, &stride) * sizeof(float);
     return AB_OK;
 }
 
@@ -118,20 +129,14 @@ static int exact_prepare(const struct ab_problem *p, const struct ab_values *val
         s->tq = p->n;
     if (s->tk > p->n)
         s->tk = p->n;
-    size_t floats;
+    size_t floats = work_floats(p, vals, &s->work_stride);
     if (s->impl == IMPL_MATERIALIZE) {
-        double cap = (double)ab_values_int(vals, "cap_mib") * 1048576.0;
-        if (est.workspace_bytes > cap)
+        double bytes = (double)floats * sizeof(float), cap = (double)ab_values_int(vals, "cap_mib") * 1048576.0;
+        if (bytes > cap)
             return ab_errf(err, AB_EREFUSED,
                            "exact:materialize needs an N x N matrix of %.1f MiB at N=%zu, above "
                            "cap_mib=%ld (use impl: stream)",
-                           est.workspace_bytes / 1048576.0, p->n, ab_values_int(vals, "cap_mib"));
-        floats = p->n * p->n;
-    } else {
-        s->work_stride = s->impl == IMPL_FUSED ? fused_floats(s->tq, p->d, p->dv)
-                                               : s->tq * s->tk + 2 * s->tq;
-        s->work_stride = (s->work_stride + 15) & ~(size_t)15; /* 64-byte aligned slices */
-        floats = s->work_stride * (size_t)(p->threads > 0 ? p->threads : 1);
+                           bytes / 1048576.0, p->n, ab_values_int(vals, "cap_mib"));
     }
     s->work = p->alloc(floats * sizeof(float));
     if (!s->work)

@@ -133,6 +133,30 @@ static int load_projection(const char *path, size_t k, size_t N, float *out, str
     return AB_OK;
 }
 
+/* Floats per thread of the lane tile (qt, logits, values, max, sum), rounded
+ * to 64 bytes; and the key chunks of the projections (with fewer heads than
+ * threads, each head's k x N products are split over key chunks). */
+static size_t lin_wstride(const struct ab_problem *p, size_t k)
+{
+    return (QL * (p->d + k + p->dv + 2) + 15) & ~(size_t)15;
+}
+static size_t lin_chunks(const struct ab_problem *p)
+{
+    size_t T = (size_t)(p->threads > 0 ? p->threads : 1);
+    return T > p->heads ? T : 1;
+}
+
+/* What prepare allocates: the state, E K and F V (H x k x (D + DV)), the
+ * lane tiles, the chunks' partial projections and, unless segment-means,
+ * E and F (k x N each; one with share_kv). */
+static size_t lin_bytes(const struct ab_problem *p, size_t k, int dense, int share)
+{
+    size_t T = (size_t)(p->threads > 0 ? p->threads : 1);
+    size_t floats = p->heads * k * (p->d + p->dv) + T * lin_wstride(p, k) +
+                    lin_chunks(p) * k * (p->d + p->dv) + (dense ? (share ? 1 : 2) * k * p->n : 0);
+    return sizeof(struct lin_state) + floats * sizeof(float);
+}
+
 static int lin_estimate(const struct ab_problem *p, const struct ab_values *v, struct ab_estimate *est,
                         struct ab_err *err)
 {
@@ -142,10 +166,7 @@ static int lin_estimate(const struct ab_problem *p, const struct ab_values *v, s
     double k = (double)ab_values_int(v, "k"), n = (double)p->n, dd = (double)(p->d + p->dv);
     int gauss = ab_values_enum(v, "projection") != PROJ_SEGMENTS; /* dense E, F */
     est->flops = (double)p->heads * ((gauss ? 2.0 * k * n * dd : n * dd) + 2.0 * n * k * dd);
-    double T = p->threads > 0 ? p->threads : 1;
-    est->workspace_bytes = 4.0 * ((gauss ? (ab_values_int(v, "share_kv") ? 1 : 2) * k * n : 0) +
-                                  (double)p->heads * k * dd +
-                                  T * (double)QL * ((double)p->d + (double)k + (double)p->dv + 2));
+    est->workspace_bytes = (double)lin_bytes(p, (size_t)k, gauss, (int)ab_values_int(v, "share_kv"));
     est->budget = k;
     return AB_OK;
 }
@@ -168,11 +189,11 @@ static int lin_prepare(const struct ab_problem *p, const struct ab_values *v, vo
     size_t k = s->k, N = p->n, T = (size_t)(p->threads > 0 ? p->threads : 1);
     s->ek = p->alloc(p->heads * k * p->d * sizeof(float));
     s->fv = p->alloc(p->heads * k * p->dv * sizeof(float));
-    s->wstride = (QL * (p->d + k + p->dv + 2) + 15) & ~(size_t)15;
+    s->wstride = lin_wstride(p, k);
     s->work = p->alloc(T * s->wstride * sizeof(float));
     /* with fewer heads than threads, each head's k x N products are split
      * over key chunks (partial sums added in a fixed order) */
-    s->chunks = T > p->heads ? T : 1;
+    s->chunks = lin_chunks(p);
     s->part = p->alloc(s->chunks * k * (p->d + p->dv) * sizeof(float));
     if (!s->ek || !s->fv || !s->work || !s->part)
         return ab_errf(err, AB_ENOMEM, "linformer: cannot allocate the projected keys and values");

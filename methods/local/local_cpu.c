@@ -81,8 +81,8 @@ static int local_estimate(const struct ab_problem *p, const struct ab_values *v,
     keys = fmin(keys, n);
     est->flops = (double)p->heads * ((n - (double)g) * keys + (double)g * n) * 2.0 *
                  (double)(p->d + p->dv);
-    est->workspace_bytes =
-        (double)(p->threads > 0 ? p->threads : 1) * (double)work_floats(p, h, g) * 4.0;
+    est->workspace_bytes = (double)sizeof(struct local_state) + /* the state, the threads' tiles */
+                           (double)(p->threads > 0 ? p->threads : 1) * (double)work_floats(p, h, g) * 4.0;
     est->budget = (double)ab_values_int(v, "window");
     return AB_OK;
 }

@@ -138,6 +138,18 @@ static int compute_sizes(const struct ab_problem *p, const struct ab_values *val
     return AB_OK;
 }
 
+/* The bytes of prepare's one allocation: the state, the per-head views,
+ * floats from a 64-byte boundary, then the SVD doubles and ints, then the
+ * landmark indices (16-byte aligned). */
+static size_t block_bytes(const struct ab_problem *p, const struct sizes *z)
+{
+    size_t T = (size_t)(p->threads > 0 ? p->threads : 1), H = p->heads;
+    size_t floats = T * z->scratch + H * z->nchunks * z->partial + H * z->head;
+    size_t doubles = T * z->svd, ints = z->svd ? T * 8 * z->m : 0;
+    return up16(sizeof(struct nystrom_state)) + H * sizeof(struct head_ws) + 64 + floats * 4 +
+           doubles * 8 + ints * sizeof(int) + z->idx * sizeof(size_t) + 16 + 64;
+}
+
 static int nystrom_estimate(const struct ab_problem *p, const struct ab_values *vals,
                             struct ab_estimate *est, struct ab_err *err)
 {
@@ -158,11 +170,7 @@ static int nystrom_estimate(const struct ab_problem *p, const struct ab_values *
                       + 2.0 * n * m * d  /* F logits */
                       + 2.0 * n * m * dv; /* F W */
     est->flops = (double)p->heads * per_head;
-    double T = p->threads > 0 ? p->threads : 1;
-    est->workspace_bytes = 4.0 * (T * (double)z.scratch + (double)p->heads * (double)z.nchunks * (double)z.partial +
-                                  (double)p->heads * (double)z.head) +
-                           8.0 * T * (double)z.svd + 4.0 * T * 8.0 * m +
-                           (double)sizeof(size_t) * (double)z.idx;
+    est->workspace_bytes = (double)block_bytes(p, &z); /* prepare's one allocation */
     est->budget = m;
     return AB_OK;
 }
@@ -175,11 +183,9 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
     if (rc)
         return rc;
     size_t T = (size_t)(p->threads > 0 ? p->threads : 1), H = p->heads, m = z.m;
-    size_t floats = T * z.scratch + H * z.nchunks * z.partial + H * z.head;
     size_t doubles = T * z.svd;
     size_t ints = z.svd ? T * 8 * m : 0;
-    size_t bytes = up16(sizeof(struct nystrom_state)) + H * sizeof(struct head_ws) + 64 +
-                   floats * 4 + doubles * 8 + ints * sizeof(int) + z.idx * sizeof(size_t) + 16 + 64;
+    size_t bytes = block_bytes(p, &z);
     char *blk = p->alloc(bytes);
     if (!blk)
         return ab_errf(err, AB_ENOMEM, "nystrom: cannot allocate %.1f MiB of workspace",

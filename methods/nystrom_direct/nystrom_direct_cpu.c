@@ -60,6 +60,26 @@ static size_t nd_m(const struct ab_problem *p, const struct ab_values *v)
     return 64;
 }
 
+/* Floats per thread of the work buffer: a logits tile (TQ x TK) with its
+ * max and sum, a B block (M x TK), M x DV, and the pinv temporaries (3 M^2);
+ * rounded to 64 bytes. */
+static size_t nd_stride(size_t m, size_t dv)
+{
+    return (TQ * TK + 2 * TQ + m * TK + m * dv + 3 * m * m + 15) & ~(size_t)15;
+}
+
+/* What prepare allocates, piece by piece (see nd_prepare): the state, the
+ * landmark indices, C, lse, the landmarks, Z, S[L,:] V, Y, the threads' work
+ * and the SVD's doubles (4 M^2 + M + lwork) and ints (8 M). */
+static size_t nd_bytes(const struct ab_problem *p, size_t m, size_t lwork)
+{
+    size_t H = p->heads, N = p->n, D = p->d, DV = p->dv, T = (size_t)(p->threads > 0 ? p->threads : 1);
+    return sizeof(struct nd_state) + m * sizeof(size_t) +
+           (H * N * m + H * N + 2 * H * m * D + H * m * m + 2 * H * m * DV + T * nd_stride(m, DV)) *
+               sizeof(float) +
+           (4 * m * m + m + lwork) * sizeof(double) + 8 * m * sizeof(int);
+}
+
 static int nd_estimate(const struct ab_problem *p, const struct ab_values *v, struct ab_estimate *est,
                        struct ab_err *err)
 {
@@ -77,10 +97,7 @@ static int nd_estimate(const struct ab_problem *p, const struct ab_values *v, st
                                                         : 8.0 * M * M * M * (double)ab_values_int(v, "pinv_iters");
     est->flops = (double)p->heads * (2.0 * n * n * d + 2.0 * n * M * d + 2.0 * M * n * (d + dv) + pinv +
                                      2.0 * M * M * dv + 2.0 * n * M * dv);
-    double T = p->threads > 0 ? p->threads : 1;
-    est->workspace_bytes = 4.0 * (double)p->heads * (n * M + n + 2 * M * d + M * M + 2 * M * dv) +
-                           4.0 * T * (TQ * TK + 2 * TQ + M * TK + M * dv + 3 * M * M) +
-                           8.0 * (4 * M * M + M) + 8.0 * M * 64;
+    est->workspace_bytes = (double)nd_bytes(p, m, ab_nystrom_svd_lwork(m));
     est->budget = M;
     return AB_OK;
 }
@@ -104,7 +121,7 @@ static int nd_prepare(const struct ab_problem *p, const struct ab_values *v, voi
     s->selection = ab_values_enum(v, "selection") == 1 ? AB_SEL_RANDOM : AB_SEL_STRIDED;
     size_t H = p->heads, N = p->n, M = s->m, D = p->d, DV = p->dv;
     size_t T = (size_t)(p->threads > 0 ? p->threads : 1);
-    s->stride = (TQ * TK + 2 * TQ + M * TK + M * DV + 3 * M * M + 15) & ~(size_t)15;
+    s->stride = nd_stride(M, DV);
     s->lwork = ab_nystrom_svd_lwork(M);
     s->idx = p->alloc(M * sizeof *s->idx);
     s->c = p->alloc(H * N * M * sizeof(float));

@@ -42,6 +42,19 @@ struct nl_state {
     float *work;     /* threads x stride */
 };
 
+/* The band workspace per thread, in floats: F, G (TQ x M), B band (M x bw),
+ * S^ band and logits (TQ x bw), X and E (TQ x DV), row sums (TQ); with the
+ * half window h and the band width bw (both clamped to N). 0 for window < 0. */
+static size_t band_stride(const struct ab_problem *p, long window, size_t m, size_t *h, size_t *bw)
+{
+    *h = *bw = 0;
+    if (window < 0)
+        return 0;
+    *h = (size_t)window / 2 < p->n ? (size_t)window / 2 : p->n;
+    *bw = TQ + 2 * *h < p->n ? TQ + 2 * *h : p->n;
+    return (2 * TQ * m + m * *bw + 2 * TQ * *bw + 2 * TQ * p->dv + TQ + 15) & ~(size_t)15;
+}
+
 static int nl_estimate(const struct ab_problem *p, const struct ab_values *v, struct ab_estimate *est,
                        struct ab_err *err)
 {
@@ -49,13 +62,15 @@ static int nl_estimate(const struct ab_problem *p, const struct ab_values *v, st
     if (rc)
         return rc;
     long w = ab_values_int(v, "window");
+    size_t hw, bw, stride = band_stride(p, w, (size_t)est->budget, &hw, &bw);
     if (w >= 0) {
         double h = (double)(w / 2), band = fmin((double)p->n, 2 * h + TQ), m = est->budget;
         est->flops += (double)p->heads * (double)p->n *
                       (2.0 * m * m + band * (2.0 * m + 2.0 * (double)p->d + 4.0 * (double)p->dv));
-        est->workspace_bytes += 4.0 * (p->threads > 0 ? p->threads : 1) *
-                                (double)TQ * (3.0 * band + 2.0 * m + 2.0 * (double)p->dv);
     }
+    /* nystrom's allocation, this state and the band workspace */
+    est->workspace_bytes += (double)sizeof(struct nl_state) +
+                            4.0 * (double)(p->threads > 0 ? p->threads : 1) * (double)stride;
     return AB_OK;
 }
 
@@ -80,11 +95,7 @@ static int nl_prepare(const struct ab_problem *p, const struct ab_values *v, voi
     s->m = view.m;
     if (s->window < 0)
         return AB_OK;
-    s->h = (size_t)s->window / 2 < p->n ? (size_t)s->window / 2 : p->n;
-    s->bw = TQ + 2 * s->h < p->n ? TQ + 2 * s->h : p->n;
-    /* per thread: F, G (TQ x M), B band (M x bw), S^ band and logits (TQ x bw),
-     * X and E (TQ x DV) */
-    s->stride = (2 * TQ * s->m + s->m * s->bw + 2 * TQ * s->bw + 2 * TQ * p->dv + TQ + 15) & ~(size_t)15;
+    s->stride = band_stride(p, s->window, s->m, &s->h, &s->bw);
     s->work = p->alloc(s->stride * (size_t)(p->threads > 0 ? p->threads : 1) * sizeof(float));
     if (!s->work)
         return ab_errf(err, AB_ENOMEM, "nystrom-local: cannot allocate the band workspace");

@@ -182,6 +182,26 @@ static size_t work_floats(size_t r, size_t D, size_t DV)
     return ((m > queries ? m : queries) + 15) & ~(size_t)15;
 }
 
+/* Key chunks per head: the threads over the heads, at most one per key tile. */
+static size_t perf_chunks(const struct ab_problem *p)
+{
+    size_t T = (size_t)(p->threads > 0 ? p->threads : 1), H = p->heads;
+    size_t kblocks = (p->n + TK - 1) / TK;
+    return (T + H - 1) / H < kblocks ? (T + H - 1) / H : kblocks;
+}
+
+/* What prepare allocates: the state, W (r x D), its lane tiles
+ * (ceil(r/32) x D x 32), phi(K)^T V, phi(K)^T 1 and the stabilisers per head,
+ * the chunks' partials and the threads' work. */
+static size_t perf_bytes(const struct ab_problem *p, size_t r)
+{
+    size_t H = p->heads, D = p->d, DV = p->dv, T = (size_t)(p->threads > 0 ? p->threads : 1);
+    size_t nbf = (r + QL - 1) / QL;
+    size_t floats = r * D + nbf * D * QL + H * r * DV + H * r + H +
+                    H * perf_chunks(p) * (r * DV + r + 1) + T * work_floats(r, D, DV);
+    return sizeof(struct perf_state) + floats * sizeof(float);
+}
+
 static int perf_estimate(const struct ab_problem *p, const struct ab_values *v, struct ab_estimate *est,
                          struct ab_err *err)
 {
@@ -199,9 +219,7 @@ static int perf_estimate(const struct ab_problem *p, const struct ab_values *v, 
         return ab_errf(err, AB_EINVAL, "performer: eps applies to kernel: softmax (relu adds its own 1e-3)");
     double r = (double)rr, n = (double)p->n;
     est->flops = (double)p->heads * (4.0 * n * r * (double)p->d + 4.0 * n * r * (double)p->dv);
-    double T = p->threads > 0 ? p->threads : 1;
-    est->workspace_bytes = 4.0 * (2 * r * (double)p->d + (double)p->heads * (r * (double)p->dv + r + 1) * (1 + T) +
-                                  T * (double)work_floats(rr, p->d, p->dv));
+    est->workspace_bytes = (double)perf_bytes(p, rr);
     est->budget = r;
     return AB_OK;
 }
@@ -225,8 +243,7 @@ static int perf_prepare(const struct ab_problem *p, const struct ab_values *v, v
     s->kernel = ab_values_enum(v, "kernel");
     s->eps = ab_values_isset(v, "eps") ? (float)ab_values_real(v, "eps") : 0.0f;
     size_t r = s->r, H = p->heads, D = p->d, DV = p->dv, T = (size_t)(p->threads > 0 ? p->threads : 1);
-    size_t kblocks = (p->n + TK - 1) / TK;
-    s->nchunks = (T + H - 1) / H < kblocks ? (T + H - 1) / H : kblocks;
+    s->nchunks = perf_chunks(p);
     s->tstride = work_floats(r, D, DV);
     size_t nbf = (r + QL - 1) / QL;
     s->w = p->alloc(r * D * sizeof(float));

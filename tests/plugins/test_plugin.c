@@ -44,7 +44,7 @@ static int estimate(const struct ab_problem *p, const struct ab_values *v, struc
         return AB_EINVAL;
     }
     e->flops = 2.0 * (double)p->heads * (double)p->n * (double)p->n * (double)(p->d + p->dv);
-    e->workspace_bytes = (double)p->n * sizeof(double);
+    e->workspace_bytes = (double)sizeof(struct state) + (double)p->n * sizeof(double);
     e->budget = (double)p->n;
     return AB_OK;
 }
@@ -57,15 +57,19 @@ static int prepare(const struct ab_problem *p, const struct ab_values *v, void *
     if (rc)
         return rc;
     struct state *s = p->alloc(sizeof *s);
-    if (!s)
+    if (!s) {
+        snprintf(err->msg, sizeof err->msg, "test-fault: out of memory for the state");
         return AB_ENOMEM;
+    }
     *out = s;
     s->p = *p;
     s->fault = ab_values_enum(v, "fault");
     s->sleep_ms = ab_values_int(v, "sleep_ms");
     s->row = p->alloc(p->n * sizeof(double));
-    if (!s->row)
+    if (!s->row) {
+        snprintf(err->msg, sizeof err->msg, "test-fault: out of memory for %zu logits", p->n);
         return AB_ENOMEM;
+    }
     if (s->fault == F_OOM) {
         void *huge = p->alloc((size_t)1 << 40);
         if (!huge) {
