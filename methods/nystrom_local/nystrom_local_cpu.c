@@ -175,13 +175,21 @@ static int nl_rows(void *state, size_t hd, size_t r0, size_t r1, float *S, struc
     const struct ab_problem *p = &s->p;
     size_t N = p->n, D = p->d;
     float sc = (float)(1.0 / sqrt((double)D));
-    float *L = s->work; /* one row of logits at a time (N floats fit: bw >= ... see below) */
+    size_t M = s->m;
+    struct ab_nystrom_view view;
+    ab_nystrom_get_view(s->ny, hd, &view);
+    /* per row: F_i (M), G = F_i Z (M), then the band's logits */
+    float *F = s->work, *G = F + M, *L = G + M;
     for (size_t i = r0; i < r1; i++) {
         float *row = S + (i - r0) * N;
         size_t b0 = i > s->h ? i - s->h : 0, b1 = i + s->h + 1 < N ? i + s->h + 1 : N, bw = b1 - b0;
+        /* sum_j S^_ij as forward takes it: sum_k (F Z)_ik, B's rows summing to
+         * 1 over every key B has (with segments=pad-keys, the padding keys too) */
+        ab_nystrom_f_rows(s->ny, hd, i, 1, F);
+        cblas_sgemv(CblasRowMajor, CblasTrans, (int)M, (int)M, 1.0f, view.z, (int)M, F, 1, 0.0f, G, 1);
         double inside = 0, total = 0;
-        for (size_t j = 0; j < N; j++)
-            total += row[j];
+        for (size_t k = 0; k < M; k++)
+            total += G[k];
         for (size_t j = b0; j < b1; j++)
             inside += row[j];
         float keep = (float)(1.0 - (total - inside));
