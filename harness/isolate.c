@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,6 +56,7 @@ int ab_isolate(ab_isolate_fn fn, const void *arg, void *reply, size_t reply_size
         return end_with(end, AB_ISO_FAILED);
     }
     uint64_t vm = vm_size_bytes();
+    pid_t parent = getpid();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -63,6 +65,13 @@ int ab_isolate(ab_isolate_fn fn, const void *arg, void *reply, size_t reply_size
         return end_with(end, AB_ISO_FAILED);
     }
     if (pid == 0) {
+        /* the child and whatever it starts are one process group, which the
+         * parent kills as a whole; and it dies with the parent (SIGKILL on
+         * the parent's death, and no start at all if that came first) */
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(1);
         /* a crash ends the child, whatever handlers the parent had */
         static const int dfl[] = {SIGINT, SIGTERM, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
         for (size_t i = 0; i < sizeof dfl / sizeof dfl[0]; i++)
@@ -83,6 +92,7 @@ int ab_isolate(ab_isolate_fn fn, const void *arg, void *reply, size_t reply_size
         _exit(ok ? 0 : 1);
     }
     close(fds[1]);
+    setpgid(pid, pid); /* (also here: no race with the child's own call) */
     size_t got = 0;
     char *buf = reply;
     double deadline = ab_now() + timeout_s;
@@ -113,8 +123,10 @@ int ab_isolate(ab_isolate_fn fn, const void *arg, void *reply, size_t reply_size
             break;
     }
     close(fds[0]);
-    if (timed_out || stopped)
-        kill(pid, SIGKILL);
+    /* the group, before the child is reaped (its id cannot be reused yet):
+     * at the deadline or on stop the child itself, and in every case any
+     * helper process it left behind */
+    kill(-pid, SIGKILL);
     int wst = 0;
     while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
         ;

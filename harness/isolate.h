@@ -4,6 +4,12 @@
  * is reported to the parent, never suffered by it: this is what makes one
  * measurement's failure one row of the results, and the sweep go on.
  *
+ * The child leads its own process group, so that everything it starts is
+ * killed with it: at the deadline, on *stop, and once it has ended (a
+ * method's helper processes never outlive the row). It dies with the parent
+ * (PR_SET_PDEATHSIG, and a check of getppid after setting it): a SIGKILL or
+ * SIGHUP of the parent leaves no measurement running.
+ *
  * The child starts with SIGINT, SIGTERM and the crash signals (SEGV, BUS,
  * FPE, ILL, ABRT) at their defaults (Ctrl-C in the parent ends it; a crash
  * ends it, whatever handlers the parent had installed), writes its reply in one piece and _exits. The parent

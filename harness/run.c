@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Raised by SIGINT/SIGTERM: the row in flight is killed and not written. */
+/* Raised by SIGINT/SIGTERM/SIGHUP: the row in flight is killed and not written. */
 static volatile sig_atomic_t interrupted;
 static void on_signal(int sig) { interrupted = sig; }
 
@@ -67,12 +67,13 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
         free(mask);
         return AB_EXIT_USAGE;
     }
-    struct sigaction sa = {0}, old_int, old_term;
+    struct sigaction sa = {0}, old_int, old_term, old_hup;
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     interrupted = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
 
     size_t in_shard = 0;
     for (size_t i = 0; i < ab_plan_instances(plan); i++)
@@ -171,6 +172,7 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
     free(mask);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
     if (exit_code == AB_EXIT_USAGE)
         return exit_code;
     if (interrupted) {

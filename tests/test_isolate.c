@@ -7,10 +7,13 @@
 #include "isolate.h"
 #include "result.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct reply {
@@ -19,12 +22,13 @@ struct reply {
     char text[40];
 };
 
-enum { DO_REPLY, DO_SEGV, DO_KILL, DO_EXIT3, DO_SLEEP, DO_ALLOC };
+enum { DO_REPLY, DO_SEGV, DO_KILL, DO_EXIT3, DO_SLEEP, DO_ALLOC, DO_HELPER, DO_TELL_SLEEP };
 
 struct job {
     int what;
     uint64_t x;
     size_t bytes;
+    int fd; /* DO_TELL_SLEEP: where the child writes its pid */
 };
 
 static void child(const void *arg, void *out)
@@ -48,6 +52,21 @@ static void child(const void *arg, void *out)
     case DO_SLEEP:
         for (;;)
             pause();
+    case DO_HELPER: { /* a helper process the method leaves running */
+        pid_t g = fork();
+        if (g == 0)
+            for (;;)
+                pause();
+        r->value = (uint64_t)g;
+        break;
+    }
+    case DO_TELL_SLEEP: {
+        pid_t me = getpid();
+        if (write(j->fd, &me, sizeof me) != (ssize_t)sizeof me)
+            _exit(2);
+        for (;;)
+            pause();
+    }
     case DO_ALLOC: {
         char *p = malloc(j->bytes);
         r->refused = p == NULL;
@@ -60,7 +79,7 @@ static void child(const void *arg, void *out)
 static int run(int what, double timeout, uint64_t mem, volatile sig_atomic_t *stop,
                struct reply *r, struct ab_isolate_end *end)
 {
-    struct job j = {what, ab_test_seed() % 1000000, 0};
+    struct job j = {what, ab_test_seed() % 1000000, 0, -1};
     if (what == DO_ALLOC)
         j.bytes = (size_t)mem + (6ull << 30); /* past the cap and its 2 GiB slack */
     int outcome = ab_isolate(child, &j, r, sizeof *r, timeout, mem, stop, end);
@@ -139,6 +158,58 @@ static void memory_cap_refuses_a_large_allocation(void **st)
 #endif
 }
 
+/* Orphans reparent to this process (a subreaper), so that their end can be
+ * waited for and read. */
+static pid_t wait_end(pid_t pid, int *status)
+{
+    alarm(30); /* a process that never ends fails the test instead of hanging it */
+    pid_t r;
+    while ((r = waitpid(pid, status, 0)) < 0 && errno == EINTR)
+        ;
+    alarm(0);
+    return r;
+}
+
+static void helper_processes_do_not_outlive_the_row(void **st)
+{
+    (void)st;
+    assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    struct reply r;
+    struct ab_isolate_end end;
+    assert_int_equal(run(DO_HELPER, 30, 0, NULL, &r, &end), AB_ISO_OK);
+    pid_t helper = (pid_t)r.value;
+    assert_true(helper > 0);
+    int status = 0;
+    assert_int_equal(wait_end(helper, &status), helper);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+static void the_child_dies_with_its_parent(void **st)
+{
+    (void)st;
+    assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t parent = fork();
+    assert_true(parent >= 0);
+    if (parent == 0) { /* a sweep, measuring a row that hangs */
+        struct job j = {DO_TELL_SLEEP, 0, 0, fds[1]};
+        struct reply r;
+        struct ab_isolate_end end;
+        ab_isolate(child, &j, &r, sizeof r, 600, 0, NULL, &end);
+        _exit(0);
+    }
+    close(fds[1]);
+    pid_t measuring = 0;
+    assert_int_equal(read(fds[0], &measuring, sizeof measuring), (ssize_t)sizeof measuring);
+    close(fds[0]);
+    kill(parent, SIGKILL); /* the sweep is killed, as by the OOM killer or kill -9 */
+    int status = 0;
+    assert_int_equal(wait_end(parent, &status), parent);
+    assert_int_equal(wait_end(measuring, &status), measuring);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
 /* The row-level view: each end becomes a status with its reason. */
 static void crash(const void *arg, struct ab_result *res)
 {
@@ -178,6 +249,8 @@ int main(void)
         cmocka_unit_test(hang_is_killed_at_the_timeout),
         cmocka_unit_test(raised_stop_kills_the_child),
         cmocka_unit_test(memory_cap_refuses_a_large_allocation),
+        cmocka_unit_test(helper_processes_do_not_outlive_the_row),
+        cmocka_unit_test(the_child_dies_with_its_parent),
         cmocka_unit_test(isolated_result_carries_status_and_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
