@@ -209,9 +209,26 @@ static int cmd_check(int argc, char **argv)
     return sum.regressions || sum.missing ? 1 : 0;
 }
 
+static int cmd_merge_run(int argc, char **argv, const char **inputs, const char **sets);
+
 static int cmd_merge(int argc, char **argv)
 {
-    const char *inputs[4096], *out = NULL, *config = NULL, *sets[256];
+    /* at most argc of each: no fixed limit, none ignored */
+    const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    if (!inputs || !sets) {
+        free(inputs), free(sets);
+        fprintf(stderr, "attnbench merge: out of memory for %d arguments\n", argc);
+        return 2;
+    }
+    int rc = cmd_merge_run(argc, argv, inputs, sets);
+    free(inputs), free(sets);
+    return rc;
+}
+
+static int cmd_merge_run(int argc, char **argv, const char **inputs, const char **sets)
+{
+    const char *out = NULL, *config = NULL;
     size_t n = 0, nsets = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -228,7 +245,7 @@ static int cmd_merge(int argc, char **argv)
             out = argv[++i];
         } else if (!strcmp(a, "--config") && i + 1 < argc) {
             config = argv[++i];
-        } else if (!strcmp(a, "--set") && i + 1 < argc && nsets < 256) {
+        } else if (!strcmp(a, "--set") && i + 1 < argc) {
             sets[nsets++] = argv[++i];
         } else if (!strcmp(a, "--plugin") && i + 1 < argc) {
             if (load_plugin(argv[++i]))
@@ -236,7 +253,7 @@ static int cmd_merge(int argc, char **argv)
         } else if (a[0] == '-') {
             fprintf(stderr, "attnbench merge: unknown or incomplete option '%s' (see --help)\n", a);
             return 2;
-        } else if (n < 4096) {
+        } else {
             inputs[n++] = a;
         }
     }
