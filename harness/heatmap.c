@@ -86,8 +86,10 @@ int ab_heatmap(const struct ab_plan *plan, const struct ab_heatmap_opts *o, stru
             blk[r * C + c] = rowsd[r * N + c0 + c];
             vmax = fmax(vmax, blk[r * C + c]);
         }
-    char name[256], path[1400], title[600];
-    snprintf(name, sizeof name, "%s-heatmap", plan->set.name);
+    char name[256], path[1400], title[600], safe[200];
+    /* file names from [A-Za-z0-9._-] only: the script names them */
+    ab_gp_safe_name(plan->set.name, safe, sizeof safe);
+    snprintf(name, sizeof name, "%s-heatmap", safe);
     snprintf(path, sizeof path, "%s/%s-exact.dat", o->out_dir, name);
     rc = write_block(path, blk, R, C, r0, c0, err);
     /* each method with rows */
@@ -174,21 +176,40 @@ int ab_heatmap(const struct ab_plan *plan, const struct ab_heatmap_opts *o, stru
     /* query r0 at the top, as a matrix is read */
     fprintf(f, "set xrange [%g:%g]\nset yrange [%g:%g]\n", c0 - 0.5, c1 - 0.5, r1 - 0.5, r0 - 0.5);
     fprintf(f, "set xlabel \"key j\"\nset ylabel \"query i\"\n");
+    /* every string goes out single-quoted (ab_gp_quote): the title carries the
+     * data's parameters (file paths), the labels the methods' */
+    char fname[300];
+    snprintf(fname, sizeof fname, "%s.png", name);
     fprintf(f, "do for [fmt in formats] {\n"
                "  if (fmt eq \"png\") { set terminal pngcairo noenhanced size %zu,%zu font \"sans,8\"; "
-               "set output \"%s.png\" }\n"
-               "  if (fmt eq \"svg\") { set terminal svg noenhanced size %zu,%zu font \"sans,8\"; "
-               "set output \"%s.svg\" }\n",
-            380 * cols + 60, 360 * rows + 60, name, 380 * cols + 60, 360 * rows + 60, name);
+               "set output ",
+            380 * cols + 60, 360 * rows + 60);
+    ab_gp_quote(f, fname);
+    snprintf(fname, sizeof fname, "%s.svg", name);
+    fprintf(f, " }\n  if (fmt eq \"svg\") { set terminal svg noenhanced size %zu,%zu font \"sans,8\"; "
+               "set output ",
+            380 * cols + 60, 360 * rows + 60);
+    ab_gp_quote(f, fname);
+    fputs(" }\n", f);
     snprintf(title, sizeof title, "attention block, head %zu: %s(%s), seed %llu, n = %zu", h,
              pd->kind->name, pd->params, (unsigned long long)plan->set.seeds[0], N);
-    fprintf(f, "  set multiplot layout %zu,%zu title \"%s\"\n", rows, cols, title);
+    fprintf(f, "  set multiplot layout %zu,%zu title ", rows, cols);
+    ab_gp_quote(f, title);
+    fputc('\n', f);
     for (size_t i = 0; i < npanels; i++) {
-        fprintf(f, "  set title \"%s\"\n", labels[i]);
-        fprintf(f, "  plot \"%s-%s.dat\" nonuniform matrix with image\n", name, panels[i]);
+        fputs("  set title ", f);
+        ab_gp_quote(f, labels[i]);
+        snprintf(fname, sizeof fname, "%s-%s.dat", name, panels[i]);
+        fputs("\n  plot ", f);
+        ab_gp_quote(f, fname);
+        fputs(" nonuniform matrix with image\n", f);
     }
     fprintf(f, "  unset multiplot\n  unset output\n}\n");
-    fclose(f);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        ab_data_free(&d);
+        return ab_errf(err, AB_EIO, "%s: cannot write", path);
+    }
     ab_data_free(&d);
     char script[300];
     snprintf(script, sizeof script, "%s.gp", name);

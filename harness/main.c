@@ -139,12 +139,21 @@ static void usage_check(FILE *f)
           "Matches rows by row_id and compares the error columns (out_rel_fro, out_max_abs,\n"
           "out_cos, attn_rel_fro, attn_rel_spec, row_sum_dev, pinv_resid, pinv_vs_svd): a value\n"
           "worse than the baseline's by more than ABS + REL * |baseline| is a regression\n"
-          "(defaults REL 1e-3, ABS 1e-6), as is a status that was ok and is not, or a\n"
-          "baseline row missing from the results. --time-ratio R also fails a row whose time\n"
-          "relative to exact attention on the same data grew more than R times.\n"
+          "(defaults REL 1e-3, ABS 1e-6), as is a value that is gone, or a baseline row\n"
+          "missing from the results. --time-ratio R also fails a row whose time relative to\n"
+          "exact attention on the same data grew more than R times.\n"
+          "Statuses are ordered ok > refused, invalid > failures (oom, error, nan, timeout,\n"
+          "crashed, skipped): a move up is an improvement, any other change a regression\n"
+          "(a failure of another kind too). An impossible value (not a number, NaN, inf, a\n"
+          "negative norm, a cosine outside [-1, 1]) is a regression in RESULTS and an error\n"
+          "in BASE (naming BASE:line and the column).\n"
+          "The gate fails closed: an unreadable file (NUL bytes, ragged or torn lines), a\n"
+          "baseline with no error columns or no rows, a repeated row_id, or a check that\n"
+          "compares no row at all is an error.\n"
           "CHECK.yaml: check: {tolerances: {out_rel_fro: {rel: 0.01, abs: 1e-5}}, time_ratio: 2}\n"
           "\n"
-          "exit status: 0 pass; 1 regression or missing rows; 2 usage or input error\n",
+          "exit status: 0 pass; 1 regression or missing rows; 2 usage, unreadable input or\n"
+          "nothing compared\n",
           f);
 }
 
@@ -200,9 +209,26 @@ static int cmd_check(int argc, char **argv)
     return sum.regressions || sum.missing ? 1 : 0;
 }
 
+static int cmd_merge_run(int argc, char **argv, const char **inputs, const char **sets);
+
 static int cmd_merge(int argc, char **argv)
 {
-    const char *inputs[4096], *out = NULL, *config = NULL, *sets[256];
+    /* at most argc of each: no fixed limit, none ignored */
+    const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    if (!inputs || !sets) {
+        free(inputs), free(sets);
+        fprintf(stderr, "attnbench merge: out of memory for %d arguments\n", argc);
+        return 2;
+    }
+    int rc = cmd_merge_run(argc, argv, inputs, sets);
+    free(inputs), free(sets);
+    return rc;
+}
+
+static int cmd_merge_run(int argc, char **argv, const char **inputs, const char **sets)
+{
+    const char *out = NULL, *config = NULL;
     size_t n = 0, nsets = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -219,7 +245,7 @@ static int cmd_merge(int argc, char **argv)
             out = argv[++i];
         } else if (!strcmp(a, "--config") && i + 1 < argc) {
             config = argv[++i];
-        } else if (!strcmp(a, "--set") && i + 1 < argc && nsets < 256) {
+        } else if (!strcmp(a, "--set") && i + 1 < argc) {
             sets[nsets++] = argv[++i];
         } else if (!strcmp(a, "--plugin") && i + 1 < argc) {
             if (load_plugin(argv[++i]))
@@ -227,7 +253,7 @@ static int cmd_merge(int argc, char **argv)
         } else if (a[0] == '-') {
             fprintf(stderr, "attnbench merge: unknown or incomplete option '%s' (see --help)\n", a);
             return 2;
-        } else if (n < 4096) {
+        } else {
             inputs[n++] = a;
         }
     }

@@ -162,6 +162,142 @@ static void tolerances_from_yaml_and_bad_input(void **s)
     fclose(devnull);
 }
 
+static const char *raw(const char *name, const char *text, size_t len)
+{
+    static char path[4][512];
+    static int k;
+    char *p = path[k++ % 4];
+    snprintf(p, 512, "%s/%s", ab_test_tmpdir(), name);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    fclose(f);
+    return p;
+}
+
+static int check_err(const char *res, const char *base, struct ab_err *err)
+{
+    struct ab_check_opts o;
+    struct ab_check_summary sum;
+    ab_check_defaults(&o);
+    FILE *devnull = fopen("/dev/null", "w");
+    int rc = ab_check(res, base, &o, devnull, &sum, err);
+    fclose(devnull);
+    if (rc == AB_OK)
+        print_error("ab_check passed: %zu compared, %zu regressions\n", sum.compared, sum.regressions);
+    return rc;
+}
+
+/* A gate that compares nothing, or reads garbage, is an error. */
+static void comparing_nothing_or_garbage_is_an_error(void **s)
+{
+    (void)s;
+    struct ab_err err;
+    char res[512];
+    snprintf(res, sizeof res, "%s", file("res.csv", BASE));
+    /* only a header */
+    const char *b = file("hdr_only.csv", "");
+    assert_int_equal(check_err(res, b, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "hdr_only.csv: no rows"));
+    assert_int_equal(check_err(b, res, &err), AB_EINVAL); /* results with no rows: the same */
+    /* no error columns */
+    const char *t = "row_id,data,data_id,seed,method,params,status\na,g,d1,1,exact,,ok\n";
+    b = raw("noerr.csv", t, strlen(t));
+    assert_int_equal(check_err(res, b, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "noerr.csv:1: none of the error columns"));
+    /* no row in common */
+    b = file("other.csv", "z,g,d1,1,exact,impl=stream,ok,,1e-7,1,10\n");
+    assert_int_equal(check_err(res, b, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "nothing compared"));
+    /* a repeated row_id, in either file */
+    b = file("dup.csv", "a,g,d1,1,exact,impl=stream,ok,,1e-7,1,10\n"
+                        "b,g,d1,1,nystrom,landmarks=8,ok,,0.25,0.9,2\n"
+                        "b,g,d1,1,nystrom,landmarks=8,ok,,0.99,0.1,2\n");
+    assert_int_equal(check_err(res, b, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "dup.csv:4: row_id b again (first on line 3)"));
+    assert_int_equal(check_err(b, res, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "dup.csv:4:"));
+    /* a NUL byte: the rows after it are not silently dropped */
+    char text[512];
+    int n = snprintf(text, sizeof text, "%sa,g,d1,1,exact,impl=stream,ok,,1e-7,1,10\nb,g,d1", HDR);
+    text[n] = '\0';
+    n += snprintf(text + n + 1, sizeof text - (size_t)n - 1, ",1,nystrom,landmarks=8,ok,,0.25,0.9,2\n") + 1;
+    b = raw("nul.csv", text, (size_t)n);
+    assert_int_equal(check_err(res, b, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "nul.csv:3: a NUL byte at column 7"));
+    /* impossible values in the baseline: file:line and the column */
+    static const char *const bad[] = {"-0.5", "nan", "inf", "-inf", "abc"};
+    for (size_t i = 0; i < 5; i++) {
+        char body[256];
+        snprintf(body, sizeof body, "a,g,d1,1,exact,impl=stream,ok,,1e-7,1,10\n"
+                                    "b,g,d1,1,nystrom,landmarks=8,ok,,%s,0.9,2\n", bad[i]);
+        b = file("imp.csv", body);
+        assert_int_equal(check_err(res, b, &err), AB_EINVAL);
+        assert_non_null(strstr(err.msg, "imp.csv:3: column 'out_rel_fro'"));
+    }
+    b = file("cos.csv", "a,g,d1,1,exact,impl=stream,ok,,1e-7,1.5,10\n");
+    assert_int_equal(check_err(res, b, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "cos.csv:2: column 'out_cos'"));
+    b = file("st.csv", "a,g,d1,1,exact,impl=stream,fine,,1e-7,1,10\n");
+    assert_int_equal(check_err(res, b, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "st.csv:2: column 'status'"));
+    /* a cosine of 1 + rounding is possible */
+    b = file("cos2.csv", "a,g,d1,1,exact,impl=stream,ok,,1e-7,1.0000001,10\n");
+    struct ab_check_opts o;
+    ab_check_defaults(&o);
+    struct ab_check_summary sum = run_check(res, b, &o);
+    assert_int_equal(sum.compared, 1);
+}
+
+/* Impossible result values are regressions, never improvements; status
+ * moves follow ok > refused/invalid > failure kinds. */
+static void impossible_values_and_status_moves_regress(void **s)
+{
+    (void)s;
+    struct ab_check_opts o;
+    ab_check_defaults(&o);
+    char base[512];
+    snprintf(base, sizeof base, "%s", file("base.csv", BASE));
+    static const char *const bad[] = {"-0.5", "nan", "inf", "-inf", "-1e-300"};
+    for (size_t i = 0; i < 5; i++) {
+        char body[512];
+        snprintf(body, sizeof body, "a,g,d1,1,exact,impl=stream,ok,,1e-7,1,10\n"
+                                    "b,g,d1,1,nystrom,landmarks=8,ok,,%s,0.9,2\n"
+                                    "c,g,d2,1,nystrom,landmarks=8,ok,,0.5,%s,2\n",
+                 bad[i], i == 4 ? "1.5" : bad[i]);
+        struct ab_check_summary sum = run_check(file("res.csv", body), base, &o);
+        assert_int_equal(sum.regressions, 2);
+        assert_int_equal(sum.improvements, 0);
+    }
+    struct ab_check_summary sum = run_check(
+        file("res.csv", "a,g,d1,1,exact,impl=stream,ok,,1e-7,-1.5,10\n"
+                        "b,g,d1,1,nystrom,landmarks=8,ok,,0.25,0.9,2\n"
+                        "c,g,d2,1,nystrom,landmarks=8,ok,,0.5,0.8,2\n"),
+        base, &o);
+    assert_int_equal(sum.regressions, 1);
+    /* status moves: from, to, regression? */
+    static const struct {
+        const char *from, *to;
+        int regression;
+    } moves[] = {
+        {"invalid", "crashed", 1}, {"refused", "oom", 1},   {"crashed", "timeout", 1},
+        {"nan", "error", 1},       {"ok", "skipped", 1},    {"refused", "invalid", 1},
+        {"crashed", "ok", 0},      {"crashed", "refused", 0}, {"invalid", "ok", 0},
+        {"ok", "fine", 1},
+    };
+    for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+        char b1[256], r1[256];
+        snprintf(b1, sizeof b1, "a,g,d1,1,exact,impl=stream,%s,,,,\n", moves[i].from);
+        snprintf(r1, sizeof r1, "a,g,d1,1,exact,impl=stream,%s,,,,\n", moves[i].to);
+        char bp[512];
+        snprintf(bp, sizeof bp, "%s", file("mb.csv", b1));
+        sum = run_check(file("mr.csv", r1), bp, &o);
+        if (sum.regressions != (size_t)moves[i].regression || sum.improvements != (size_t)!moves[i].regression)
+            fail_msg("%s -> %s: %zu regressions, %zu improvements", moves[i].from, moves[i].to,
+                     sum.regressions, sum.improvements);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +305,8 @@ int main(void)
         cmocka_unit_test(worse_errors_status_and_data_fail),
         cmocka_unit_test(timing_gate_is_relative_to_exact),
         cmocka_unit_test(tolerances_from_yaml_and_bad_input),
+        cmocka_unit_test(comparing_nothing_or_garbage_is_an_error),
+        cmocka_unit_test(impossible_values_and_status_moves_regress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

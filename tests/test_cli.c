@@ -3,13 +3,17 @@
  * with positions, --set, --dry-run, --save-outputs, list. Runs the built
  * binary (AB_BIN) and reads its CSV with the harness's own CSV reader. */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* flock */
 #include "formats/csv.h"
+#include "formats/table.h"
 #include "data/data.h"
 #include "formats/npy.h"
 #include "testlib.h"
 #include "base/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -431,6 +435,85 @@ static void landmarks_above_n_is_an_invalid_row_with_the_reason(void **s)
     free_table(t);
 }
 
+/* Two runs on one --out: the results file is locked; the second is refused
+ * (exit 2, "in use by another attnbench run") and the file stays a valid CSV
+ * with every row once. */
+static void a_locked_results_file_refuses_a_second_run(void **s)
+{
+    (void)s;
+    const char *dir = newdir("lock");
+    char cfg[1200], csv[1200];
+    snprintf(cfg, sizeof cfg, "%s/c.yaml", dir);
+    snprintf(csv, sizeof csv, "%s/r.csv", dir);
+    write_file(cfg, "seeds: [1, 2]\nrepeats: 2\nceiling: 0\ndata:\n  - {kind: gaussian, n: [64, 128, 256], d: 16}\n"
+                    "methods:\n  - {name: exact}\n  - {name: nystrom, landmarks: [8, 16]}\n");
+    char *out;
+    assert_int_equal(run(dir, "run c.yaml --out r.csv --force --progress quiet", &out), 0);
+    free(out);
+    char *before = slurp(csv);
+    /* the lock held by this process */
+    int fd = open(csv, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+    assert_int_equal(run(dir, "run c.yaml --out r.csv --resume --progress quiet", &out), 2);
+    assert_non_null(strstr(out, "r.csv is in use by another attnbench run"));
+    free(out);
+    assert_int_equal(run(dir, "run c.yaml --out r.csv --force --progress quiet", &out), 2);
+    assert_non_null(strstr(out, "in use by another attnbench run"));
+    free(out);
+    char *after = slurp(csv);
+    assert_string_equal(before, after); /* neither truncated nor appended */
+    free(after);
+    close(fd);
+    /* two runs at once on one new file */
+    unlink(csv);
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        if (kids[k] == 0) {
+            char sub[1300];
+            snprintf(sub, sizeof sub, "%s/k%d", dir, k);
+            mkdir(sub, 0777);
+            char args[1400];
+            snprintf(args, sizeof args, "run ../c.yaml --out ../r.csv --resume --progress quiet");
+            _exit(run(sub, args, NULL));
+        }
+    }
+    int rcs[2];
+    for (int k = 0; k < 2; k++) {
+        int st;
+        waitpid(kids[k], &st, 0);
+        rcs[k] = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    }
+    int refused = 0;
+    for (int k = 0; k < 2; k++) {
+        assert_true(rcs[k] == 0 || rcs[k] == 2);
+        if (rcs[k] == 2) {
+            char p[1400];
+            snprintf(p, sizeof p, "%s/k%d/out.txt", dir, k);
+            char *t = slurp(p);
+            assert_non_null(t);
+            assert_non_null(strstr(t, "in use by another attnbench run"));
+            free(t);
+            refused++;
+        }
+    }
+    print_message("two concurrent runs: %d refused (0: the first had finished before the second "
+                  "started)\n", refused);
+    assert_true(refused < 2);
+    struct ab_table t;
+    struct ab_err err;
+    if (ab_table_load(csv, &t, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(t.nrows, 3 * 2 * 3);
+    int id = ab_table_col(&t, "row_id");
+    for (size_t i = 0; i < t.nrows; i++)
+        for (size_t j = i + 1; j < t.nrows; j++)
+            assert_string_not_equal(ab_table_str(&t, i, id), ab_table_str(&t, j, id));
+    ab_table_free(&t);
+    free(before);
+}
+
 static void set_overrides_and_dry_run(void **s)
 {
     (void)s;
@@ -620,6 +703,7 @@ int main(void)
         cmocka_unit_test(bad_configs_name_file_line_and_column),
         cmocka_unit_test(landmarks_above_n_is_an_invalid_row_with_the_reason),
         cmocka_unit_test(set_overrides_and_dry_run),
+        cmocka_unit_test(a_locked_results_file_refuses_a_second_run),
         cmocka_unit_test(saved_outputs_reproduce_the_reported_error),
         cmocka_unit_test(backend_columns_appear_with_cuda_rows_only),
         cmocka_unit_test(rows_above_reference_max_n_are_timed_but_not_compared),

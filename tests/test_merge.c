@@ -11,11 +11,14 @@
 #include "testlib.h"
 #include "base/util.h"
 
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,6 +99,13 @@ static void merge_keeps_ok_rows_reports_missing_and_checks_columns(void **s)
     const char *in2[] = {a, c};
     assert_int_equal(ab_merge(in2, 2, NULL, 0, out, NULL, &sum, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "c.csv: its columns differ"));
+}
+
+static const char *path_or(const char *dir, const char *name)
+{
+    static char p[700];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return p;
 }
 
 static int run_bin(const char *dir, const char *args)
@@ -183,11 +193,144 @@ static void concurrent_reference_writers_never_tear_the_file(void **s)
     ab_data_free(&d);
 }
 
+/* attnbench with args in dir; stdout and stderr into *text (caller frees) */
+static int run_cap(const char *dir, const char *args, char **text)
+{
+    size_t cap = strlen(dir) + strlen(AB_BIN) + strlen(args) + 64;
+    char *cmd = malloc(cap);
+    snprintf(cmd, cap, "cd '%s' && '%s' %s >merge-out.txt 2>&1", dir, AB_BIN, args);
+    int st = system(cmd);
+    free(cmd);
+    char p[700];
+    snprintf(p, sizeof p, "%s/merge-out.txt", dir);
+    FILE *f = fopen(p, "rb");
+    *text = calloc(1, 65536);
+    if (f) {
+        (*text)[fread(*text, 1, 65535, f)] = '\0';
+        fclose(f);
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *b = calloc(1, 1 << 20);
+    b[fread(b, 1, (1 << 20) - 1, f)] = '\0';
+    fclose(f);
+    return b;
+}
+
+static int tmp_files_beside(const char *dir)
+{
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -q '\\.tmp\\.'", dir);
+    int st = system(cmd);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static void merge_reports_bad_inputs_and_keeps_its_output_safe(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    char a[600], b[600];
+    snprintf(a, sizeof a, "%s", write_text("ma.csv", "row_id,status,x\nr1,ok,1\nr2,ok,2\n"));
+    snprintf(b, sizeof b, "%s", write_text("mb.csv", "row_id,status,x\nr3,ok,3\n"));
+    char *text;
+    /* an input named as --out: read whole, then replaced by the merge */
+    assert_int_equal(run_cap(dir, "merge ma.csv mb.csv --out ma.csv", &text), 0);
+    free(text);
+    char *got = slurp(a);
+    assert_string_equal(got, "row_id,status,x\nr1,ok,1\nr2,ok,2\nr3,ok,3\n");
+    free(got);
+    /* a NUL byte in an input: an error naming file:line, --out untouched */
+    FILE *f = fopen(b, "wb");
+    fwrite("row_id,status,x\nr3,ok,3\nr4,\0k,4\nr5,ok,5\n", 1, 40, f);
+    fclose(f);
+    assert_int_equal(run_cap(dir, "merge ma.csv mb.csv --out ma.csv", &text), 2);
+    assert_non_null(strstr(text, "mb.csv:3: a NUL byte"));
+    free(text);
+    got = slurp(a);
+    assert_string_equal(got, "row_id,status,x\nr1,ok,1\nr2,ok,2\nr3,ok,3\n");
+    free(got);
+    /* a ragged line and a torn last line: errors with file:line */
+    write_text("mb.csv", "row_id,status,x\nr3,ok,3\nr4,ok\n");
+    assert_int_equal(run_cap(dir, "merge ma.csv mb.csv --out m2.csv", &text), 2);
+    assert_non_null(strstr(text, "mb.csv:3: line 3 has 2 fields, the header has 3"));
+    free(text);
+    write_text("mb.csv", "row_id,status,x\nr3,ok,3\nr4,ok,");
+    assert_int_equal(run_cap(dir, "merge ma.csv mb.csv --out m2.csv", &text), 2);
+    assert_non_null(strstr(text, "mb.csv:3: the last line has no newline"));
+    free(text);
+    struct stat st;
+    assert_int_not_equal(stat(path_or(dir, "m2.csv"), &st), 0);
+    assert_false(tmp_files_beside(dir));
+    /* more inputs than the old fixed 4096: none ignored */
+    write_text("mb.csv", "row_id,status,x\nr9,ok,9\n");
+    size_t cap = 5000 * 8 + 200;
+    char *args = malloc(cap);
+    size_t len = (size_t)snprintf(args, cap, "merge");
+    for (int i = 0; i < 5000; i++)
+        len += (size_t)snprintf(args + len, cap - len, " ma.csv");
+    snprintf(args + len, cap - len, " mb.csv --out many.csv");
+    assert_int_equal(run_cap(dir, args, &text), 0);
+    free(text);
+    free(args);
+    got = slurp(path_or(dir, "many.csv"));
+    assert_string_equal(got, "row_id,status,x\nr1,ok,1\nr2,ok,2\nr3,ok,3\nr9,ok,9\n");
+    free(got);
+}
+
+/* A full disk while the merged file is written: an error, and the old
+ * --out as it was. Needs a small tmpfs (root; skipped otherwise). */
+static void a_full_disk_leaves_the_old_output(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    char mnt[700];
+    snprintf(mnt, sizeof mnt, "%s/small-fs", dir);
+    mkdir(mnt, 0777);
+    if (geteuid() != 0 || mount("tmpfs", mnt, "tmpfs", 0, "size=64k") != 0) {
+        print_message("skipped: cannot mount a 64 KiB tmpfs (needs root): %s\n", strerror(errno));
+        skip();
+    }
+    /* 300 KiB of rows: more than the file system holds */
+    char in[700];
+    snprintf(in, sizeof in, "%s/big.csv", dir);
+    FILE *f = fopen(in, "w");
+    fputs("row_id,status,x\n", f);
+    for (int i = 0; i < 6000; i++)
+        fprintf(f, "r%05d,ok,%0*d\n", i, 40, i);
+    fclose(f);
+    char out[800];
+    snprintf(out, sizeof out, "%s/merged.csv", mnt);
+    f = fopen(out, "w");
+    fputs("row_id,status,x\nold,ok,1\n", f);
+    fclose(f);
+    char args[2000], *text;
+    snprintf(args, sizeof args, "merge big.csv --out '%s'", out);
+    int rc = run_cap(dir, args, &text);
+    char *got = slurp(out);
+    int left = tmp_files_beside(mnt);
+    umount(mnt);
+    print_message("%s", text);
+    assert_int_equal(rc, 2);
+    assert_non_null(strstr(text, "No space left on device"));
+    assert_non_null(strstr(text, "merged.csv is left as it was"));
+    assert_string_equal(got, "row_id,status,x\nold,ok,1\n");
+    assert_false(left);
+    free(text);
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shards_cover_every_row_once_balanced_and_deterministic),
         cmocka_unit_test(merge_keeps_ok_rows_reports_missing_and_checks_columns),
+        cmocka_unit_test(merge_reports_bad_inputs_and_keeps_its_output_safe),
+        cmocka_unit_test(a_full_disk_leaves_the_old_output),
         cmocka_unit_test(three_shards_merged_equal_a_single_run),
         cmocka_unit_test(concurrent_reference_writers_never_tear_the_file),
     };

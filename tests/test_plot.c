@@ -8,6 +8,7 @@
 #include "heatmap.h"
 #include "plan.h"
 #include "report/plot.h"
+#include "formats/npy.h"
 #include "testlib.h"
 
 #include <math.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static const char *path_in(const char *dir, const char *name)
 {
@@ -204,6 +206,154 @@ static void heatmap_exact_block_is_the_float64_attention(void **s)
     ab_plan_free(&plan);
 }
 
+/* Text gnuplot would run if it reached a script unquoted or double-quoted:
+ * backquotes, $(...), system(), @macros, quotes, a lone CR. Each command
+ * would create a marker file in dir. */
+static void hostile(char *out, size_t cap, const char *dir, const char *tag)
+{
+    snprintf(out, cap,
+             "%s`touch %s/bq-%s` '' \"\"`touch %s/bq2-%s`\"\" $(touch %s/dollar-%s) "
+             "\"\" . system(\"\"touch %s/sys-%s\"\") . \"\" @x '\r\\n end",
+             tag, dir, tag, dir, tag, dir, tag, dir, tag);
+}
+
+static int markers(const char *dir)
+{
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "ls '%s' | grep -E '^(bq|bq2|dollar|sys)-' >/dev/null", dir);
+    int st = system(cmd);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static void plot_never_runs_text_from_the_csv(void **s)
+{
+    (void)s;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/hostile", ab_test_tmpdir());
+    mkdir(dir, 0777);
+    char m1[1024], m2[1024], p1[1024], cfg[1024], data[1024], cpu[1024];
+    hostile(m1, sizeof m1, dir, "method");
+    snprintf(m2, sizeof m2, "peer:%s", m1);
+    hostile(p1, sizeof p1, dir, "param");
+    hostile(cfg, sizeof cfg, dir, "config");
+    hostile(data, sizeof data, dir, "data");
+    hostile(cpu, sizeof cpu, dir, "cpu");
+    /* a file name that would run a command too: the stem is made safe */
+    char csv[1400];
+    snprintf(csv, sizeof csv, "%s/r`touch %s-fname`$(id) 'q\".csv", dir, "x");
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("row_id,status,method,params,data,n,seed,budget,out_rel_fro,time_ms_median,peak_bytes,"
+          "entropy,pinv,pinv_iters,pinv_resid,config,cpu,threads\n", f);
+    int id = 0;
+    /* CSV-quote the hostile cells ("" for each ") */
+    char qm1[2400], qm2[2400], qp[2400], qc[2400], qd[2400], qcpu[2400];
+    const char *srcs[] = {m1, m2, p1, cfg, data, cpu};
+    char *dsts[] = {qm1, qm2, qp, qc, qd, qcpu};
+    for (int i = 0; i < 6; i++) {
+        char *w = dsts[i];
+        *w++ = '"';
+        for (const char *r = srcs[i]; *r; r++) {
+            if (*r == '"')
+                *w++ = '"';
+            *w++ = *r;
+        }
+        *w++ = '"', *w = '\0';
+    }
+    for (int n = 64; n <= 512; n *= 2)
+        for (int seed = 1; seed <= 2; seed++)
+            for (int it = 2; it <= 8; it *= 2) {
+                for (int m = 0; m < 2; m++)
+                    fprintf(f, "%d,ok,%s,\"landmarks=%d;x=%s,%s,%d,%d,%d,%.3g,%.9g,%d,%g,iterative,%d,%g,%s,%s,2\n",
+                            id++, m ? qm2 : qm1, it * 2, qp + 1, qd, n, seed, it * 2,
+                            0.5 / it + 0.01 * seed + m * 0.1, n * (m + 1) / 10.0, n * 100,
+                            1.0 + n / 100.0 + it, it, 1.0 / it, qc, qcpu);
+                fprintf(f, "%d,oom,%s,\"landmarks=%d;x=%s,%s,%d,%d,%d,,,,,,,,%s,%s,2\n", id++, qm1,
+                        it * 2, qp + 1, qd, n * 64, seed, it * 2, qc, qcpu);
+            }
+    fclose(f);
+    /* qp + 1 dropped the opening quote: the params cell is "landmarks=..;x=<hostile>" */
+    char out[700];
+    snprintf(out, sizeof out, "%s/plots", dir);
+    int render = ab_gnuplot_available();
+    if (!render)
+        print_message("gnuplot is not installed: scripts written, not rendered\n");
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .svg = 1, .render = render};
+    struct ab_err err;
+    if (ab_plot(csv, &o, &err))
+        fail_msg("%s", err.msg);
+    assert_false(markers(dir));
+    assert_false(markers(out));
+    assert_false(markers("."));
+    /* the stems are safe names; the charts rendered */
+    struct stat st;
+    assert_int_equal(stat(path_in(out, "r_touch_x-fname___id___q_-time.gp"), &st), 0);
+    if (render) {
+        assert_int_equal(stat(path_in(out, "r_touch_x-fname___id___q_-time.png"), &st), 0);
+        assert_int_equal(stat(path_in(out, "r_touch_x-fname___id___q_-pinv.svg"), &st), 0);
+    }
+    /* every script string is single-quoted: no double quote carries CSV text */
+    char *gp = slurp(path_in(out, "r_touch_x-fname___id___q_-time.gp"));
+    assert_non_null(gp);
+    assert_non_null(strstr(gp, "title 'method`touch "));
+    assert_non_null(strstr(gp, " '.\"'\".''.\"'\".' ")); /* '' in the text */
+    assert_null(strstr(gp, "\"method`"));
+    free(gp);
+}
+
+static void heatmap_never_runs_text_from_the_config(void **s)
+{
+    (void)s;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/hostile-hm", ab_test_tmpdir());
+    mkdir(dir, 0777);
+    /* the data files in a folder whose name would run commands */
+    char sub[600], sub_path[1400], path[1600];
+    snprintf(sub, sizeof sub, "d`touch bq-dir`$(touch dollar-dir)'x\"@m");
+    snprintf(sub_path, sizeof sub_path, "%s/%s", dir, sub);
+    mkdir(sub_path, 0777);
+    float x[2 * 16 * 8];
+    ab_test_fill_normal(x, 256, ab_test_seed(), 1.0);
+    size_t shape[3] = {2, 16, 8};
+    struct ab_err err;
+    const char *qkv[] = {"q", "k", "v"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s.npy", sub_path, qkv[i]);
+        assert_int_equal(ab_npy_write_f32(path, shape, 3, x, &err), AB_OK);
+    }
+    char cfg[800], text[4096];
+    snprintf(cfg, sizeof cfg, "%s/hm.yaml", dir);
+    /* YAML single-quoted: '' is one quote */
+    snprintf(text, sizeof text,
+             "name: hm-evil\nseeds: [1]\nthreads: 1\n"
+             "data:\n  - {kind: npy, q: '%s/q.npy', k: '%s/k.npy', v: '%s/v.npy'}\n"
+             "methods:\n  - {name: nystrom, landmarks: [4, 8]}\n",
+             "d`touch bq-dir`$(touch dollar-dir)''x\"@m", "d`touch bq-dir`$(touch dollar-dir)''x\"@m",
+             "d`touch bq-dir`$(touch dollar-dir)''x\"@m");
+    write_text(cfg, text);
+    struct ab_plan plan;
+    if (ab_plan_load(cfg, NULL, 0, &plan, &err))
+        fail_msg("%s", err.msg);
+    char out[700];
+    snprintf(out, sizeof out, "%s/hm", dir);
+    int render = ab_gnuplot_available();
+    struct ab_heatmap_opts o = {.out_dir = out, .png = 1, .svg = 1, .render = render};
+    if (ab_heatmap(&plan, &o, &err))
+        fail_msg("%s", err.msg);
+    ab_plan_free(&plan);
+    assert_false(markers(out));
+    assert_false(markers(dir));
+    struct stat st;
+    const char *stem = "hm-evil-heatmap"; /* (plan.c allows [A-Za-z0-9._-] names only) */
+    char gp[400];
+    snprintf(gp, sizeof gp, "%s.gp", stem);
+    assert_int_equal(stat(path_in(out, gp), &st), 0);
+    if (render) {
+        snprintf(gp, sizeof gp, "%s.png", stem);
+        assert_int_equal(stat(path_in(out, gp), &st), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +361,8 @@ int main(void)
         cmocka_unit_test(missing_gnuplot_names_the_package_and_leaves_the_csv),
         cmocka_unit_test(empty_or_foreign_csvs_are_clear_errors),
         cmocka_unit_test(heatmap_exact_block_is_the_float64_attention),
+        cmocka_unit_test(plot_never_runs_text_from_the_csv),
+        cmocka_unit_test(heatmap_never_runs_text_from_the_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

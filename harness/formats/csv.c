@@ -1,25 +1,34 @@
 /* csv.c — see csv.h. Tests: tests/test_csv.c. */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* flock */
 #include "formats/csv.h"
 
 #include "base/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* End of a line: NUL, "\n", or "\r" before "\n" or NUL (a lone "\r" inside a
+ * line is data). */
+static int at_eol(const char *p)
+{
+    return *p == '\0' || *p == '\n' || (*p == '\r' && (p[1] == '\n' || p[1] == '\0'));
+}
 
 int ab_csv_split(char *line, char **fields, int max)
 {
     int n = 0;
     char *p = line;
     for (;;) {
-        if (n == max)
-            return -1;
+        char *start = p;
         if (*p == '"') {
             char *w = ++p;
-            fields[n++] = w;
+            start = w;
             for (;;) {
                 if (*p == '\0')
                     return -1; /* unterminated quote */
@@ -33,24 +42,28 @@ int ab_csv_split(char *line, char **fields, int max)
                     *w++ = *p++;
                 }
             }
-            *w = '\0'; /* w < p: safe */
-            if (*p == ',') {
-                p++;
-                continue;
-            }
-            if (*p == '\0' || *p == '\n' || *p == '\r')
+            if (*p != ',' && !at_eol(p))
+                return -1; /* text after the closing quote */
+            int more = *p == ',';
+            *w = '\0'; /* w < p: the closing quote lies between them */
+            if (n < max)
+                fields[n] = start;
+            n++;
+            if (!more)
                 return n;
-            return -1;
-        }
-        fields[n++] = p;
-        char *end = p + strcspn(p, ",\n\r");
-        if (*end == ',') {
-            *end = '\0';
-            p = end + 1;
+            p++;
             continue;
         }
-        *end = '\0';
-        return n;
+        while (*p != ',' && !at_eol(p))
+            p++;
+        int more = *p == ',';
+        *p = '\0';
+        if (n < max)
+            fields[n] = start;
+        n++;
+        if (!more)
+            return n;
+        p++;
     }
 }
 
@@ -86,59 +99,80 @@ static int add_done(struct ab_csv *csv, const char *id)
     return csv->done[csv->ndone++] ? AB_OK : AB_ENOMEM;
 }
 
-/* Read an existing results file: check the header, collect row ids, and cut
- * a torn last line. */
-static int load_existing(struct ab_csv *csv, const char *path, struct ab_err *err)
+/* Read an existing results file through f (open for reading and writing,
+ * locked): check the header, collect row ids, and cut a torn last line. */
+static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct ab_err *err)
 {
-    FILE *f = fopen(path, "r+");
-    if (!f)
-        return ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
     long good_end = 0;
     int lineno = 0, idcol = -1, rc = AB_OK;
-    char *fields[AB_CSV_MAX_COLS];
+    char **fields = calloc(csv->ncols + 1, sizeof *fields);
+    if (!fields)
+        return ab_errf(err, AB_ENOMEM, "out of memory reading %s", path);
+    for (size_t i = 0; i < csv->ncols; i++)
+        if (!strcmp(csv->cols[i], "row_id"))
+            idcol = (int)i;
     while ((len = getline(&line, &cap, f)) > 0) {
         lineno++;
+        char *nul = memchr(line, '\0', (size_t)len);
+        if (nul) {
+            rc = ab_errf(err, AB_EINVAL,
+                         "%s:%d: a NUL byte at column %zu: not a text CSV (corrupted?); rows after "
+                         "it would be lost, so nothing is resumed",
+                         path, lineno, (size_t)(nul - line) + 1);
+            break;
+        }
         if (line[len - 1] != '\n') { /* torn: the writer was interrupted mid-line */
             fprintf(stderr, "attnbench: %s:%d: dropping an incomplete last line\n", path, lineno);
             break;
         }
-        int nf = ab_csv_split(line, fields, AB_CSV_MAX_COLS);
+        char *text = line;
+        if (lineno == 1 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+            (unsigned char)text[2] == 0xBF)
+            text += 3; /* a UTF-8 byte order mark */
+        int nf = ab_csv_split(text, fields, (int)csv->ncols + 1);
+        if (nf < 0) {
+            rc = ab_errf(err, AB_EINVAL,
+                         "%s:%d: a malformed quoted field (a quote not closed on its line, or "
+                         "text after a closing quote)",
+                         path, lineno);
+            break;
+        }
         if (lineno == 1) {
             int same = nf == (int)csv->ncols;
             for (int i = 0; same && i < nf; i++)
                 same = strcmp(fields[i], csv->cols[i]) == 0;
             if (!same) {
                 rc = ab_errf(err, AB_EINVAL,
-                             "%s:1: its columns differ from this run's (different methods or "
-                             "attnbench version): write to a new file or use --force to replace it",
-                             path);
+                             "%s:1: its columns differ from this run's (%d columns there, %zu in "
+                             "this run: different methods or attnbench version): write to a new "
+                             "file or use --force to replace it",
+                             path, nf, csv->ncols);
                 break;
             }
-            for (int i = 0; i < nf; i++)
-                if (!strcmp(csv->cols[i], "row_id"))
-                    idcol = i;
         } else {
             if (nf != (int)csv->ncols) {
-                rc = ab_errf(err, AB_EINVAL, "%s:%d: %d fields where the header has %zu", path,
-                             lineno, nf, csv->ncols);
+                rc = ab_errf(err, AB_EINVAL, "%s:%d: line %d has %d fields, the header has %zu",
+                             path, lineno, lineno, nf, csv->ncols);
                 break;
             }
-            if (add_done(csv, fields[idcol])) {
+            if (idcol >= 0 && add_done(csv, fields[idcol])) {
                 rc = ab_errf(err, AB_ENOMEM, "out of memory reading %s", path);
                 break;
             }
         }
         good_end = ftell(f);
     }
+    if (rc == AB_OK && ferror(f))
+        rc = ab_errf(err, AB_EIO, "%s:%d: cannot read: %s", path, lineno + 1, strerror(errno));
     free(line);
+    free(fields);
     if (rc == AB_OK && lineno == 0)
         rc = ab_errf(err, AB_EINVAL, "%s: empty file (no header): remove it or use --force", path);
-    if (rc == AB_OK && ftruncate(fileno(f), good_end) != 0)
+    if (rc == AB_OK && (fflush(f) != 0 || ftruncate(fileno(f), good_end) != 0))
         rc = ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
-    fclose(f);
     return rc;
 }
 
@@ -146,29 +180,68 @@ int ab_csv_open(struct ab_csv *csv, const char *path, const char *const *cols, s
                 int resume, int force, struct ab_err *err)
 {
     memset(csv, 0, sizeof *csv);
-    if (ncols > AB_CSV_MAX_COLS)
-        return ab_errf(err, AB_EINVAL, "too many CSV columns (%zu)", ncols);
     csv->path = strdup(path);
+    csv->cols = calloc(ncols ? ncols : 1, sizeof *csv->cols);
+    if (!csv->path || !csv->cols) {
+        ab_csv_close(csv);
+        return ab_errf(err, AB_ENOMEM, "out of memory opening %s", path);
+    }
     csv->ncols = ncols;
     for (size_t i = 0; i < ncols; i++)
-        csv->cols[i] = strdup(cols[i]);
+        if (!(csv->cols[i] = strdup(cols[i]))) {
+            ab_csv_close(csv);
+            return ab_errf(err, AB_ENOMEM, "out of memory opening %s", path);
+        }
     struct stat st;
     int exists = stat(path, &st) == 0;
     int rc = AB_OK;
-    if (exists && resume) {
-        rc = load_existing(csv, path, err);
-    } else if (exists && !force) {
-        rc = ab_errf(err, AB_EINVAL,
-                     "%s exists: use --resume to continue it or --force to replace it", path);
+    if (exists && !resume && !force) {
+        ab_csv_close(csv);
+        return ab_errf(err, AB_EINVAL,
+                       "%s exists: use --resume to continue it or --force to replace it", path);
     }
-    if (rc) {
+    /* open without truncating, lock, and only then read or cut it: another
+     * run that holds the file keeps its rows */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == EACCES && !exists)
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        rc = ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
         ab_csv_close(csv);
         return rc;
     }
-    int append = exists && resume;
-    csv->f = fopen(path, append ? "a" : "w");
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        ab_csv_close(csv);
+        if (e == EWOULDBLOCK)
+            return ab_errf(err, AB_EIO,
+                           "%s is in use by another attnbench run (it holds an exclusive lock on "
+                           "the file): wait for it to finish, or write to another --out",
+                           path);
+        return ab_errf(err, AB_EIO, "%s: cannot lock: %s", path, strerror(e));
+    }
+    csv->f = fdopen(fd, "r+");
     if (!csv->f) {
         rc = ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
+        close(fd);
+        ab_csv_close(csv);
+        return rc;
+    }
+    int append = 0;
+    if (fstat(fd, &st) != 0) {
+        rc = ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
+    } else if (resume && S_ISREG(st.st_mode) && st.st_size > 0) {
+        rc = load_existing(csv, csv->f, path, err);
+        append = 1;
+    } else if (S_ISREG(st.st_mode) && st.st_size > 0 && ftruncate(fd, 0) != 0) {
+        rc = ab_errf(err, AB_EIO, "%s: cannot replace it: %s", path, strerror(errno));
+    } else if (resume && exists && S_ISREG(st.st_mode)) {
+        rc = ab_errf(err, AB_EINVAL, "%s: empty file (no header): remove it or use --force", path);
+    }
+    if (rc == AB_OK && fseek(csv->f, 0, SEEK_END) != 0 && S_ISREG(st.st_mode))
+        rc = ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
+    if (rc) {
         ab_csv_close(csv);
         return rc;
     }
@@ -221,12 +294,23 @@ int ab_csv_append(struct ab_csv *csv, const char *const *cells, struct ab_err *e
     return AB_OK;
 }
 
+int ab_csv_sync(struct ab_csv *csv, struct ab_err *err)
+{
+    if (fflush(csv->f) != 0 || ferror(csv->f))
+        return ab_errf(err, AB_EIO, "%s: cannot write: %s", csv->path, strerror(errno));
+    if (fsync(fileno(csv->f)) != 0 && errno != EINVAL && errno != EROFS)
+        return ab_errf(err, AB_EIO, "%s: cannot write to disk (fsync): %s", csv->path,
+                       strerror(errno));
+    return AB_OK;
+}
+
 void ab_csv_close(struct ab_csv *csv)
 {
     if (csv->f)
-        fclose(csv->f);
-    for (size_t i = 0; i < csv->ncols; i++)
+        fclose(csv->f); /* releases the lock */
+    for (size_t i = 0; csv->cols && i < csv->ncols; i++)
         free(csv->cols[i]);
+    free(csv->cols);
     for (size_t i = 0; i < csv->ndone; i++)
         free(csv->done[i]);
     free(csv->done);

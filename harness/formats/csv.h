@@ -1,6 +1,9 @@
 /* csv.h — an append-only CSV file of rows with fixed columns: RFC 4180
  * quoting, one physical line per row (newlines in cells become spaces), each
  * row flushed as it is written; resume reads back the row_ids already there.
+ * The file is held under an exclusive flock(2) from open to close: a second
+ * writer (another `attnbench run` on the same --out) is refused, so rows of
+ * two runs never interleave.
  * The results file's columns are the driver's (results_csv.h).
  * Tests: tests/test_csv.c. */
 #ifndef AB_CSV_H
@@ -11,13 +14,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* The most columns the driver's results file has (results_csv.h sizes its
+ * arrays with it). The reader and ab_csv_open have no column limit. */
 #define AB_CSV_MAX_COLS 160
 
 struct ab_csv {
-    FILE *f;
+    FILE *f; /* its descriptor holds the exclusive flock until ab_csv_close */
     char *path;
     size_t ncols;
-    char *cols[AB_CSV_MAX_COLS];
+    char **cols;
     char **done; /* row_ids already in the file (resume) */
     size_t ndone, capdone;
 };
@@ -25,16 +30,26 @@ struct ab_csv {
 /* Open `path` for appending rows with these columns. Without resume the
  * file is created (an existing file is an error unless force). With resume
  * an existing file must have exactly these columns; its row_ids are loaded,
- * and a torn last line (no newline) is cut off. */
+ * and a torn last line (no newline) is cut off (with a note on stderr); a NUL
+ * byte or a line with another field count is an error naming file:line. A
+ * UTF-8 byte order mark before the header is accepted. The file is locked
+ * (flock LOCK_EX | LOCK_NB) before it is read or truncated: if another
+ * process holds it, AB_EIO with "in use by another attnbench run". */
 int ab_csv_open(struct ab_csv *csv, const char *path, const char *const *cols, size_t ncols,
                 int resume, int force, struct ab_err *err);
 int ab_csv_has(const struct ab_csv *csv, const char *row_id);
 /* Write one row: cells[i] for column i (NULL or "" = empty), then flush. */
 int ab_csv_append(struct ab_csv *csv, const char *const *cells, struct ab_err *err);
+/* Flush and fsync: AB_EIO (naming the file and the cause, e.g. ENOSPC) when
+ * the rows did not reach the disk. */
+int ab_csv_sync(struct ab_csv *csv, struct ab_err *err);
 void ab_csv_close(struct ab_csv *csv);
 
-/* Split one CSV line into at most max fields (in place; quotes removed).
- * Returns the field count, or -1 on a malformed quote. */
+/* Split one CSV line (ending at NUL, "\n" or "\r\n") in place, quotes
+ * removed, storing at most max field pointers. Returns the line's field count
+ * (which may exceed max: only the first max are stored; compare with max to
+ * detect a too-wide line), or -1 on a malformed quote (not closed on the
+ * line, or text after a closing quote). */
 int ab_csv_split(char *line, char **fields, int max);
 
 #endif

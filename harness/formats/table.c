@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,31 @@ void ab_table_free(struct ab_table *t)
     free(t->text);
     free(t->cols);
     free(t->cells);
+    free(t->lines);
     memset(t, 0, sizeof *t);
+}
+
+static int fail(struct ab_table *t, struct ab_err *err, int status, const char *fmt, ...)
+    AB_PRINTF(4, 5);
+static int fail(struct ab_table *t, struct ab_err *err, int status, const char *fmt, ...)
+{
+    ab_table_free(t);
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+/* Fields of a line, at most: its commas + 1 (quoted commas only make it fewer). */
+static size_t max_fields(const char *line)
+{
+    size_t n = 1;
+    for (; *line; line++)
+        n += *line == ',';
+    return n;
 }
 
 int ab_table_load(const char *path, struct ab_table *t, struct ab_err *err)
@@ -25,67 +50,110 @@ int ab_table_load(const char *path, struct ab_table *t, struct ab_err *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (len < 0) {
-        fclose(f);
-        return ab_errf(err, AB_EIO, "%s: cannot read", path);
+    /* read to the end (works for pipes and files that grow while read) */
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (cap - len < 65536) {
+            size_t ncap = cap ? 2 * cap : 65536;
+            char *p = realloc(t->text, ncap + 1);
+            if (!p) {
+                fclose(f);
+                return fail(t, err, AB_ENOMEM, "%s: out of memory reading it", path);
+            }
+            t->text = p, cap = ncap;
+        }
+        size_t got = fread(t->text + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
     }
-    t->text = malloc((size_t)len + 1);
-    if (!t->text || fread(t->text, 1, (size_t)len, f) != (size_t)len) {
-        fclose(f);
-        ab_table_free(t);
-        return ab_errf(err, AB_EIO, "%s: cannot read", path);
-    }
+    int bad = ferror(f);
+    int e = errno;
     fclose(f);
+    if (bad)
+        return fail(t, err, AB_EIO, "%s: cannot read: %s", path, strerror(e));
+    if (!t->text && !(t->text = malloc(1)))
+        return fail(t, err, AB_ENOMEM, "%s: out of memory", path);
     t->text[len] = '\0';
+    /* a NUL byte would end the text early and drop every row after it */
+    const char *nul = memchr(t->text, '\0', len);
+    if (nul) {
+        size_t line = 1;
+        const char *bol = t->text;
+        for (const char *p = t->text; p < nul; p++)
+            if (*p == '\n')
+                line++, bol = p + 1;
+        return fail(t, err, AB_EINVAL,
+                    "%s:%zu: a NUL byte at column %zu: not a text CSV (binary or corrupted file)",
+                    path, line, (size_t)(nul - bol) + 1);
+    }
+    char *text = t->text;
+    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+        (unsigned char)text[2] == 0xBF)
+        text += 3, len -= 3; /* a UTF-8 byte order mark (Excel) */
     size_t lines = 0;
-    for (long i = 0; i < len; i++)
-        lines += t->text[i] == '\n';
-    if (len > 0 && t->text[len - 1] != '\n')
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    if (len > 0 && text[len - 1] != '\n')
         lines++;
-    if (lines == 0) {
-        ab_table_free(t);
-        return ab_errf(err, AB_EINVAL, "%s: empty file (no header)", path);
-    }
-    char *fields[AB_CSV_MAX_COLS];
-    char *line = t->text, *next;
-    int lineno = 1;
-    next = strchr(line, '\n');
-    if (next)
-        *next++ = '\0';
-    int nf = ab_csv_split(line, fields, AB_CSV_MAX_COLS);
-    if (nf <= 0) {
-        ab_table_free(t);
-        return ab_errf(err, AB_EINVAL, "%s:1: malformed header", path);
-    }
+    if (lines == 0)
+        return fail(t, err, AB_EINVAL, "%s: empty file (no header)", path);
+    if (text[len - 1] != '\n')
+        return fail(t, err, AB_EINVAL,
+                    "%s:%zu: the last line has no newline at its end: a torn write (the writer "
+                    "was interrupted, or is still writing)? Every row ends with a newline",
+                    path, lines);
+    char *line = text, *next = strchr(line, '\n');
+    *next++ = '\0';
+    size_t most = max_fields(line);
+    t->cols = malloc(most * sizeof *t->cols);
+    if (!t->cols)
+        return fail(t, err, AB_ENOMEM, "%s: out of memory", path);
+    int nf = ab_csv_split(line, t->cols, (int)most);
+    if (nf < 0)
+        return fail(t, err, AB_EINVAL,
+                    "%s:1: the header has a malformed quoted field (a quote not closed on its "
+                    "line, or text after a closing quote)",
+                    path);
+    if (nf == 1 && !*t->cols[0])
+        return fail(t, err, AB_EINVAL, "%s:1: the header line is empty", path);
     t->ncols = (size_t)nf;
-    t->cols = malloc(t->ncols * sizeof *t->cols);
-    t->cells = malloc((lines ? lines : 1) * t->ncols * sizeof *t->cells);
-    if (!t->cols || !t->cells) {
-        ab_table_free(t);
-        return ab_errf(err, AB_ENOMEM, "%s: out of memory", path);
+    t->cells = malloc(lines * t->ncols * sizeof *t->cells);
+    t->lines = malloc(lines * sizeof *t->lines);
+    char **row = malloc((t->ncols + 1) * sizeof *row);
+    if (!t->cells || !t->lines || !row) {
+        free(row);
+        return fail(t, err, AB_ENOMEM, "%s: out of memory for %zu lines", path, lines);
     }
-    memcpy(t->cols, fields, t->ncols * sizeof *t->cols);
+    size_t lineno = 1;
     for (line = next; line && *line; line = next) {
         lineno++;
         next = strchr(line, '\n');
         if (next)
             *next++ = '\0';
         if (!*line || !strcmp(line, "\r"))
-            continue;
-        nf = ab_csv_split(line, t->cells + t->nrows * t->ncols, (int)t->ncols);
-        if (nf != (int)t->ncols) {
-            ab_table_free(t);
-            return ab_errf(err, AB_EINVAL, "%s:%d: %s where the header has %zu fields", path, lineno,
-                           nf < 0 ? "a malformed quoted field" : "a different number of fields",
-                           t->ncols);
+            continue; /* a blank line */
+        nf = ab_csv_split(line, row, (int)t->ncols + 1);
+        if (nf < 0) {
+            free(row);
+            return fail(t, err, AB_EINVAL,
+                        "%s:%zu: a malformed quoted field (a quote not closed on its line, or "
+                        "text after a closing quote)",
+                        path, lineno);
         }
-        t->nrows++;
+        if (nf != (int)t->ncols) {
+            free(row);
+            return fail(t, err, AB_EINVAL, "%s:%zu: line %zu has %d fields, the header has %zu",
+                        path, lineno, lineno, nf, t->ncols);
+        }
+        memcpy(t->cells + t->nrows * t->ncols, row, t->ncols * sizeof *row);
+        t->lines[t->nrows++] = lineno;
     }
+    free(row);
     return AB_OK;
 }
+
+size_t ab_table_line(const struct ab_table *t, size_t row) { return t->lines[row]; }
 
 int ab_table_col(const struct ab_table *t, const char *name)
 {

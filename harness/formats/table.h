@@ -13,11 +13,18 @@ struct ab_table {
     size_t ncols, nrows;
     char **cols;    /* ncols names */
     char **cells;   /* nrows x ncols */
+    size_t *lines;  /* nrows: each row's line number in the file (1 = header) */
 };
 
-/* Load `path`. Errors (file:line) for a missing or empty file, a malformed
- * line, or a line whose field count differs from the header's. */
+/* Load `path` (any number of columns). Errors name file:line: a missing or
+ * empty file, a NUL byte anywhere (never a silent stop), a malformed quoted
+ * field, a line whose field count differs from the header's ("line N has X
+ * fields, the header has Y"), a last line without its newline (a torn write).
+ * A UTF-8 byte order mark before the header is skipped; blank lines are
+ * skipped; "\r\n" line ends are accepted. */
 int ab_table_load(const char *path, struct ab_table *t, struct ab_err *err);
+/* The line number of row `row` in the file (for messages). */
+size_t ab_table_line(const struct ab_table *t, size_t row);
 void ab_table_free(struct ab_table *t);
 /* Column index or -1. */
 int ab_table_col(const struct ab_table *t, const char *name);

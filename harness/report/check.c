@@ -122,20 +122,95 @@ out:
     return rc;
 }
 
+/* ---- statuses: ok > refused, invalid > the failure kinds ---- */
+
+static const char *const failure_kinds[] = {"oom", "error", "nan", "timeout", "crashed", "skipped"};
+
+/* 2 ok, 1 refused or invalid, 0 a failure kind, -1 not a status */
+static int status_rank(const char *st)
+{
+    if (!strcmp(st, "ok"))
+        return 2;
+    if (!strcmp(st, "refused") || !strcmp(st, "invalid"))
+        return 1;
+    for (size_t i = 0; i < sizeof failure_kinds / sizeof failure_kinds[0]; i++)
+        if (!strcmp(st, failure_kinds[i]))
+            return 0;
+    return -1;
+}
+
+/* ---- values ---- */
+
+enum { V_EMPTY, V_OK, V_BAD };
+
+/* A cell of error column c: empty, a possible value (*v), or impossible
+ * (why says what is wrong: not a number, NaN, infinite, negative norm,
+ * cosine outside [-1, 1] beyond rounding). */
+static int cell_value(const char *s, size_t c, double *v, const char **why)
+{
+    *v = NAN;
+    if (!*s)
+        return V_EMPTY;
+    char *end;
+    double x = strtod(s, &end);
+    if (end == s || *end) {
+        *why = "not a number";
+        return V_BAD;
+    }
+    *v = x;
+    if (isnan(x)) {
+        *why = "NaN";
+        return V_BAD;
+    }
+    if (isinf(x)) {
+        *why = "infinite";
+        return V_BAD;
+    }
+    if (error_cols[c].higher_better) { /* a cosine */
+        if (x < -1 - AB_CHECK_COS_SLACK || x > 1 + AB_CHECK_COS_SLACK) {
+            *why = "a cosine outside [-1, 1]";
+            return V_BAD;
+        }
+    } else if (x < 0) {
+        *why = "a negative norm";
+        return V_BAD;
+    }
+    return V_OK;
+}
+
 struct side {
+    const char *path;
     struct ab_table t;
     int id, status, method, params, data, data_id, seed, time, err[NERR];
+    size_t *byid; /* row indices sorted by row_id */
 };
 
-static int load_side(const char *path, struct side *s, struct ab_err *err)
+static const struct side *sort_side;
+static int byid_cmp(const void *a, const void *b)
 {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(ab_table_str(&sort_side->t, x, sort_side->id),
+                   ab_table_str(&sort_side->t, y, sort_side->id));
+    return c ? c : (x > y) - (x < y);
+}
+
+static void free_side(struct side *s)
+{
+    ab_table_free(&s->t);
+    free(s->byid);
+    s->byid = NULL;
+}
+
+static int load_side(const char *path, struct side *s, int is_baseline, struct ab_err *err)
+{
+    s->path = path;
     int rc = ab_table_load(path, &s->t, err);
     if (rc)
         return rc;
     const char *need[] = {"row_id", "status", "method", "params", "data_id", "seed"};
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
         if (ab_table_col(&s->t, need[i]) < 0) {
-            ab_table_free(&s->t);
+            free_side(s);
             return ab_errf(err, AB_EINVAL, "%s: no '%s' column: not an attnbench results file?", path,
                            need[i]);
         }
@@ -143,16 +218,88 @@ static int load_side(const char *path, struct side *s, struct ab_err *err)
     s->method = ab_table_col(&s->t, "method"), s->params = ab_table_col(&s->t, "params");
     s->data = ab_table_col(&s->t, "data"), s->data_id = ab_table_col(&s->t, "data_id");
     s->seed = ab_table_col(&s->t, "seed"), s->time = ab_table_col(&s->t, "time_ms_median");
+    size_t nerr = 0;
     for (size_t i = 0; i < NERR; i++)
-        s->err[i] = ab_table_col(&s->t, error_cols[i].name);
-    return AB_OK;
+        nerr += (s->err[i] = ab_table_col(&s->t, error_cols[i].name)) >= 0;
+    if (is_baseline && nerr == 0) {
+        free_side(s);
+        return ab_errf(err, AB_EINVAL,
+                       "%s:1: none of the error columns (out_rel_fro, out_max_abs, out_cos, "
+                       "attn_rel_fro, attn_rel_spec, row_sum_dev, pinv_resid, pinv_vs_svd): "
+                       "nothing to compare",
+                       path);
+    }
+    if (s->t.nrows == 0) {
+        free_side(s);
+        return ab_errf(err, AB_EINVAL, "%s: no rows (only the header): nothing to compare", path);
+    }
+    if (!(s->byid = malloc(s->t.nrows * sizeof *s->byid))) {
+        free_side(s);
+        return ab_errf(err, AB_ENOMEM, "%s: out of memory", path);
+    }
+    for (size_t r = 0; r < s->t.nrows; r++)
+        s->byid[r] = r;
+    sort_side = s;
+    qsort(s->byid, s->t.nrows, sizeof *s->byid, byid_cmp);
+    for (size_t i = 0; i < s->t.nrows; i++) {
+        size_t r = s->byid[i];
+        const char *id = ab_table_str(&s->t, r, s->id);
+        if (!*id) {
+            rc = ab_errf(err, AB_EINVAL, "%s:%zu: an empty row_id", path, ab_table_line(&s->t, r));
+        } else if (i > 0 && !strcmp(id, ab_table_str(&s->t, s->byid[i - 1], s->id))) {
+            rc = ab_errf(err, AB_EINVAL,
+                         "%s:%zu: row_id %s again (first on line %zu): a row is there twice, so "
+                         "which one to compare is ambiguous",
+                         path, ab_table_line(&s->t, r), id, ab_table_line(&s->t, s->byid[i - 1]));
+        }
+        if (rc) {
+            free_side(s);
+            return rc;
+        }
+    }
+    if (!is_baseline)
+        return AB_OK;
+    /* the baseline is what results are held to: garbage in it is an error */
+    for (size_t r = 0; r < s->t.nrows; r++) {
+        const char *st = ab_table_str(&s->t, r, s->status);
+        if (status_rank(st) < 0) {
+            rc = ab_errf(err, AB_EINVAL,
+                         "%s:%zu: column 'status': '%.40s' is not a status (ok, invalid, refused, "
+                         "oom, error, nan, timeout, crashed, skipped)",
+                         path, ab_table_line(&s->t, r), st);
+            break;
+        }
+        for (size_t c = 0; c < NERR && !rc; c++) {
+            double v;
+            const char *why = "";
+            const char *cell = ab_table_str(&s->t, r, s->err[c]);
+            if (cell_value(cell, c, &v, &why) == V_BAD)
+                rc = ab_errf(err, AB_EINVAL,
+                             "%s:%zu: column '%s' = '%.40s' is impossible (%s): the baseline "
+                             "cannot hold results to it",
+                             path, ab_table_line(&s->t, r), error_cols[c].name, cell, why);
+        }
+        if (rc)
+            break;
+    }
+    if (rc)
+        free_side(s);
+    return rc;
 }
 
 static long find_row(const struct side *s, const char *id)
 {
-    for (size_t r = 0; r < s->t.nrows; r++)
-        if (!strcmp(ab_table_str(&s->t, r, s->id), id))
-            return (long)r;
+    size_t lo = 0, hi = s->t.nrows;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(ab_table_str(&s->t, s->byid[mid], s->id), id);
+        if (!c)
+            return (long)s->byid[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return -1;
 }
 
@@ -175,7 +322,7 @@ static double norm_time(const struct side *s, size_t r)
 static void line(FILE *out, const char *kind, const struct side *s, size_t r, const char *col,
                  const char *base, const char *now, const char *note)
 {
-    fprintf(out, "%-11s %-16s %-10s %-10s %-36.36s %-14s %-14s %-14s %s\n", kind,
+    fprintf(out, "%-11s %-16s %-10s %-10s %-36.36s %-14s %-14.14s %-14.14s %s\n", kind,
             ab_table_str(&s->t, r, s->id), ab_table_str(&s->t, r, s->data),
             ab_table_str(&s->t, r, s->method), ab_table_str(&s->t, r, s->params), col, base, now, note);
 }
@@ -185,11 +332,11 @@ int ab_check(const char *results, const char *baseline, const struct ab_check_op
 {
     memset(sum, 0, sizeof *sum);
     struct side a = {0}, b = {0};
-    int rc = load_side(results, &a, err);
+    int rc = load_side(results, &a, 0, err);
     if (rc)
         return rc;
-    if ((rc = load_side(baseline, &b, err))) {
-        ab_table_free(&a.t);
+    if ((rc = load_side(baseline, &b, 1, err))) {
+        free_side(&a);
         return rc;
     }
     fprintf(out, "%-11s %-16s %-10s %-10s %-36s %-14s %-14s %-14s %s\n", "kind", "row_id", "data",
@@ -210,21 +357,56 @@ int ab_check(const char *results, const char *baseline, const struct ab_check_op
             sum->regressions++;
             continue;
         }
+        /* impossible values in the results: regressions whatever the status */
+        int bad_values = 0;
+        for (size_t c = 0; c < NERR; c++) {
+            double va;
+            const char *why = "";
+            const char *cell = ab_table_str(&a.t, r, a.err[c]);
+            if (cell_value(cell, c, &va, &why) == V_BAD) {
+                char note[160];
+                snprintf(note, sizeof note, "impossible value (%s) at %s:%zu", why, results,
+                         ab_table_line(&a.t, r));
+                char bs[32];
+                double vb;
+                const char *w2;
+                int kb = cell_value(ab_table_str(&b.t, rb, b.err[c]), c, &vb, &w2);
+                snprintf(bs, sizeof bs, kb == V_OK ? "%.6g" : "(empty)", vb);
+                line(out, "REGRESSION", &a, r, error_cols[c].name, bs, cell, note);
+                sum->regressions++;
+                bad_values = 1;
+            }
+        }
         const char *sb = ab_table_str(&b.t, rb, b.status), *sa = ab_table_str(&a.t, r, a.status);
         if (strcmp(sb, sa)) {
-            int worse = !strcmp(sb, "ok");
-            line(out, worse ? "REGRESSION" : "improved", &a, r, "status", sb, sa,
-                 worse ? ab_table_str(&a.t, r, ab_table_col(&a.t, "error")) : "");
-            worse ? sum->regressions++ : sum->improvements++;
+            int kb = status_rank(sb), ka = status_rank(sa);
+            /* up the order (ok > refused, invalid > failure kinds) is an
+             * improvement; anything else that changes is a regression */
+            int better = ka > kb;
+            const char *why = ab_table_str(&a.t, r, ab_table_col(&a.t, "error"));
+            char note[200];
+            if (ka < 0)
+                snprintf(note, sizeof note, "'%.40s' is not a status (%s:%zu)", sa, results,
+                         ab_table_line(&a.t, r));
+            else if (ka == kb)
+                snprintf(note, sizeof note, "another %s: %.150s",
+                         ka == 0 ? "failure" : "refusal", why);
+            else
+                snprintf(note, sizeof note, "%.190s", better ? "" : why);
+            line(out, better ? "improved" : "REGRESSION", &a, r, "status", sb, sa, note);
+            better ? sum->improvements++ : sum->regressions++;
             continue;
         }
+        if (bad_values)
+            continue;
         for (size_t c = 0; c < NERR; c++) {
-            double vb = ab_table_num(&b.t, rb, b.err[c]), va = ab_table_num(&a.t, r, a.err[c]);
-            if (isnan(vb))
+            double vb, va;
+            const char *why = "";
+            if (cell_value(ab_table_str(&b.t, rb, b.err[c]), c, &vb, &why) != V_OK)
                 continue; /* nothing to hold the result to */
             char bs[32], as[32], note[64];
             snprintf(bs, sizeof bs, "%.6g", vb);
-            if (isnan(va)) {
+            if (cell_value(ab_table_str(&a.t, r, a.err[c]), c, &va, &why) != V_OK) {
                 line(out, "REGRESSION", &a, r, error_cols[c].name, bs, "(empty)", "the value is gone");
                 sum->regressions++;
                 continue;
@@ -244,7 +426,7 @@ int ab_check(const char *results, const char *baseline, const struct ab_check_op
         }
         if (o->time_ratio > 0 && !strcmp(sa, "ok") && a.time >= 0 && b.time >= 0) {
             double tb = norm_time(&b, rb), ta = norm_time(&a, r);
-            if (tb > 0 && ta / tb > o->time_ratio) {
+            if (tb > 0 && isfinite(tb) && !(ta >= 0 && isfinite(ta) && ta / tb <= o->time_ratio)) {
                 char bs[32], as[32], note[64];
                 snprintf(bs, sizeof bs, "%.4g", tb);
                 snprintf(as, sizeof as, "%.4g", ta);
@@ -262,7 +444,12 @@ int ab_check(const char *results, const char *baseline, const struct ab_check_op
     fprintf(out, "\n%zu rows compared: %zu regressions, %zu improvements, %zu missing from the "
                  "results, %zu new\n",
             sum->compared, sum->regressions, sum->improvements, sum->missing, sum->added);
-    ab_table_free(&a.t);
-    ab_table_free(&b.t);
-    return AB_OK;
+    if (sum->compared == 0)
+        rc = ab_errf(err, AB_EINVAL,
+                     "nothing compared: none of the %zu rows of %s has its row_id in %s (another "
+                     "config, or the wrong file?)",
+                     b.t.nrows, baseline, results);
+    free_side(&a);
+    free_side(&b);
+    return rc;
 }

@@ -6,8 +6,11 @@
 #include "formats/table.h"
 #include "base/util.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct pick {
     const struct ab_table *t;
@@ -101,9 +104,17 @@ int ab_merge(const char *const *inputs, size_t ninputs, const struct ab_merge_pl
         }
         nv = w;
     }
+    /* write beside `out` and rename onto it only when every row is on disk:
+     * an input used as --out, or the old file on a full disk, survives */
     struct ab_csv csv;
-    if (rc == AB_OK)
-        rc = ab_csv_open(&csv, out, (const char *const *)t[0].cols, t[0].ncols, 0, 1, err);
+    size_t tlen = strlen(out) + 128;
+    char *tmp = rc == AB_OK ? malloc(tlen) : NULL;
+    if (rc == AB_OK && !tmp)
+        rc = ab_errf(err, AB_ENOMEM, "out of memory");
+    if (rc == AB_OK) {
+        ab_tmp_path(out, tmp, tlen);
+        rc = ab_csv_open(&csv, tmp, (const char *const *)t[0].cols, t[0].ncols, 0, 0, err);
+    }
     if (rc == AB_OK) {
         for (size_t p = 0; planned && p < nplanned && rc == AB_OK; p++) {
             struct pick *pk = find(v, nv, planned[p].id);
@@ -129,8 +140,18 @@ int ab_merge(const char *const *inputs, size_t ninputs, const struct ab_merge_pl
                                    err);
                 sum->rows++;
             }
+        if (rc == AB_OK)
+            rc = ab_csv_sync(&csv, err);
         ab_csv_close(&csv);
+        if (rc == AB_OK && rename(tmp, out) != 0)
+            rc = ab_errf(err, AB_EIO, "%s: cannot replace it with the merged rows (%s): %s", out,
+                         tmp, strerror(errno));
+        if (rc != AB_OK) {
+            unlink(tmp);
+            ab_err_prefix(err, "%s is left as it was", out);
+        }
     }
+    free(tmp);
     free(v);
     for (size_t i = 0; i < ninputs; i++)
         ab_table_free(&t[i]);

@@ -6,6 +6,12 @@
  * planned rows (those of the config the shards ran, in the order a
  * single-machine run writes them), rows are written in that order and the
  * planned rows that no shard has are reported as missing.
+ * The output is written to a temporary file beside `out` (ab_tmp_path),
+ * fsynced, and renamed onto `out` only when complete: an input named as the
+ * output is read whole before, and a failed write (a full disk) leaves the
+ * old `out` as it was. Any number of inputs. An unreadable input (a NUL
+ * byte, a ragged line, a torn last line) is an error naming file:line: no
+ * row is dropped silently.
  * Tests: tests/test_merge.c. */
 #ifndef AB_MERGE_H
 #define AB_MERGE_H

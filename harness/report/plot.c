@@ -274,19 +274,42 @@ struct ctx {
     struct ab_err *err;
 };
 
-static void gp_quote(FILE *f, const char *s)
+void ab_gp_quote(FILE *f, const char *s)
 {
-    fputc('"', f);
+    fputc('\'', f);
     for (; *s; s++) {
-        if (*s == '\n') {
-            fputs("\\n", f);
-            continue;
-        }
-        if (*s == '"' || *s == '\\')
-            fputc('\\', f);
-        fputc(*s, f);
+        unsigned char c = (unsigned char)*s;
+        if (c == '\'')
+            fputs("'.\"'\".'", f); /* close, a double-quoted quote, reopen */
+        else if (c < 0x20 || c == 0x7f)
+            fputc(' ', f); /* a newline would end the command */
+        else
+            fputc(c, f);
     }
-    fputc('"', f);
+    fputc('\'', f);
+}
+
+void ab_gp_safe_name(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < cap; s++) {
+        char c = *s;
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
+        out[n++] = ok ? c : '_';
+    }
+    if (cap)
+        out[n] = '\0';
+    if (n == 0 && cap > 1)
+        out[0] = '_', out[1] = '\0';
+}
+
+/* A comment line of a .dat file: no control characters (a newline or CR in
+ * a name would start a data line gnuplot reads). */
+static void dat_comment_text(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
 }
 
 /* Write the series as index blocks "x mean lo hi y2". */
@@ -296,7 +319,11 @@ static int write_dat(struct ctx *cx, const char *path, const struct chart *ch)
     if (!f)
         return ab_errf(cx->err, AB_EIO, "%s: %s", path, strerror(errno));
     for (size_t i = 0; i < ch->n; i++) {
-        fprintf(f, "# panel %s, series %s\n", ch->s[i].panel, ch->s[i].name);
+        fputs("# panel ", f);
+        dat_comment_text(f, ch->s[i].panel);
+        fputs(", series ", f);
+        dat_comment_text(f, ch->s[i].name);
+        fputc('\n', f);
         for (size_t k = 0; k < ch->s[i].n; k++) {
             const struct pt *p = &ch->s[i].p[k];
             fprintf(f, "%.9g %.9g %.9g %.9g %.9g\n", p->x, p->mean, p->lo, p->hi, p->y2);
@@ -347,9 +374,9 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
                "maxcols %d\n",
             cols == 1 ? 2 : 1);
     fprintf(f, "set xlabel ");
-    gp_quote(f, sp->xlabel);
+    ab_gp_quote(f, sp->xlabel);
     fprintf(f, "\nset ylabel ");
-    gp_quote(f, sp->ylabel);
+    ab_gp_quote(f, sp->ylabel);
     fputc('\n', f);
     fprintf(f, "set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\nset format y \"%%g\"\n");
     if (sp->logx)
@@ -358,26 +385,34 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
         fprintf(f, "set logscale y\n");
     if (sp->y2label) {
         fprintf(f, "set y2label ");
-        gp_quote(f, sp->y2label);
+        ab_gp_quote(f, sp->y2label);
         fprintf(f, "\nset ytics nomirror\nset y2tics\nset format y2 \"%%g\"\n");
         if (sp->logy2)
             fprintf(f, "set logscale y2\n");
     }
+    /* every text from the CSV or a file name goes out through ab_gp_quote */
+    char png[420], svg[420], datf[420];
+    snprintf(png, sizeof png, "%s.png", base);
+    snprintf(svg, sizeof svg, "%s.svg", base);
+    snprintf(datf, sizeof datf, "%s.dat", base);
     fprintf(f, "do for [fmt in formats] {\n"
                "  if (fmt eq \"png\") { set terminal pngcairo noenhanced size %zu,%zu font \"sans,9\"; "
-               "set output \"%s.png\" }\n"
-               "  if (fmt eq \"svg\") { set terminal svg noenhanced size %zu,%zu dynamic font \"sans,9\"; "
-               "set output \"%s.svg\" }\n",
-            width, height * rows + 40, base, width, height * rows + 40, base);
-    fprintf(f, "  set multiplot layout %zu,%zu title ", rows, cols);
-    char title[700];
-    snprintf(title, sizeof title, "%s\n%s", sp->title, cx->subtitle);
-    gp_quote(f, title);
+               "set output ",
+            width, height * rows + 40);
+    ab_gp_quote(f, png);
+    fprintf(f, " }\n  if (fmt eq \"svg\") { set terminal svg noenhanced size %zu,%zu dynamic font "
+               "\"sans,9\"; set output ",
+            width, height * rows + 40);
+    ab_gp_quote(f, svg);
+    fprintf(f, " }\n  set multiplot layout %zu,%zu title ", rows, cols);
+    ab_gp_quote(f, sp->title);
+    fputs(" . \"\\n\" . ", f);
+    ab_gp_quote(f, cx->subtitle);
     fputc('\n', f);
     for (size_t pi = 0; pi < np; pi++) {
         const char *panel = ch->npanels ? ch->panels[pi] : "";
         fprintf(f, "  set title ");
-        gp_quote(f, panel);
+        ab_gp_quote(f, panel);
         fprintf(f, "\n  plot ");
         int first = 1, color = 1;
         for (size_t i = 0; i < ch->n; i++) {
@@ -407,19 +442,26 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
                 with = w;
             }
             if (sp->band && s->style == ST_LINE && s->n > 1) {
-                fprintf(f, "%s\\\n    \"%s.dat\" index %zu using 1:3:4 with filledcurves "
-                           "fs transparent solid 0.15 lc %d notitle",
-                        first ? "" : ", ", base, i, color);
+                fprintf(f, "%s\\\n    ", first ? "" : ", ");
+                ab_gp_quote(f, datf);
+                fprintf(f, " index %zu using 1:3:4 with filledcurves fs transparent solid 0.15 lc %d "
+                           "notitle",
+                        i, color);
                 first = 0;
             }
-            fprintf(f, "%s\\\n    \"%s.dat\" index %zu using 1:2 with %s title ", first ? "" : ", ", base,
-                    i, with);
-            gp_quote(f, name);
+            fprintf(f, "%s\\\n    ", first ? "" : ", ");
+            ab_gp_quote(f, datf);
+            fprintf(f, " index %zu using 1:2 with %s title ", i, with);
+            ab_gp_quote(f, name);
             first = 0;
             if (sp->y2label && s->style == ST_LINE)
-                fprintf(f, ", \\\n    \"%s.dat\" index %zu using 1:5 axes x1y2 with linespoints "
-                           "dt 2 pt 6 ps 0.7 lc %d notitle",
-                        base, i, color);
+            {
+                fputs(", \\\n    ", f);
+                ab_gp_quote(f, datf);
+                fprintf(f, " index %zu using 1:5 axes x1y2 with linespoints dt 2 pt 6 ps 0.7 lc %d "
+                           "notitle",
+                        i, color);
+            }
             if (s->style == ST_LINE || s->style == ST_REFLINE)
                 color++;
         }
@@ -845,9 +887,10 @@ int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *e
     char tmp[1024];
     snprintf(tmp, sizeof tmp, "%s", csv_path);
     char *b = basename(tmp), *dot = strrchr(b, '.');
-    if (dot)
+    if (dot && dot != b)
         *dot = '\0';
-    snprintf(cx.stem, sizeof cx.stem, "%s", b);
+    /* file names only from [A-Za-z0-9._-]: the stem names files the script reads */
+    ab_gp_safe_name(b, cx.stem, 200);
     snprintf(cx.subtitle, sizeof cx.subtitle, "%s - %s - %s threads", ab_table_str(&t, 0, cx.c.config),
              ab_table_str(&t, 0, cx.c.cpu), ab_table_str(&t, 0, cx.c.threads));
     labeler_build(&t, &cx.c, &cx.lb);

@@ -24,6 +24,9 @@
 
 #include "attnbench.h"
 
+#include <stddef.h>
+#include <stdio.h>
+
 struct ab_plot_opts {
     const char *out_dir;
     int png, svg;
@@ -33,6 +36,22 @@ struct ab_plot_opts {
 /* AB_OK, AB_EINVAL (bad CSV), AB_EIO (cannot write), AB_EUNSUPPORTED
  * (gnuplot missing or failing: the scripts are written, the CSV untouched). */
 int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *err);
+
+/* Write s as a gnuplot string expression made of single-quoted strings:
+ * 'text', each ' in the text written as '."'".' (close, a double-quoted
+ * quote, reopen). gnuplot substitutes nothing inside single quotes (no
+ * `command`, no @macro, no backslash escapes), and "'" holds nothing to
+ * substitute, so text from a CSV cell or a file name can never run a
+ * command. (Not the '' doubling: gnuplot 5.4 misreads '' at the start of a
+ * string and two in a row, as in 'a''''b', ending the string early.) Control
+ * characters (a newline would end the command) become spaces. Every string a
+ * generated .gp script carries goes through here; it is accepted wherever
+ * gnuplot takes a string expression (titles, labels, set output, plot titles,
+ * the multiplot title, data file names). */
+void ab_gp_quote(FILE *f, const char *s);
+/* s with every character outside [A-Za-z0-9._-] replaced by '_' (at least
+ * "_"): the stems of the .dat/.gp/.png/.svg files. */
+void ab_gp_safe_name(const char *s, char *out, size_t cap);
 
 /* gnuplot on PATH? */
 int ab_gnuplot_available(void);
