@@ -22,26 +22,16 @@ void ab_table_free(struct ab_table *t)
 int ab_table_load(const char *path, struct ab_table *t, struct ab_err *err)
 {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (len < 0) {
-        fclose(f);
-        return ab_errf(err, AB_EIO, "%s: cannot read", path);
-    }
-    t->text = malloc((size_t)len + 1);
-    if (!t->text || fread(t->text, 1, (size_t)len, f) != (size_t)len) {
-        fclose(f);
-        ab_table_free(t);
-        return ab_errf(err, AB_EIO, "%s: cannot read", path);
-    }
-    fclose(f);
-    t->text[len] = '\0';
+    /* A regular file of at most AB_MAX_TABLE_BYTES (1 GiB): a FIFO, a
+     * device or a directory is refused by name, without blocking. */
+    size_t len;
+    uint64_t size;
+    int rc = ab_read_regular(path, AB_MAX_TABLE_BYTES, "results table", 0, &t->text, &len, &size,
+                             err);
+    if (rc)
+        return rc;
     size_t lines = 0;
-    for (long i = 0; i < len; i++)
+    for (size_t i = 0; i < len; i++)
         lines += t->text[i] == '\n';
     if (len > 0 && t->text[len - 1] != '\n')
         lines++;
