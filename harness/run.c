@@ -3,6 +3,7 @@
  * (measure.h, result.h), its ceiling (ceiling_cache.h), the row appended
  * (results_csv.h) and the progress shown (progress.h).
  * Tests: tests/test_cli.c, tests/test_bad_inputs.c, tests/test_merge.c. */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
 #include "run.h"
 
 #include "ceiling_cache.h"
