@@ -658,6 +658,26 @@ static void a_megabyte_of_aliases_stops_at_the_node_cap(void **s)
     free(text);
 }
 
+/* A flat list of 1,000,001 items in 2 MB: refused in the first pass, before
+ * libyaml's loader holds all of them. */
+static void a_text_of_more_than_a_million_nodes_is_refused(void **s)
+{
+    (void)s;
+    size_t n = 1000001, len = 0;
+    char *text = malloc(2 * n + 16);
+    assert_non_null(text);
+    len += (size_t)sprintf(text, "l: [");
+    for (size_t i = 0; i < n; i++)
+        text[len++] = 'x', text[len++] = ',';
+    strcpy(text + len, "]\n");
+    struct ab_err err;
+    const char *msg = parse_error(text, &err);
+    /* the root, "l" and the list are three nodes: node 1,000,001 is item
+     * 999,998, at column 5 + 2 x 999,997 */
+    assert_non_null(strstr(msg, "t.yaml:1:1999999: the config has more than 1000000 nodes"));
+    free(text);
+}
+
 /* Aliases inside aliased values, 17 deep: refused at the outermost. */
 static void aliases_nested_too_deep_are_refused(void **s)
 {
@@ -851,6 +871,7 @@ int main(void)
         cmocka_unit_test(aliases_expand_to_copies_of_the_anchored_value),
         cmocka_unit_test(alias_bombs_are_refused),
         cmocka_unit_test(a_megabyte_of_aliases_stops_at_the_node_cap),
+        cmocka_unit_test(a_text_of_more_than_a_million_nodes_is_refused),
         cmocka_unit_test(aliases_nested_too_deep_are_refused),
         cmocka_unit_test(anchors_times_aliases_is_capped),
         cmocka_unit_test(a_mapping_of_120000_keys_is_checked_in_linear_time),

@@ -641,7 +641,7 @@ static int scan_aliases(const struct cfg_source *src, size_t len, int **at, size
     if (!yaml_parser_initialize(&yp))
         return oom(err, src->name);
     yaml_parser_set_input_string(&yp, (const unsigned char *)src->text, len);
-    unsigned long long anchors = 0, aliases = 0;
+    unsigned long long anchors = 0, aliases = 0, nodes = 0;
     int rc = AB_OK;
     for (;;) {
         yaml_event_t ev;
@@ -671,7 +671,15 @@ static int scan_aliases(const struct cfg_source *src, size_t len, int **at, size
                  (t == YAML_SEQUENCE_START_EVENT && ev.data.sequence_start.anchor) ||
                  (t == YAML_MAPPING_START_EVENT && ev.data.mapping_start.anchor))
             anchors++;
-        if (anchors * aliases > CFG_MAX_ALIAS_PAIRS)
+        if (t == YAML_SCALAR_EVENT || t == YAML_SEQUENCE_START_EVENT ||
+            t == YAML_MAPPING_START_EVENT || t == YAML_ALIAS_EVENT)
+            nodes++;
+        /* libyaml's loader holds every node of the text before the copy
+         * counts them: too many in the text itself is refused here */
+        if (nodes > CFG_MAX_NODES)
+            rc = cfg_errorf_at(err, src, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                               "the config has more than %u nodes", CFG_MAX_NODES);
+        else if (anchors * aliases > CFG_MAX_ALIAS_PAIRS)
             rc = cfg_errorf_at(err, src, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
                                "too many anchors and aliases: %llu anchors and %llu aliases so "
                                "far (anchors x aliases is limited to %llu)",

@@ -12,8 +12,10 @@
  * indentation is named as such. Duplicate keys in a mapping are an error
  * (found with a hash set: linear in the keys). Aliases are expanded, within
  * limits against hostile files, each an error at file:line:col: at most
- * 1,000,000 nodes after expansion ("the config expands to more than 1000000
- * nodes (aliases?)", at the alias being expanded), aliases nested at most 16
+ * 1,000,000 nodes in the text ("the config has more than 1000000 nodes",
+ * checked before libyaml's loader holds them) and after expansion ("the
+ * config expands to more than 1000000 nodes (aliases?)", at the alias being
+ * expanded), aliases nested at most 16
  * deep inside aliased values, anchors x aliases at most 2e7 (libyaml looks
  * every alias up among all anchors), nesting at most 256 levels. Files are
  * read only when regular and at most 16 MiB (AB_MAX_CONFIG_BYTES): a FIFO,
