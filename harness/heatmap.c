@@ -44,7 +44,7 @@ int ab_heatmap(const struct ab_plan *plan, const struct ab_heatmap_opts *o, stru
 {
     const struct ab_plan_data *pd = &plan->data[0];
     struct ab_data d;
-    int rc = pd->kind->make(&pd->vals, plan->set.seeds[0], pd->basedir, &d, err);
+    int rc = ab_data_make(pd->kind, &pd->vals, plan->set.seeds[0], pd->basedir, &d, err);
     if (rc)
         return rc;
     size_t N = d.n, r0 = o->r0, r1 = o->r1 ? o->r1 : (N < 64 ? N : 64), c0 = o->c0,

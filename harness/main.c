@@ -627,6 +627,15 @@ static int cmd_run(int argc, char **argv)
             return 2;
         }
         char path[1200];
+        if (!out && !plan.set.name[0]) {
+            fprintf(stderr,
+                    "attnbench: %s: the file name gives no usable results name (letters, digits, "
+                    "'.', '_', '-'; not starting with '.'): set 'name:' in the config or give "
+                    "--out\n",
+                    configs[c]);
+            ab_plan_free(&plan);
+            return 2;
+        }
         if (out)
             snprintf(path, sizeof path, "%s", out);
         else if (o.nshards)

@@ -204,6 +204,33 @@ static long nproc(void)
     return n > 0 ? n : 1;
 }
 
+int ab_plan_name_ok(const char *name, char *why, size_t cap)
+{
+    char tmp[8];
+    if (!why)
+        why = tmp, cap = sizeof tmp;
+    size_t len = strlen(name);
+    if (len == 0)
+        return snprintf(why, cap, "is empty"), 0;
+    if (len >= sizeof ((struct ab_settings *)0)->name)
+        return snprintf(why, cap, "is %zu characters long (at most %zu)", len,
+                        sizeof ((struct ab_settings *)0)->name - 1), 0;
+    if (name[0] == '.')
+        return snprintf(why, cap, "starts with '.'"), 0;
+    for (const char *c = name; *c; c++)
+        if (!(*c == '-' || *c == '_' || *c == '.' || (*c >= '0' && *c <= '9') ||
+              (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))) {
+            unsigned char u = (unsigned char)*c;
+            if (u >= 0x20 && u < 0x7f)
+                snprintf(why, cap, "holds '%c' at character %zu", *c, (size_t)(c - name) + 1);
+            else
+                snprintf(why, cap, "holds the byte 0x%02X at character %zu", u,
+                         (size_t)(c - name) + 1);
+            return 0;
+        }
+    return 1;
+}
+
 static int load_settings(const struct cfg_node *root, const char *path, struct ab_settings *s,
                          struct ab_err *err)
 {
@@ -217,7 +244,10 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
         char *b = basename(tmp), *dot = strrchr(b, '.');
         if (dot)
             *dot = '\0';
-        snprintf(s->name, sizeof s->name, "%s", b);
+        /* a file name that is no valid results name leaves it empty: main
+         * then asks for 'name:' or --out */
+        if (ab_plan_name_ok(b, NULL, 0))
+            snprintf(s->name, sizeof s->name, "%s", b);
     }
     s->seeds[0] = 1, s->nseeds = 1;
     s->repeats = 5, s->warmup = 1, s->repeat_budget_s = 10, s->warmup_s = 0.1;
@@ -236,11 +266,12 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
     if ((n = cfg_map_get(root, "name"))) {
         if ((rc = cfg_expect(n, CFG_SCALAR, "name", err)))
             return rc;
-        for (const char *c = n->str; *c; c++)
-            if (!(*c == '-' || *c == '_' || *c == '.' || (*c >= '0' && *c <= '9') ||
-                  (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
-                return cfg_errorf(err, n, "'name' may hold letters, digits, '-', '_' and '.' only "
-                                          "(it names the results file)");
+        char why[160];
+        if (!ab_plan_name_ok(n->str, why, sizeof why))
+            return cfg_errorf(err, n, "'name' %s: it names the results file results/<name>.csv, so "
+                                      "it may hold only letters, digits, '.', '_' and '-', and "
+                                      "not start with '.'",
+                              why);
         snprintf(s->name, sizeof s->name, "%s", n->str);
     }
     if ((n = cfg_map_get(root, "seeds"))) {

@@ -102,4 +102,10 @@ size_t ab_plan_instances(const struct ab_plan *plan);
 /* Whether matrix metrics run for N (and with the spectral norm). */
 int ab_plan_attn(const struct ab_settings *s, size_t n);
 
+/* Whether `name` can name results/<name>.csv: 1 to 127 characters from
+ * [A-Za-z0-9._-], not starting with '.' (so no "", ".", "..", '/' or other
+ * path characters). If not, 0, and `why` (may be NULL) says what is wrong:
+ * "is empty", "starts with '.'", "holds '/' at character 3". */
+int ab_plan_name_ok(const char *name, char *why, size_t cap);
+
 #endif

@@ -3,6 +3,7 @@
  * (measure.h, result.h), its ceiling (ceiling_cache.h), the row appended
  * (results_csv.h) and the progress shown (progress.h).
  * Tests: tests/test_cli.c, tests/test_bad_inputs.c, tests/test_merge.c. */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
 #include "run.h"
 
 #include "ceiling_cache.h"
@@ -112,7 +113,7 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
             for (size_t mi = 0; mi < plan->nmethods; mi++)
                 any_rows |= plan->methods[mi].m->rows != NULL;
             int want_spec = want_attn && any_rows && plan->set.attn_spec;
-            int drc = pd->kind->make(&pd->vals, seed, pd->basedir, &d, &derr);
+            int drc = ab_data_make(pd->kind, &pd->vals, seed, pd->basedir, &d, &derr);
             if (drc == AB_OK && want_ref)
                 drc = ab_reference_get(plan, &d, want_spec, o->no_fork, &interrupted, &ref, &derr);
             else if (drc == AB_OK)

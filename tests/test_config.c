@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Write `text` to a file in the test directory; returns its path (static). */
 static const char *write_file(const char *name, const char *text)
@@ -474,13 +476,15 @@ static void missing_file_is_an_io_error_naming_the_path(void **s)
     snprintf(want, sizeof want, "%s: No such file or directory", path);
     assert_string_equal(err.msg, want);
     /* cfg_load_file gives the status: AB_EIO for a missing file and for a
-     * directory (which opens but cannot be read). */
+     * directory (refused after the open: not a regular file). */
     struct cfg_doc *doc = (struct cfg_doc *)&err;
     assert_int_equal(cfg_load_file(path, &doc, &err), AB_EIO);
     assert_null(doc);
     assert_int_equal(cfg_load_file(ab_test_tmpdir(), &doc, &err), AB_EIO);
     assert_null(doc);
-    snprintf(want, sizeof want, "%s: Is a directory", ab_test_tmpdir());
+    snprintf(want, sizeof want,
+             "%s: is a directory, not a regular file: the YAML config must be a file",
+             ab_test_tmpdir());
     assert_string_equal(err.msg, want);
     assert_int_equal(cfg_load_file(write_file("ok.yaml", "a: 1\n"), &doc, &err), AB_OK);
     assert_non_null(cfg_map_get(cfg_root(doc), "a"));
@@ -623,7 +627,173 @@ static void alias_bombs_are_refused(void **s)
     }
     struct ab_err err;
     const char *msg = parse_error(text, &err);
-    assert_non_null(strstr(msg, "after expanding aliases"));
+    /* The place is the alias being expanded when the count ran out: a0..a4
+     * take 123,450 nodes, each *a4 111,111 more; the 9th *a4 of a5 crosses
+     * 10^6. */
+    assert_non_null(strstr(msg, "t.yaml:6:45: the config expands to more than 1000000 nodes "
+                                "(aliases?)\n    a5: &a5 [*a4,"));
+}
+
+/* A ~1 MB "billion laughs": one 1000-item anchor and 150,000 aliases to it
+ * (1.5e8 nodes if expanded). The copy stops at the node cap. */
+static void a_megabyte_of_aliases_stops_at_the_node_cap(void **s)
+{
+    (void)s;
+    size_t cap = 2 << 20, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)sprintf(text + len, "base: &b [x");
+    for (int i = 1; i < 1000; i++)
+        len += (size_t)sprintf(text + len, ", x");
+    len += (size_t)sprintf(text + len, "]\nl:\n");
+    for (int i = 0; i < 150000; i++)
+        len += (size_t)sprintf(text + len, "  - *b\n");
+    assert_true(len > 1000000 && len < cap);
+    struct ab_err err;
+    const char *msg = parse_error(text, &err);
+    /* 1005 nodes before the list's items, 1001 per alias: the 998th alias,
+     * on line 3 + 997 = 1000, crosses 10^6. */
+    assert_non_null(strstr(msg, "t.yaml:1000:5: the config expands to more than 1000000 nodes "
+                                "(aliases?)\n      - *b\n        ^"));
+    free(text);
+}
+
+/* A flat list of 1,000,001 items in 2 MB: refused in the first pass, before
+ * libyaml's loader holds all of them. */
+static void a_text_of_more_than_a_million_nodes_is_refused(void **s)
+{
+    (void)s;
+    size_t n = 1000001, len = 0;
+    char *text = malloc(2 * n + 16);
+    assert_non_null(text);
+    len += (size_t)sprintf(text, "l: [");
+    for (size_t i = 0; i < n; i++)
+        text[len++] = 'x', text[len++] = ',';
+    strcpy(text + len, "]\n");
+    struct ab_err err;
+    const char *msg = parse_error(text, &err);
+    /* the root, "l" and the list are three nodes: node 1,000,001 is item
+     * 999,998, at column 5 + 2 x 999,997 */
+    assert_non_null(strstr(msg, "t.yaml:1:1999999: the config has more than 1000000 nodes"));
+    free(text);
+}
+
+/* Aliases inside aliased values, 17 deep: refused at the outermost. */
+static void aliases_nested_too_deep_are_refused(void **s)
+{
+    (void)s;
+    char text[4096] = "a0: &a0 [x]\n";
+    for (int i = 1; i <= 17; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "a%d: &a%d [*a%d]\n", i, i, i - 1);
+    struct ab_err err;
+    const char *msg = parse_error(text, &err);
+    assert_non_null(strstr(msg, "t.yaml:18:12: aliases nested more than 16 deep"));
+    /* 16 deep is fine. */
+    text[0] = '\0';
+    snprintf(text, sizeof text, "a0: &a0 [x]\n");
+    for (int i = 1; i <= 16; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "a%d: &a%d [*a%d]\n", i, i, i - 1);
+    struct cfg_doc *doc = cfg_parse_string("t.yaml", text, &err);
+    assert_non_null(doc);
+    const struct cfg_node *n = cfg_map_get(cfg_root(doc), "a16");
+    for (int i = 0; i < 16; i++)
+        n = cfg_list_at(n, 0);
+    assert_string_equal(cfg_list_at(n, 0)->str, "x");
+    cfg_destroy(doc);
+    /* Nested lists and maps inside one aliased value are not aliases. */
+    text[0] = '\0';
+    size_t k = 0;
+    k += (size_t)snprintf(text + k, sizeof text - k, "a: &a ");
+    for (int i = 0; i < 40; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "[");
+    k += (size_t)snprintf(text + k, sizeof text - k, "x");
+    for (int i = 0; i < 40; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "]");
+    snprintf(text + k, sizeof text - k, "\nb: *a\nc: [&c [y], *c]\n");
+    doc = cfg_parse_string("t.yaml", text, &err);
+    assert_non_null(doc);
+    cfg_destroy(doc);
+}
+
+/* Many anchors and many aliases: libyaml looks every alias up among all
+ * anchors, so the pairs are capped (20,000,000) before libyaml loads. */
+static void anchors_times_aliases_is_capped(void **s)
+{
+    (void)s;
+    size_t cap = 4 << 20, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)sprintf(text + len, "a:\n");
+    for (int i = 0; i < 20000; i++)
+        len += (size_t)sprintf(text + len, "  - &x%d %d\n", i, i);
+    len += (size_t)sprintf(text + len, "b:\n");
+    for (int i = 0; i < 20000; i++)
+        len += (size_t)sprintf(text + len, "  - *x%d\n", i);
+    struct ab_err err;
+    const char *msg = parse_error(text, &err);
+    /* 20,000 anchors x 1,001 aliases > 2e7: the 1001st alias, on line
+     * 20,002 + 1,001. */
+    assert_non_null(strstr(msg, "t.yaml:21003:5: too many anchors and aliases: 20000 anchors "
+                                "and 1001 aliases so far"));
+    free(text);
+}
+
+/* A mapping of 120,000 keys: the duplicate check is a hash set (it was a
+ * quadratic scan: 7e9 comparisons). Accepted, every key present; a
+ * duplicate at the end is found and points back at the first. The node
+ * count (240,001) is under the cap. */
+static void a_mapping_of_120000_keys_is_checked_in_linear_time(void **s)
+{
+    (void)s;
+    size_t cap = 4 << 20, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)sprintf(text + len, "m:\n");
+    for (int i = 0; i < 120000; i++)
+        len += (size_t)sprintf(text + len, "  k%d: %d\n", i, i);
+    struct ab_err err;
+    struct cfg_doc *doc = cfg_parse_string("t.yaml", text, &err);
+    assert_non_null(doc);
+    const struct cfg_node *m = cfg_map_get(cfg_root(doc), "m");
+    assert_int_equal(m->count, 120000);
+    assert_string_equal(m->keys[119999]->str, "k119999");
+    assert_string_equal(m->items[54321]->str, "54321");
+    cfg_destroy(doc);
+    sprintf(text + len, "  k77777: again\n");
+    const char *msg = parse_error(text, &err);
+    assert_non_null(strstr(msg, "t.yaml:120002:3: duplicate key 'k77777' (first given at line 77779)"));
+    free(text);
+}
+
+/* Only regular files are read: a directory, a FIFO (which would block a
+ * plain open), a device (/dev/zero never ends) are named for what they are;
+ * a file above 16 MiB is refused before it is read. */
+static void only_regular_files_of_at_most_16_mib_are_read(void **s)
+{
+    (void)s;
+    struct ab_err err;
+    struct cfg_doc *doc;
+    char path[320], want[512];
+    snprintf(path, sizeof path, "%s/fifo.yaml", ab_test_tmpdir());
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(cfg_load_file(path, &doc, &err), AB_EIO);
+    assert_null(doc);
+    snprintf(want, sizeof want,
+             "%s: is a FIFO (named pipe), not a regular file: the YAML config must be a file", path);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(cfg_load_file("/dev/zero", &doc, &err), AB_EIO);
+    assert_string_equal(err.msg, "/dev/zero: is a character device, not a regular file: the YAML "
+                                 "config must be a file");
+    snprintf(path, sizeof path, "%s/big.yaml", ab_test_tmpdir());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(ftruncate(fileno(f), (16 << 20) + 1), 0); /* sparse: no bytes written */
+    fclose(f);
+    assert_int_equal(cfg_load_file(path, &doc, &err), AB_EINVAL);
+    snprintf(want, sizeof want,
+             "%s: the YAML config is 16777217 bytes, more than the limit of 16777216 bytes (16 MiB)",
+             path);
+    assert_string_equal(err.msg, want);
 }
 
 static void long_lines_are_windowed_and_the_message_fits(void **s)
@@ -700,6 +870,12 @@ int main(void)
         cmocka_unit_test(list_views_treat_a_scalar_as_a_one_item_list),
         cmocka_unit_test(aliases_expand_to_copies_of_the_anchored_value),
         cmocka_unit_test(alias_bombs_are_refused),
+        cmocka_unit_test(a_megabyte_of_aliases_stops_at_the_node_cap),
+        cmocka_unit_test(a_text_of_more_than_a_million_nodes_is_refused),
+        cmocka_unit_test(aliases_nested_too_deep_are_refused),
+        cmocka_unit_test(anchors_times_aliases_is_capped),
+        cmocka_unit_test(a_mapping_of_120000_keys_is_checked_in_linear_time),
+        cmocka_unit_test(only_regular_files_of_at_most_16_mib_are_read),
         cmocka_unit_test(long_lines_are_windowed_and_the_message_fits),
         cmocka_unit_test(control_and_invalid_utf8_bytes_are_reported_at_their_position),
     };

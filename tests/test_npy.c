@@ -171,7 +171,22 @@ static void every_malformed_file_is_a_clear_error(void **s)
     struct stat st;
     assert_int_equal(stat(fifo, &st), 0);
     assert_true(S_ISFIFO(st.st_mode));
+    /* reading one: refused by name, without blocking (the open is
+     * O_NONBLOCK and only regular files are read); so are a device and a
+     * directory */
+    char want[600];
+    assert_int_equal(ab_npy_read(fifo, &a, &err), AB_EIO);
+    snprintf(want, sizeof want,
+             "%s: is a FIFO (named pipe), not a regular file: the .npy file must be a file", fifo);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(ab_npy_peek(fifo, &a, &err), AB_EIO);
+    assert_string_equal(err.msg, want);
     unlink(fifo);
+    assert_int_equal(ab_npy_peek("/dev/zero", &a, &err), AB_EIO);
+    assert_string_equal(err.msg, "/dev/zero: is a character device, not a regular file: the .npy "
+                                 "file must be a file");
+    assert_int_equal(ab_npy_read(ab_test_tmpdir(), &a, &err), AB_EIO);
+    assert_non_null(strstr(err.msg, ": is a directory, not a regular file"));
     /* a shape whose byte count overflows */
     assert_int_equal(ab_npy_write_f32(tmp("o.npy"), (size_t[]){SIZE_MAX / 2, 4}, 2, v, &err),
                      AB_EINVAL);

@@ -139,6 +139,50 @@ static void a_missing_npy_file_is_a_config_error_naming_it(void **s)
     assert_non_null(strstr(err.msg, "nope/q.npy"));
 }
 
+/* The results name makes results/<name>.csv: only [A-Za-z0-9._-], not
+ * empty, not starting with '.'; a bad one is an error at the value, and
+ * --set name=... is checked the same way. */
+static void the_results_name_cannot_be_empty_or_a_path(void **s)
+{
+    (void)s;
+    char why[160];
+    assert_true(ab_plan_name_ok("sweep-1.v2_a", why, sizeof why));
+    assert_false(ab_plan_name_ok("", why, sizeof why));
+    assert_string_equal(why, "is empty");
+    assert_false(ab_plan_name_ok("..", why, sizeof why));
+    assert_string_equal(why, "starts with '.'");
+    assert_false(ab_plan_name_ok("a/b", why, sizeof why));
+    assert_string_equal(why, "holds '/' at character 2");
+    assert_false(ab_plan_name_ok("a b", why, sizeof why));
+    assert_false(ab_plan_name_ok("caf\xc3\xa9", why, sizeof why));
+    assert_string_equal(why, "holds the byte 0xC3 at character 4");
+    char long_name[200];
+    memset(long_name, 'x', 150);
+    long_name[150] = '\0';
+    assert_false(ab_plan_name_ok(long_name, NULL, 0));
+    struct ab_plan plan;
+    struct ab_err err;
+    const char *body = "data:\n  - {kind: gaussian, n: 16, d: 4}\nmethods:\n  - {name: exact}\n";
+    char text[400];
+    snprintf(text, sizeof text, "name: \"\"\n%s", body);
+    assert_int_equal(ab_plan_load(write_config("n.yaml", text), NULL, 0, &plan, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "n.yaml:1:7: 'name' is empty: it names the results file"));
+    snprintf(text, sizeof text, "name: ../../x\n%s", body);
+    assert_int_equal(ab_plan_load(write_config("n.yaml", text), NULL, 0, &plan, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "n.yaml:1:7: 'name' starts with '.'"));
+    const char *sets[] = {"name=a/b"};
+    snprintf(text, sizeof text, "%s", body);
+    assert_int_not_equal(ab_plan_load(write_config("n.yaml", text), sets, 1, &plan, &err), AB_OK);
+    assert_non_null(strstr(err.msg, "'name' holds '/' at character 2"));
+    /* the file's own name, when not usable, leaves the name empty */
+    assert_int_equal(ab_plan_load(write_config(".yaml", body), NULL, 0, &plan, &err), AB_OK);
+    assert_string_equal(plan.set.name, "");
+    ab_plan_free(&plan);
+    assert_int_equal(ab_plan_load(write_config("ok-1.yaml", body), NULL, 0, &plan, &err), AB_OK);
+    assert_string_equal(plan.set.name, "ok-1");
+    ab_plan_free(&plan);
+}
+
 /* ---- backends ---- */
 
 static void backend_cpu_is_the_default_and_keeps_params_and_row_ids(void **s)
@@ -287,6 +331,7 @@ static void long_or_tricky_string_values_keep_rows_distinct(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_results_name_cannot_be_empty_or_a_path),
         cmocka_unit_test(backend_cpu_is_the_default_and_keeps_params_and_row_ids),
         cmocka_unit_test(backend_cuda_is_checked_against_the_build),
         cmocka_unit_test(the_issue_example_is_accepted_and_expands),

@@ -133,9 +133,35 @@ static void malformed_safetensors_are_clear_errors(void **s)
     } cases[] = {
         {ok, "k", "no tensor 'k' (it has: q)", x, 24},
         {"{\"q\":{\"dtype\":\"I32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}", "q", "dtype I32", x, 24},
-        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,4],\"data_offsets\":[0,24]}}", "q", "shape needs 32 bytes", x, 24},
-        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[8,32]}}", "q", "truncated?", x, 24},
-        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,3]}}", "q", "lacks dtype, shape or data_offsets", x, 24},
+        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,4],\"data_offsets\":[0,24]}}", "q",
+         "t.st: tensor 'q': shape [2, 4] of F32 needs 32 bytes, data_offsets [0, 24] hold 24", x, 24},
+        /* the dtype disagrees with the byte count: F64 (2, 3) is 48 bytes */
+        {"{\"q\":{\"dtype\":\"F64\",\"shape\":[2,3],\"data_offsets\":[0,24]}}", "q",
+         "t.st: tensor 'q': shape [2, 3] of F64 needs 48 bytes, data_offsets [0, 24] hold 24", x, 24},
+        /* a header that is valid JSON but an array, or a tensor that is not an object */
+        {"[{\"q\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}]", "q",
+         "t.st: the JSON header is an array, not an object of tensors", x, 24},
+        {"{\"q\":[0,24]}", "q", "t.st: tensor 'q' is an array, not an object", x, 24},
+        /* data_offsets: fractional, negative, reversed, beyond the data, overlapping */
+        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0.5,24.5]}}", "q",
+         "t.st: tensor 'q': data_offsets [0.5, 24.5]: the begin is not a whole number", x, 24},
+        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[-8,16]}}", "q",
+         "t.st: tensor 'q': data_offsets [-8, 16]: the begin is negative", x, 24},
+        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[24,0]}}", "q",
+         "t.st: tensor 'q': data_offsets [24, 0] end before they begin", x, 24},
+        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,1e300]}}", "q",
+         "t.st: tensor 'q': data_offsets [0, 1.0000000000000001e+300]: the end is beyond 2^53", x, 24},
+        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[1,3],\"data_offsets\":[4,16]},"
+         "\"k\":{\"dtype\":\"F32\",\"shape\":[1,3],\"data_offsets\":[0,12]}}", "q",
+         "t.st: tensor 'q': data_offsets [4, 16] overlap those of tensor 'k' [0, 12]", x, 24},
+        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,-3],\"data_offsets\":[0,24]}}", "q",
+         "t.st: tensor 'q': shape [2, -3]: dimension 1 is negative", x, 24},
+        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,1.5],\"data_offsets\":[0,24]}}", "q",
+         "t.st: tensor 'q': shape [2, 1.5]: dimension 1 is not a whole number", x, 24},
+        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[8,32]}}", "q",
+         "t.st: tensor 'q': data_offsets [8, 32] end beyond the data, which have 24 bytes (truncated?)",
+         x, 24},
+        {"{\"q\":{\"dtype\":\"F32\",\"shape\":[2,3]}}", "q", "t.st: tensor 'q' lacks data_offsets", x, 24},
         {"{\"q\": [1, 2", "q", "does not parse", x, 24},
         {ok, "q", "NaN at index [0, 2]", bad, 24},
     };

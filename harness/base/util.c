@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,4 +405,99 @@ int ab_mkdirs(const char *path)
         rc = -1;
     free(buf);
     return rc;
+}
+
+static const char *file_type(mode_t m)
+{
+    return S_ISDIR(m)    ? "a directory"
+           : S_ISFIFO(m) ? "a FIFO (named pipe)"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a plain file";
+}
+
+int ab_open_regular(const char *path, uint64_t max_bytes, const char *what, int *fd,
+                    uint64_t *size, struct ab_err *err)
+{
+    *fd = -1;
+    *size = 0;
+    if (!what)
+        what = "file";
+    int f = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (f < 0)
+        return ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(f, &st) != 0) {
+        int e = errno;
+        close(f);
+        return ab_errf(err, AB_EIO, "%s: %s", path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(f);
+        return ab_errf(err, AB_EIO, "%s: is %s, not a regular file: the %s must be a file", path,
+                       file_type(st.st_mode), what);
+    }
+    if (st.st_size < 0 || (max_bytes && (uint64_t)st.st_size > max_bytes)) {
+        close(f);
+        return ab_errf(err, AB_EINVAL,
+                       "%s: the %s is %lld bytes, more than the limit of %llu bytes (%.0f MiB)",
+                       path, what, (long long)st.st_size, (unsigned long long)max_bytes,
+                       (double)max_bytes / 1048576.0);
+    }
+    int fl = fcntl(f, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(f, F_SETFL, fl & ~O_NONBLOCK);
+    *fd = f;
+    *size = (uint64_t)st.st_size;
+    return AB_OK;
+}
+
+int ab_read_regular(const char *path, uint64_t max_bytes, const char *what, size_t limit,
+                    char **buf, size_t *len, uint64_t *size, struct ab_err *err)
+{
+    *buf = NULL;
+    *len = 0;
+    int fd;
+    int rc = ab_open_regular(path, max_bytes, what, &fd, size, err);
+    if (rc)
+        return rc;
+    if (*size > (uint64_t)SIZE_MAX - 1) {
+        close(fd);
+        return ab_errf(err, AB_ENOMEM, "%s: %llu bytes do not fit in memory", path,
+                       (unsigned long long)*size);
+    }
+    size_t want = (size_t)*size;
+    if (limit && limit < want)
+        want = limit;
+    char *b = malloc(want + 1);
+    if (!b) {
+        close(fd);
+        return ab_errf(err, AB_ENOMEM, "%s: cannot allocate %zu bytes", path, want + 1);
+    }
+    size_t got = 0;
+    while (got < want) {
+        ssize_t r = read(fd, b + got, want - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(b);
+            close(fd);
+            return ab_errf(err, AB_EIO, "%s: %s", path, strerror(e));
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (got != want) {
+        free(b);
+        return ab_errf(err, AB_EIO, "%s: the file shrank while being read (%zu of %zu bytes)", path,
+                       got, want);
+    }
+    b[got] = '\0';
+    *buf = b;
+    *len = got;
+    return AB_OK;
 }

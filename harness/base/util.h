@@ -76,6 +76,29 @@ void ab_tmp_path(const char *path, char *out, size_t cap);
  * 0, or -1 with errno set. Any length (no truncation). */
 int ab_mkdirs(const char *path);
 
+/* Size caps for files the harness reads by name (see ab_open_regular). */
+#define AB_MAX_CONFIG_BYTES (UINT64_C(16) << 20) /* YAML configs and manifests: 16 MiB */
+#define AB_MAX_TABLE_BYTES (UINT64_C(1) << 30)   /* results CSVs (check, merge, plot): 1 GiB */
+#define AB_MAX_ARRAY_BYTES (UINT64_C(64) << 30)  /* .npy and .safetensors files: 64 GiB */
+
+/* Open `path` for reading only if it is a regular file (a symlink to one is
+ * fine) of at most max_bytes: the open uses O_NONBLOCK, so a FIFO cannot
+ * block it, and fstat on the descriptor decides (no race with a rename).
+ * `what` names the file's role in messages ("config", ".npy file"). On
+ * success *fd is open (blocking again) and *size is the file's size. Errors:
+ * AB_EIO "PATH: strerror" when it cannot be opened, AB_EIO "PATH: is a
+ * directory / a FIFO (named pipe) / a character device (...), not a regular
+ * file: the WHAT must be a file", AB_EINVAL "PATH: the WHAT is N bytes, more
+ * than the limit of M bytes (K MiB)". max_bytes 0: no cap. */
+int ab_open_regular(const char *path, uint64_t max_bytes, const char *what, int *fd,
+                    uint64_t *size, struct ab_err *err);
+/* The whole of a regular file (ab_open_regular's checks) in a malloc'ed
+ * buffer with a NUL after the last byte; *len is its length. At most
+ * `limit` bytes are read when limit < the size (the caller checks the rest
+ * against *size); limit 0 means all. The caller frees *buf. */
+int ab_read_regular(const char *path, uint64_t max_bytes, const char *what, size_t limit,
+                    char **buf, size_t *len, uint64_t *size, struct ab_err *err);
+
 /* Monotonic clock in seconds. */
 double ab_now(void);
 

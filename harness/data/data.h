@@ -57,4 +57,16 @@ extern const int ab_ndatakinds;
 const struct ab_datakind *ab_datakind_find(const char *name);
 void ab_data_free(struct ab_data *d);
 
+/* kind->make, then ab_data_check: the one way the driver makes data, so an
+ * overflow is one data error (every row of that data is `skipped` with it),
+ * not a numeric failure blamed on every method. On error *out is empty and
+ * the message starts with "KIND data: ". */
+int ab_data_make(const struct ab_datakind *kind, const struct ab_values *vals, uint64_t seed,
+                 const char *basedir, struct ab_data *out, struct ab_err *err);
+/* Q, K, V are finite (else "Q: the value at [h, i, j] is Inf after scale =
+ * S ...; the largest finite |value| is M") and the logits QK^T/sqrt(D) cannot
+ * overflow float32 (a Cauchy-Schwarz bound from the row norms, per head).
+ * `scale` is only quoted in the message. */
+int ab_data_check(const struct ab_data *d, double scale, struct ab_err *err);
+
 #endif

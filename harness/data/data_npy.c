@@ -21,6 +21,7 @@
 #include "formats/safetensors.h"
 #include "base/util.h"
 
+#include <float.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
@@ -42,11 +43,17 @@ struct src {
     char label[3][1300]; /* for messages */
 };
 
+/* Load array i (Q, K, V); an error names the array first ("K: path: ..."). */
 static int src_load(const struct src *s, int i, int header_only, struct ab_npy *a, struct ab_err *err)
 {
+    int rc;
     if (s->st)
-        return ab_safetensors_read(s->file[i], s->tensor[i], header_only, a, err);
-    return header_only ? ab_npy_peek(s->file[i], a, err) : ab_npy_read(s->file[i], a, err);
+        rc = ab_safetensors_read(s->file[i], s->tensor[i], header_only, a, err);
+    else
+        rc = header_only ? ab_npy_peek(s->file[i], a, err) : ab_npy_read(s->file[i], a, err);
+    if (rc)
+        ab_err_prefix(err, "%c", "QKV"[i]);
+    return rc;
 }
 
 static const struct ab_param npy_params[] = {
@@ -155,12 +162,31 @@ static int src_make(const struct src *s, const struct ab_values *vals, struct ab
         long hs = ab_values_int(vals, "head");
         size_t h0 = hs >= 0 ? (size_t)hs : 0; /* the first head copied */
         o->heads = H, o->n = N, o->d = D, o->dv = DV;
+        double scale = ab_values_real(vals, "scale");
+        float sq = (float)sqrt(scale);
         o->q = ab_aligned_alloc(H * N * D * 4), o->k = ab_aligned_alloc(H * N * D * 4);
         o->v = ab_aligned_alloc(H * N * DV * 4);
         if (!o->q || !o->k || !o->v) {
             rc = ab_errf(err, AB_ENOMEM, "cannot allocate Q, K, V (%zu x %zu x %zu)", H, N, D);
         } else {
-            float sq = (float)sqrt(ab_values_real(vals, "scale"));
+            /* A finite input that overflows once scaled is the data's fault:
+             * say which array, the scale and its largest |value|. */
+            for (int t = 0; t < 2 && rc == AB_OK; t++) {
+                float big = 0;
+                for (size_t h = 0; h < H; h++) {
+                    const float *x = a[t].data + (h0 + h) * Nfile * D;
+                    for (size_t i = 0; i < N * D; i++)
+                        big = fmaxf(big, fabsf(x[i]));
+                }
+                if (!isfinite(big * sq))
+                    rc = ab_errf(err, AB_EINVAL,
+                                 "%c (%s): the largest |value| %.6g times sqrt(scale) = %.6g "
+                                 "(scale = %g) overflows float32 (at most %.6g)",
+                                 "QKV"[t], s->label[t], (double)big, (double)sq, scale,
+                                 (double)FLT_MAX);
+            }
+        }
+        if (rc == AB_OK) {
             for (size_t h = 0; h < H; h++) { /* the first N of Nfile tokens of each head */
                 size_t fh = h0 + h;
                 for (size_t i = 0; i < N * D; i++) {

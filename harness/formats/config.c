@@ -31,10 +31,17 @@
 #include <string.h>
 #include <yaml.h>
 
-/* Limits against hostile input: nesting depth, and nodes after expanding
- * aliases (a "billion laughs" file expands exponentially). */
+/* Limits against hostile input: nesting depth; nodes after expanding
+ * aliases (a "billion laughs" file expands exponentially: the count stops the
+ * copy long before memory or time run out); aliases nested inside aliased
+ * values; and the file's size (AB_MAX_CONFIG_BYTES, 16 MiB, in util.h). */
 #define CFG_MAX_DEPTH 256
-#define CFG_MAX_NODES (1u << 18)
+#define CFG_MAX_NODES 1000000u
+#define CFG_MAX_ALIAS_DEPTH 16
+/* libyaml resolves each alias by a scan of every anchor before it: a file
+ * with tens of thousands of both takes minutes. Refused above this many
+ * (anchor, alias) pairs, counted in a first pass over the events. */
+#define CFG_MAX_ALIAS_PAIRS 20000000ull
 
 /* ------------------------------------------------------------------ arena */
 
@@ -409,7 +416,13 @@ struct builder {
     const struct cfg_source *src;
     yaml_document_t *ydoc;
     unsigned char *active; /* per libyaml node: being copied (alias cycles) */
+    int *owner;            /* per libyaml node: the parent node that first held it */
+    size_t *slot;          /* ... and at which item (a reference from elsewhere is an alias) */
     size_t nodes;
+    int alias_depth;             /* aliases being expanded around the current node */
+    int alias_line, alias_col;   /* the outermost of them, for messages */
+    const int *alias_at;         /* (line, col) of every alias in the text, in order */
+    size_t nalias_at, next_alias; /* how many; the next one the copy will meet */
     struct ab_err *err;
 };
 
@@ -427,19 +440,100 @@ static struct cfg_node *new_node(struct cfg_doc *doc, enum cfg_kind kind,
     return n;
 }
 
-static int build(struct builder *b, int index, int depth, struct cfg_node **out)
+/* A set of key indices hashed by the key text: open addressing, at most half
+ * full. Small mappings need no table (a scan of up to 8 keys). */
+struct keyset {
+    size_t *slots; /* key index + 1; 0 is empty */
+    size_t mask;
+};
+
+#define KEYSET_SCAN 8
+
+static int keyset_init(struct keyset *ks, size_t count)
+{
+    ks->slots = NULL, ks->mask = 0;
+    if (count <= KEYSET_SCAN)
+        return 0;
+    size_t cap = 16;
+    while (cap < 2 * count)
+        cap *= 2;
+    ks->slots = calloc(cap, sizeof *ks->slots);
+    ks->mask = cap - 1;
+    return ks->slots ? 0 : -1;
+}
+
+static void keyset_free(struct keyset *ks) { free(ks->slots); }
+
+/* Add keys[i] = key; the earlier key with the same text, or NULL. */
+static const struct cfg_node *keyset_add(struct keyset *ks, struct cfg_node *const *keys, size_t i,
+                                         const struct cfg_node *key)
+{
+    if (!ks->slots) {
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(keys[j]->str, key->str) == 0)
+                return keys[j];
+        return NULL;
+    }
+    size_t h = (size_t)ab_hash_str(key->str, AB_HASH_INIT) & ks->mask;
+    for (; ks->slots[h]; h = (h + 1) & ks->mask)
+        if (strcmp(keys[ks->slots[h] - 1]->str, key->str) == 0)
+            return keys[ks->slots[h] - 1];
+    ks->slots[h] = i + 1;
+    return NULL;
+}
+
+static int build_node(struct builder *b, int index, int depth, struct cfg_node **out);
+
+/* Copy libyaml node `index`, item `slot` of node `parent` (0 for the root).
+ * libyaml resolves an alias to the anchored node itself, so a node reached
+ * from another place than where it was first met is an alias: count the
+ * nesting of such expansions. libyaml's nodes keep no position for the
+ * alias; the first pass recorded them, and the copy meets the aliases that
+ * are not inside an expansion in the order of the text. (at_line, at_col)
+ * stands in if that list ran short: the key of a mapping value, the start of
+ * the list of a list item. */
+static int build(struct builder *b, int index, int parent, size_t slot, int at_line, int at_col,
+                 int depth, struct cfg_node **out)
 {
     yaml_node_t *yn = yaml_document_get_node(b->ydoc, index);
     int line = (int)yn->start_mark.line + 1, col = (int)yn->start_mark.column + 1;
     if (depth > CFG_MAX_DEPTH)
         return cfg_errorf_at(b->err, b->src, line, col, "nesting deeper than %d levels",
                              CFG_MAX_DEPTH);
-    if (++b->nodes > CFG_MAX_NODES)
-        return cfg_errorf_at(b->err, b->src, line, col,
-                             "more than %u values after expanding aliases", CFG_MAX_NODES);
     if (b->active[index])
         return cfg_errorf_at(b->err, b->src, line, col,
                              "recursive alias: this value contains an alias to itself");
+    if (b->owner[index] < 0) {
+        b->owner[index] = parent, b->slot[index] = slot;
+    } else if (b->owner[index] != parent || b->slot[index] != slot) {
+        if (b->alias_depth == 0) {
+            size_t k = b->next_alias++;
+            if (k < b->nalias_at)
+                at_line = b->alias_at[2 * k], at_col = b->alias_at[2 * k + 1];
+            b->alias_line = at_line, b->alias_col = at_col;
+        }
+        if (b->alias_depth >= CFG_MAX_ALIAS_DEPTH)
+            return cfg_errorf_at(b->err, b->src, b->alias_line, b->alias_col,
+                                 "aliases nested more than %d deep (an alias bomb?)",
+                                 CFG_MAX_ALIAS_DEPTH);
+        b->alias_depth++;
+        int rc = build_node(b, index, depth, out);
+        b->alias_depth--;
+        return rc;
+    }
+    return build_node(b, index, depth, out);
+}
+
+static int build_node(struct builder *b, int index, int depth, struct cfg_node **out)
+{
+    yaml_node_t *yn = yaml_document_get_node(b->ydoc, index);
+    int line = (int)yn->start_mark.line + 1, col = (int)yn->start_mark.column + 1;
+    if (++b->nodes > CFG_MAX_NODES) {
+        if (b->alias_depth)
+            line = b->alias_line, col = b->alias_col;
+        return cfg_errorf_at(b->err, b->src, line, col,
+                             "the config expands to more than %u nodes (aliases?)", CFG_MAX_NODES);
+    }
 
     struct cfg_node *n;
     switch (yn->type) {
@@ -461,7 +555,8 @@ static int build(struct builder *b, int index, int depth, struct cfg_node **out)
             return oom(b->err, b->src->name);
         b->active[index] = 1;
         for (size_t i = 0; i < count; i++) {
-            int rc = build(b, yn->data.sequence.items.start[i], depth + 1, &n->items[i]);
+            int rc = build(b, yn->data.sequence.items.start[i], index, i, line, col, depth + 1,
+                           &n->items[i]);
             if (rc)
                 return rc;
             n->count = i + 1;
@@ -476,31 +571,42 @@ static int build(struct builder *b, int index, int depth, struct cfg_node **out)
         if (!n || (count && (!(n->items = arena_alloc(b->doc, count * sizeof *n->items)) ||
                              !(n->keys = arena_alloc(b->doc, count * sizeof *n->keys)))))
             return oom(b->err, b->src->name);
+        /* Duplicate keys: a hash set of the keys so far (linear in the keys;
+         * a 100,000-key mapping is checked in milliseconds). */
+        struct keyset ks;
+        if (keyset_init(&ks, count))
+            return oom(b->err, b->src->name);
+        int rc = AB_OK;
         b->active[index] = 1;
-        for (size_t i = 0; i < count; i++) {
+        for (size_t i = 0; i < count && rc == AB_OK; i++) {
             const yaml_node_pair_t *pair = &yn->data.mapping.pairs.start[i];
             yaml_node_t *yk = yaml_document_get_node(b->ydoc, pair->key);
-            if (yk->type != YAML_SCALAR_NODE)
-                return cfg_errorf_at(b->err, b->src, (int)yk->start_mark.line + 1,
-                                     (int)yk->start_mark.column + 1,
-                                     "mapping keys must be single values, not a %s",
-                                     yk->type == YAML_SEQUENCE_NODE ? "list" : "mapping");
+            if (yk->type != YAML_SCALAR_NODE) {
+                rc = cfg_errorf_at(b->err, b->src, (int)yk->start_mark.line + 1,
+                                   (int)yk->start_mark.column + 1,
+                                   "mapping keys must be single values, not a %s",
+                                   yk->type == YAML_SEQUENCE_NODE ? "list" : "mapping");
+                break;
+            }
             struct cfg_node *key;
-            int rc = build(b, pair->key, depth + 1, &key);
-            if (rc)
-                return rc;
-            for (size_t j = 0; j < i; j++)
-                if (strcmp(n->keys[j]->str, key->str) == 0) {
-                    char k[80];
-                    return cfg_errorf(b->err, key, "duplicate key '%s' (first given at line %d)",
-                                      clip(key->str, k, sizeof k), n->keys[j]->line);
-                }
+            if ((rc = build(b, pair->key, index, 2 * i, line, col, depth + 1, &key)))
+                break;
+            const struct cfg_node *first = keyset_add(&ks, n->keys, i, key);
+            if (first) {
+                char k[80];
+                rc = cfg_errorf(b->err, key, "duplicate key '%s' (first given at line %d)",
+                                clip(key->str, k, sizeof k), first->line);
+                break;
+            }
             n->keys[i] = key;
-            rc = build(b, pair->value, depth + 1, &n->items[i]);
-            if (rc)
-                return rc;
+            if ((rc = build(b, pair->value, index, 2 * i + 1, key->line, key->col, depth + 1,
+                            &n->items[i])))
+                break;
             n->count = i + 1;
         }
+        keyset_free(&ks);
+        if (rc)
+            return rc;
         b->active[index] = 0;
         *out = n;
         return AB_OK;
@@ -521,6 +627,75 @@ static struct cfg_source *add_source(struct cfg_doc *doc, const char *name, cons
     return src;
 }
 
+/* The first pass: count anchors and aliases (see CFG_MAX_ALIAS_PAIRS), and
+ * keep the positions of the first CFG_MAX_NODES + 1 aliases of the first
+ * document in *at (malloc'ed pairs (line, col), *nat of them) for messages.
+ * Syntax errors are left to the loader, which reports them the same way. */
+static int scan_aliases(const struct cfg_source *src, size_t len, int **at, size_t *nat,
+                        struct ab_err *err)
+{
+    size_t cap = 0;
+    int docs = 0;
+    *at = NULL, *nat = 0;
+    yaml_parser_t yp;
+    if (!yaml_parser_initialize(&yp))
+        return oom(err, src->name);
+    yaml_parser_set_input_string(&yp, (const unsigned char *)src->text, len);
+    unsigned long long anchors = 0, aliases = 0, nodes = 0;
+    int rc = AB_OK;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&yp, &ev))
+            break;
+        yaml_event_type_t t = ev.type;
+        if (t == YAML_DOCUMENT_START_EVENT)
+            docs++;
+        if (t == YAML_ALIAS_EVENT && docs == 1 && *nat <= CFG_MAX_NODES) {
+            if (*nat == cap) {
+                size_t nc = cap ? 2 * cap : 64;
+                int *na = realloc(*at, 2 * nc * sizeof *na);
+                if (!na) {
+                    yaml_event_delete(&ev);
+                    rc = oom(err, src->name);
+                    break;
+                }
+                *at = na, cap = nc;
+            }
+            (*at)[2 * *nat] = (int)ev.start_mark.line + 1;
+            (*at)[2 * *nat + 1] = (int)ev.start_mark.column + 1;
+            ++*nat;
+        }
+        if (t == YAML_ALIAS_EVENT)
+            aliases++;
+        else if ((t == YAML_SCALAR_EVENT && ev.data.scalar.anchor) ||
+                 (t == YAML_SEQUENCE_START_EVENT && ev.data.sequence_start.anchor) ||
+                 (t == YAML_MAPPING_START_EVENT && ev.data.mapping_start.anchor))
+            anchors++;
+        if (t == YAML_SCALAR_EVENT || t == YAML_SEQUENCE_START_EVENT ||
+            t == YAML_MAPPING_START_EVENT || t == YAML_ALIAS_EVENT)
+            nodes++;
+        /* libyaml's loader holds every node of the text before the copy
+         * counts them: too many in the text itself is refused here */
+        if (nodes > CFG_MAX_NODES)
+            rc = cfg_errorf_at(err, src, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                               "the config has more than %u nodes", CFG_MAX_NODES);
+        else if (anchors * aliases > CFG_MAX_ALIAS_PAIRS)
+            rc = cfg_errorf_at(err, src, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                               "too many anchors and aliases: %llu anchors and %llu aliases so "
+                               "far (anchors x aliases is limited to %llu)",
+                               anchors, aliases, CFG_MAX_ALIAS_PAIRS);
+        yaml_event_delete(&ev);
+        if (rc || t == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&yp);
+    if (rc) {
+        free(*at);
+        *at = NULL, *nat = 0;
+    }
+    return rc;
+}
+
 /* Parse src->text as exactly one document into *out (nodes in doc). With
  * `allow_empty`, an empty text is a plain empty scalar; else an error. */
 static int parse_into(struct cfg_doc *doc, const struct cfg_source *src, size_t len,
@@ -528,11 +703,18 @@ static int parse_into(struct cfg_doc *doc, const struct cfg_source *src, size_t 
 {
     yaml_parser_t yp;
     yaml_document_t ydoc;
-    int rc = AB_OK;
-    if (!yaml_parser_initialize(&yp))
+    int *alias_at;
+    size_t nalias_at;
+    int rc = scan_aliases(src, len, &alias_at, &nalias_at, err);
+    if (rc)
+        return rc;
+    if (!yaml_parser_initialize(&yp)) {
+        free(alias_at);
         return oom(err, src->name);
+    }
     yaml_parser_set_input_string(&yp, (const unsigned char *)src->text, len);
     if (!yaml_parser_load(&yp, &ydoc)) {
+        free(alias_at);
         rc = yaml_failure(err, src, &yp);
         yaml_parser_delete(&yp);
         return rc;
@@ -548,13 +730,23 @@ static int parse_into(struct cfg_doc *doc, const struct cfg_source *src, size_t 
             rc = oom(err, src->name);
     } else {
         size_t nn = (size_t)(ydoc.nodes.top - ydoc.nodes.start);
-        struct builder b = {doc, src, &ydoc, calloc(nn + 1, 1), 0, err};
-        if (!b.active)
+        struct builder b = {.doc = doc, .src = src, .ydoc = &ydoc, .err = err,
+                            .alias_at = alias_at, .nalias_at = nalias_at};
+        b.active = calloc(nn + 1, 1);
+        b.owner = malloc((nn + 1) * sizeof *b.owner);
+        b.slot = malloc((nn + 1) * sizeof *b.slot);
+        if (!b.active || !b.owner || !b.slot) {
             rc = oom(err, src->name);
-        else
-            rc = build(&b, 1, 0, out);
+        } else {
+            for (size_t i = 0; i <= nn; i++)
+                b.owner[i] = -1;
+            rc = build(&b, 1, 0, 0, 1, 1, 0, out);
+        }
         free(b.active);
+        free(b.owner);
+        free(b.slot);
     }
+    free(alias_at);
     yaml_document_delete(&ydoc);
     if (rc == AB_OK) {
         /* A second document (or a syntax error after the first) is an error. */
@@ -604,39 +796,15 @@ struct cfg_doc *cfg_parse_string(const char *name, const char *text, struct ab_e
 int cfg_load_file(const char *path, struct cfg_doc **out, struct ab_err *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
-    size_t cap = 8192, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (len == cap) {
-            char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf) {
-        fclose(f);
-        return oom(err, path);
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        return ab_errf(err, AB_EIO, "%s: %s", path, strerror(e ? e : EIO));
-    }
-    fclose(f);
-    int rc = parse_text(path, buf, len, out, err);
+    /* Regular files only (a FIFO, /dev/zero or a directory is named as
+     * such, and cannot block or feed us forever), at most 16 MiB. */
+    char *buf;
+    size_t len;
+    uint64_t size;
+    int rc = ab_read_regular(path, AB_MAX_CONFIG_BYTES, "YAML config", 0, &buf, &len, &size, err);
+    if (rc)
+        return rc;
+    rc = parse_text(path, buf, len, out, err);
     free(buf);
     return rc;
 }

@@ -9,8 +9,17 @@
  *                                       ^
  *
  * Syntax errors from libyaml are reported the same way; a tab used for
- * indentation is named as such. Duplicate keys in a mapping are an error.
- * Aliases are expanded. The schema itself (which keys are allowed where) is
+ * indentation is named as such. Duplicate keys in a mapping are an error
+ * (found with a hash set: linear in the keys). Aliases are expanded, within
+ * limits against hostile files, each an error at file:line:col: at most
+ * 1,000,000 nodes in the text ("the config has more than 1000000 nodes",
+ * checked before libyaml's loader holds them) and after expansion ("the
+ * config expands to more than 1000000 nodes (aliases?)", at the alias being
+ * expanded), aliases nested at most 16
+ * deep inside aliased values, anchors x aliases at most 2e7 (libyaml looks
+ * every alias up among all anchors), nesting at most 256 levels. Files are
+ * read only when regular and at most 16 MiB (AB_MAX_CONFIG_BYTES): a FIFO,
+ * a device or a directory is named as such, without blocking. The schema itself (which keys are allowed where) is
  * not here: it is in plan.c, driven by the method and data parameter tables.
  *
  * Tests: tests/test_config.c.
@@ -46,7 +55,9 @@ struct cfg_doc; /* owns every node and source */
 /* Parse a file / a string. NULL on error with err->msg formatted as below.
  * An empty document (nothing, only comments, a bare "---") is an error
  * ("NAME: config is empty"); so is a second document ("only one YAML document
- * is supported"). An unreadable file is AB_EIO with "PATH: strerror". */
+ * is supported"). An unreadable file is AB_EIO with "PATH: strerror"; a file
+ * that is not a regular file is AB_EIO "PATH: is a FIFO (named pipe), not a
+ * regular file: ..."; a file over 16 MiB is AB_EINVAL. */
 struct cfg_doc *cfg_parse_file(const char *path, struct ab_err *err);
 struct cfg_doc *cfg_parse_string(const char *name, const char *text, struct ab_err *err);
 /* cfg_parse_file with the status: AB_OK (and *out set), AB_EIO (unreadable),

@@ -28,6 +28,8 @@ struct hdr {
     size_t data_off; /* where the data start */
 };
 
+static void fmt_shape(const size_t *shape, int ndim, char *out, size_t cap);
+
 /* ---- the dict tokenizer ---- */
 
 struct lex {
@@ -171,8 +173,11 @@ static int parse_header(const char *name, const char *text, size_t len, struct h
                        descr);
     h->count = 1;
     for (int i = 0; i < h->ndim; i++) {
-        if (h->shape[i] && h->count > SIZE_MAX / 8 / h->shape[i])
-            return ab_errf(err, AB_EINVAL, "%s: the shape's byte count overflows", name);
+        if (h->shape[i] && h->count > SIZE_MAX / 8 / h->shape[i]) {
+            char sh[256];
+            fmt_shape(h->shape, h->ndim, sh, sizeof sh);
+            return ab_errf(err, AB_EINVAL, "%s: shape %s: the byte count overflows", name, sh);
+        }
         h->count *= h->shape[i];
     }
     return AB_OK;
@@ -294,36 +299,18 @@ int ab_npy_read_mem(const char *name, const void *buf, size_t len, struct ab_npy
     return AB_OK;
 }
 
+/* The first `limit` bytes of a regular file (0: all of it), at most
+ * AB_MAX_ARRAY_BYTES: a FIFO, a device or a directory is refused by name. */
 static int slurp(const char *path, unsigned char **buf, size_t *len, size_t limit,
                  size_t *file_size, struct ab_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
-    if (fseek(f, 0, SEEK_END) != 0) {
-        fclose(f);
-        return ab_errf(err, AB_EIO, "%s: cannot seek (not a regular file?)", path);
-    }
-    long size = ftell(f);
-    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
-    }
+    char *b;
+    uint64_t size;
+    int rc = ab_read_regular(path, AB_MAX_ARRAY_BYTES, ".npy file", limit, &b, len, &size, err);
+    if (rc)
+        return rc;
+    *buf = (unsigned char *)b;
     *file_size = (size_t)size;
-    size_t want = (size_t)size < limit ? (size_t)size : limit;
-    *buf = malloc(want ? want : 1);
-    if (!*buf) {
-        fclose(f);
-        return ab_errf(err, AB_ENOMEM, "%s: cannot allocate %zu bytes", path, want);
-    }
-    *len = fread(*buf, 1, want, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || *len != want) {
-        free(*buf);
-        *buf = NULL;
-        return ab_errf(err, AB_EIO, "%s: read error", path);
-    }
     return AB_OK;
 }
 
@@ -332,7 +319,7 @@ int ab_npy_read(const char *path, struct ab_npy *out, struct ab_err *err)
     unsigned char *buf;
     size_t len, size;
     memset(out, 0, sizeof *out);
-    int rc = slurp(path, &buf, &len, SIZE_MAX, &size, err);
+    int rc = slurp(path, &buf, &len, 0, &size, err);
     if (rc)
         return rc;
     rc = ab_npy_read_mem(path, buf, len, out, err);

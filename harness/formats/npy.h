@@ -8,6 +8,8 @@
  * wrong: bad magic, unknown version, malformed or huge (> 1 MiB) header,
  * Fortran order, big-endian, other dtypes, a shape whose byte count overflows,
  * truncated data, trailing bytes, NaN or Inf (with the index of the first).
+ * Only regular files are read (at most AB_MAX_ARRAY_BYTES, util.h): a FIFO,
+ * a device or a directory is named as such, and a FIFO cannot block.
  *
  * Tests: tests/test_npy.c (round trip, every malformed-header case).
  */

@@ -47,34 +47,14 @@ static size_t max_fields(const char *line)
 int ab_table_load(const char *path, struct ab_table *t, struct ab_err *err)
 {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
-    /* read to the end (works for pipes and files that grow while read) */
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            size_t ncap = cap ? 2 * cap : 65536;
-            char *p = realloc(t->text, ncap + 1);
-            if (!p) {
-                fclose(f);
-                return fail(t, err, AB_ENOMEM, "%s: out of memory reading it", path);
-            }
-            t->text = p, cap = ncap;
-        }
-        size_t got = fread(t->text + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    int e = errno;
-    fclose(f);
-    if (bad)
-        return fail(t, err, AB_EIO, "%s: cannot read: %s", path, strerror(e));
-    if (!t->text && !(t->text = malloc(1)))
-        return fail(t, err, AB_ENOMEM, "%s: out of memory", path);
-    t->text[len] = '\0';
+    /* A regular file of at most AB_MAX_TABLE_BYTES (1 GiB): a FIFO, a
+     * device or a directory is refused by name, without blocking. */
+    size_t len;
+    uint64_t size;
+    int rc = ab_read_regular(path, AB_MAX_TABLE_BYTES, "results table", 0, &t->text, &len, &size,
+                             err);
+    if (rc)
+        return rc;
     /* a NUL byte would end the text early and drop every row after it */
     const char *nul = memchr(t->text, '\0', len);
     if (nul) {
