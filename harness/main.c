@@ -44,6 +44,9 @@ static void usage_run(FILE *f)
           "  --out FILE.csv       results file (default: results/<config name>.csv;\n"
           "                       only with a single config)\n"
           "  --resume             keep the rows already in the results file, measure the rest\n"
+          "                       (a row measured on other input content is an error)\n"
+          "  --retry-failed       --resume, and measure again the rows that did not succeed\n"
+          "                       (status other than ok and refused)\n"
           "  --force              replace an existing results file\n"
           "  --set KEY=VALUE      override the config: KEY, data.[KIND.]PARAM or\n"
           "                       methods.[NAME.]PARAM; VALUE is YAML, e.g. n=[512,1024]\n"
@@ -56,7 +59,8 @@ static void usage_run(FILE *f)
           "                       output results/<name>.shard-I-of-N.csv (see `merge`)\n"
           "  --progress MODE      bar (default on a terminal), lines, or quiet\n"
           "\n"
-          "exit status: 0 every row ok (or refused); 3 some rows failed (see status);\n"
+          "exit status: 0 every row ok (or refused); 3 some rows in the file failed (see\n"
+          "             status; rows kept by --resume count);\n"
           "             2 bad config or usage; 130 interrupted (the CSV keeps complete rows)\n",
           f);
 }
@@ -554,6 +558,8 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--save-outputs")) {
             if (!(o.save_outputs = optarg_of(argc, argv, &i)))
                 return 2;
+        } else if (!strcmp(a, "--retry-failed")) {
+            o.resume = o.retry_failed = 1;
         } else if (!strcmp(a, "--resume")) {
             o.resume = 1;
         } else if (!strcmp(a, "--force")) {

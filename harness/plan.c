@@ -570,7 +570,7 @@ int ab_plan_load(const char *path, const char *const *sets, size_t nsets, struct
     }
     int rc = cfg_load_file(path, &plan->doc, err);
     if (rc)
-        return rc;
+        goto fail;
     for (size_t i = 0; i < nsets; i++)
         if ((rc = apply_set(plan->doc, sets[i], err)))
             goto fail;

@@ -11,7 +11,8 @@
 
 /* A row flattened into typed fields: the column table below names them. */
 struct flat {
-    const char *row_id, *run_id, *config, *data, *data_params, *data_id, *method, *params;
+    const char *row_id, *run_id, *config, *data, *data_params, *data_id, *inputs_id, *method;
+    const char *params;
     const char *status, *error, *date, *git_rev, *host, *cpu, *blas, *blas_core, *device;
     const char *backend;
     uint64_t heads, n, d, dv, seed, threads;
@@ -46,6 +47,7 @@ static const struct column columns[] = {
     S("data", data),
     S("data_params", data_params),
     S("data_id", data_id),
+    S("inputs_id", inputs_id),
     U("heads", heads),
     U("n", n),
     U("d", d),
@@ -143,6 +145,7 @@ static void flatten(const struct ab_row *row, const char *date, struct flat *f)
         .data = pd->kind->name,
         .data_params = pd->params,
         .data_id = row->d ? row->d->idhex : "",
+        .inputs_id = row->inputs_id ? row->inputs_id : "",
         .method = row->pm->m->name,
         .params = row->pm->params,
         .status = ab_row_status_name(r->status),

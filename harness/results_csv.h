@@ -34,6 +34,7 @@ struct ab_row {
     const struct ab_prov *prov;
     const struct ab_plan_data *pd;
     const struct ab_data *d;
+    const char *inputs_id; /* inputs.h; NULL when d is */
     double entropy;
     uint64_t seed;
     const struct ab_plan_method *pm;

@@ -8,6 +8,7 @@
 
 #include "ceiling_cache.h"
 #include "dry_run.h"
+#include "inputs.h"
 #include "measure.h"
 #include "progress.h"
 #include "provenance.h"
@@ -32,6 +33,46 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig) { interrupted = sig; }
 
 static void measure_child(const void *arg, struct ab_result *res) { ab_measure(arg, res); }
+
+/* A status cell of a row that did not succeed (neither ok nor refused). */
+static int status_failed(const char *status)
+{
+    return strcmp(status, ab_row_status_name(AB_ROW_OK)) != 0 &&
+           strcmp(status, ab_row_status_name(AB_ROW_REFUSED)) != 0;
+}
+
+/* --resume: the rows of instance (pd, seed) already in the file must have
+ * been measured on these inputs (inputs.h); a row measured on other content
+ * is an error naming its line, never kept beside rows of the new content. */
+static int check_present_inputs(const struct ab_csv *csv, const struct ab_plan_data *pd,
+                                const struct ab_data *d, uint64_t seed, const struct ab_plan *plan,
+                                const char *out, struct ab_err *err)
+{
+    for (size_t mi = 0; mi < plan->nmethods; mi++) {
+        const struct ab_plan_method *pm = &plan->methods[mi];
+        char id[17], now[17];
+        ab_plan_row_id(pd, seed, pm, id);
+        for (size_t i = 0; i < ab_csv_prev_rows(csv); i++) {
+            if (strcmp(ab_csv_prev_cell(csv, i, "row_id"), id) != 0)
+                continue;
+            const char *then = ab_csv_prev_cell(csv, i, "inputs_id");
+            if (!*then)
+                break; /* a skipped row: no data was made for it */
+            ab_row_inputs_id(d, pm, now);
+            if (strcmp(then, now) != 0)
+                return ab_errf(err, AB_EINVAL,
+                               "%s:%d: row %s (%s(%s) seed=%llu %s(%s)) was measured on other "
+                               "inputs (inputs_id %s then, %s now: a data or method file has "
+                               "changed since): --resume would keep it beside rows of the new "
+                               "content; use --force to measure everything again, or --out a new "
+                               "file",
+                               out, ab_csv_prev_line(csv, i), id, pd->kind->name, pd->params,
+                               (unsigned long long)seed, pm->m->name, pm->params, then, now);
+            break;
+        }
+    }
+    return AB_OK;
+}
 
 /* dir + "/" + name + ext, malloc'd (any length: a path is never cut). */
 static char *path_join(const char *dir, const char *name, const char *ext)
@@ -68,6 +109,30 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
         free(mask);
         return AB_EXIT_USAGE;
     }
+    /* --retry-failed: the rows that did not succeed leave the file, to be
+     * measured again */
+    size_t nprev = ab_csv_prev_rows(&csv), retry = 0;
+    if (o->retry_failed && nprev) {
+        unsigned char *keep = malloc(nprev);
+        if (!keep) {
+            ab_csv_close(&csv);
+            free(mask);
+            return ab_errf(err, AB_ENOMEM, "out of memory"), AB_EXIT_USAGE;
+        }
+        for (size_t i = 0; i < nprev; i++) {
+            keep[i] = !status_failed(ab_csv_prev_cell(&csv, i, "status"));
+            retry += !keep[i];
+        }
+        int rc = retry ? ab_csv_keep_prev(&csv, keep, err) : AB_OK;
+        free(keep);
+        if (rc) {
+            ab_csv_close(&csv);
+            free(mask);
+            return AB_EXIT_USAGE;
+        }
+        fprintf(stderr, "attnbench: --retry-failed: %zu row%s of %s to measure again\n", retry,
+                retry == 1 ? "" : "s", o->out);
+    }
     struct sigaction sa = {0}, old_int, old_term, old_hup;
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -92,28 +157,39 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
             if (!mask[di * plan->set.nseeds + si])
                 continue; /* another shard's */
             uint64_t seed = plan->set.seeds[si];
-            /* rows of this instance still to measure */
-            size_t todo = 0;
+            /* rows of this instance still to measure, and rows already there */
+            size_t todo = 0, present = 0;
             for (size_t mi = 0; mi < plan->nmethods; mi++) {
                 char id[17];
                 ab_plan_row_id(pd, seed, &plan->methods[mi], id);
-                todo += !(o->resume && ab_csv_has(&csv, id));
-            }
-            if (!todo) {
-                for (size_t mi = 0; mi < plan->nmethods; mi++)
-                    ab_progress_row(&pg, pd, seed, &plan->methods[mi], NULL, 1);
-                continue;
+                int has = o->resume && ab_csv_has(&csv, id);
+                todo += !has, present += has;
             }
             struct ab_data d = {0};
             struct ab_reference ref = {0};
             struct ab_err derr = {{0}};
+            /* the data is made for the rows to measure, and for the rows
+             * already there: their inputs must be these inputs */
+            int drc = ab_data_make(pd->kind, &pd->vals, seed, pd->basedir, &d, &derr);
+            if (drc == AB_OK && present &&
+                check_present_inputs(&csv, pd, &d, seed, plan, o->out, err) != AB_OK) {
+                ab_data_free(&d);
+                exit_code = AB_EXIT_USAGE;
+                interrupted = -1;
+                break;
+            }
+            if (!todo) {
+                for (size_t mi = 0; mi < plan->nmethods; mi++)
+                    ab_progress_row(&pg, pd, seed, &plan->methods[mi], NULL, 1);
+                ab_data_free(&d);
+                continue;
+            }
             int want_ref = !plan->set.ref_max_n || pd->dims[1] <= plan->set.ref_max_n;
             int want_attn = want_ref && ab_plan_attn(&plan->set, pd->dims[1]);
             int any_rows = 0;
             for (size_t mi = 0; mi < plan->nmethods; mi++)
                 any_rows |= plan->methods[mi].m->rows != NULL;
             int want_spec = want_attn && any_rows && plan->set.attn_spec;
-            int drc = ab_data_make(pd->kind, &pd->vals, seed, pd->basedir, &d, &derr);
             if (drc == AB_OK && want_ref)
                 drc = ab_reference_get(plan, &d, want_spec, o->no_fork, &interrupted, &ref, &derr);
             else if (drc == AB_OK)
@@ -154,8 +230,20 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
                                 ? ab_ceiling_for(&ceil, plan, pd->dims[2], pd->dims[3], o->no_fork,
                                                  &interrupted)
                                 : NAN;
-                struct ab_row row = {id, plan, &prov, pd, drc == AB_OK ? &d : NULL,
-                                     drc == AB_OK ? ref.entropy : NAN, seed, pm, &res, cg};
+                char inputs[17] = "";
+                if (drc == AB_OK)
+                    ab_row_inputs_id(&d, pm, inputs);
+                struct ab_row row = {.row_id = id,
+                                     .plan = plan,
+                                     .prov = &prov,
+                                     .pd = pd,
+                                     .d = drc == AB_OK ? &d : NULL,
+                                     .inputs_id = inputs,
+                                     .entropy = drc == AB_OK ? ref.entropy : NAN,
+                                     .seed = seed,
+                                     .pm = pm,
+                                     .res = &res,
+                                     .ceiling = cg};
                 if (ab_results_write(&csv, &cols, &row, err)) {
                     exit_code = AB_EXIT_USAGE;
                     interrupted = -1;
@@ -169,6 +257,10 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
             ab_data_free(&d);
         }
     }
+    /* failures still in the file: the rows kept from before count too */
+    size_t failed_before = 0;
+    for (size_t i = 0; i < ab_csv_prev_rows(&csv); i++)
+        failed_before += status_failed(ab_csv_prev_cell(&csv, i, "status"));
     ab_csv_close(&csv);
     free(mask);
     sigaction(SIGINT, &old_int, NULL);
@@ -186,9 +278,15 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
         return AB_EXIT_INTERRUPTED;
     }
     fprintf(stderr, "attnbench: %zu rows written to %s%s", written, o->out,
-            failed ? "" : "\n");
-    if (failed) {
-        fprintf(stderr, "; %zu did not succeed (see the status and error columns)\n", failed);
+            failed || failed_before ? "" : "\n");
+    if (failed)
+        fprintf(stderr, "; %zu did not succeed (see the status and error columns)", failed);
+    if (failed_before)
+        fprintf(stderr, "; %zu rows from before in the file did not succeed (--retry-failed "
+                        "measures them again)",
+                failed_before);
+    if (failed || failed_before) {
+        fputc('\n', stderr);
         return AB_EXIT_ROWS_FAILED;
     }
     return AB_EXIT_OK;

@@ -7,8 +7,11 @@
  * safety net), a timeout, OpenMP threads = `threads`, OpenBLAS at 1 thread.
  * A crash, an allocation refused, a hang or a NaN output becomes a row with
  * that status, and the sweep goes on. Rows are appended and flushed as they
- * finish; Ctrl-C kills the row in flight and leaves a valid CSV; --resume
- * skips rows already in the file.
+ * finish; Ctrl-C (or SIGTERM, SIGHUP) kills the row in flight and leaves a
+ * valid CSV; --resume skips rows already in the file, after checking that
+ * they were measured on the same inputs (inputs.h); --retry-failed also
+ * measures again the rows that did not succeed. The exit status counts the
+ * failures in the whole file, the rows kept from before included.
  *
  * Tests: tests/test_cli.c (faults, resume, SIGINT), tests/test_bad_inputs.c, tests/test_merge.c. */
 #ifndef AB_RUN_H
@@ -23,6 +26,7 @@ struct ab_run_opts {
     const char *out;          /* CSV path */
     const char *save_outputs; /* directory for <row_id>.npy, or NULL */
     int resume, force, dry_run;
+    int retry_failed;         /* with resume: rows that did not succeed are measured again */
     int no_fork;              /* measure in-process (debugging, valgrind): no isolation */
     int progress;             /* enum ab_progress_mode (progress.h) */
     int shard, nshards;       /* --shard i/N: this is shard i (1-based) of N; 0/0: all */

@@ -155,8 +155,9 @@ static void write_st(const char *dir, const char *header)
     for (int i = 0; i < 8; i++)
         buf[i] = (unsigned char)((uint64_t)hl >> (8 * i));
     memcpy(buf + 8, h, hl);
-    float *x = (float *)(buf + 8 + hl);
+    float x[768]; /* (the data may start unaligned in the file: copied in) */
     ab_test_fill_normal(x, 768, ab_test_seed(), 1.0);
+    memcpy(buf + 8 + hl, x, sizeof x);
     char p[700];
     snprintf(p, sizeof p, "%s/t.safetensors", dir);
     write_bytes(p, buf, 8 + hl + 3072);

@@ -692,6 +692,118 @@ static void saved_outputs_reproduce_the_reported_error(void **s)
     free_table(t);
 }
 
+/* A .npy of fresh normals at dir/name. */
+static void write_npy_normal(const char *dir, const char *name, size_t a, size_t b, size_t c,
+                             size_t ndim)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    size_t shape[3] = {a, b, c}, count = a * b * (ndim == 3 ? c : 1);
+    float *x = malloc(count * sizeof *x);
+    ab_test_fill_normal(x, count, ab_test_seed() ^ (uint64_t)strlen(name) ^ (uint64_t)rand(), 1.0);
+    struct ab_err err;
+    if (ab_npy_write_f32(path, shape, ndim, x, &err))
+        fail_msg("%s", err.msg);
+    free(x);
+}
+
+/* --resume keeps rows only when they were measured on the same content: a
+ * data file or a method's file that changed since is an error naming the
+ * row's line, and the file is left as it was. */
+static void resume_refuses_rows_measured_on_changed_files(void **s)
+{
+    (void)s;
+    const char *dir = newdir("inputs");
+    write_npy_normal(dir, "q.npy", 2, 48, 8, 3);
+    write_npy_normal(dir, "k.npy", 2, 48, 8, 3);
+    write_npy_normal(dir, "v.npy", 2, 48, 8, 3);
+    write_npy_normal(dir, "w.npy", 16, 8, 0, 2);
+    char cfg[1200];
+    snprintf(cfg, sizeof cfg, "%s/in.yaml", dir);
+    write_file(cfg, "name: in\nrepeats: 1\nwarmup: 0\n"
+                    "data:\n  - {kind: npy, q: q.npy, k: k.npy, v: v.npy}\n"
+                    "methods:\n  - {name: exact}\n"
+                    "  - {name: performer, features: 16, features_file: w.npy}\n");
+    assert_int_equal(run(dir, "run in.yaml --out r.csv --progress quiet", NULL), 0);
+    char csv[1200];
+    snprintf(csv, sizeof csv, "%s/r.csv", dir);
+    char *before = slurp(csv);
+    /* unchanged: resumed, nothing to do */
+    assert_int_equal(run(dir, "run in.yaml --out r.csv --resume --progress quiet", NULL), 0);
+    /* the method's file changes: the performer row (line 3) was measured on the old one */
+    write_npy_normal(dir, "w.npy", 16, 8, 0, 2);
+    char *out;
+    assert_int_equal(run(dir, "run in.yaml --out r.csv --resume --progress quiet", &out), 2);
+    assert_non_null(strstr(out, "r.csv:3:"));
+    assert_non_null(strstr(out, "measured on other inputs"));
+    free(out);
+    /* a data file changes: every row of the instance */
+    write_npy_normal(dir, "v.npy", 2, 48, 8, 3);
+    assert_int_equal(run(dir, "run in.yaml --out r.csv --resume --progress quiet", &out), 2);
+    assert_non_null(strstr(out, "r.csv:2:"));
+    free(out);
+    char *after = slurp(csv);
+    assert_string_equal(before, after);
+    free(before), free(after);
+    /* --force measures everything on the new content */
+    assert_int_equal(run(dir, "run in.yaml --out r.csv --force --progress quiet", NULL), 0);
+    assert_int_equal(run(dir, "run in.yaml --out r.csv --resume --progress quiet", NULL), 0);
+}
+
+/* Failures stay failures: a resumed run exits 3 while the file holds a
+ * failed row, and --retry-failed measures exactly those rows again,
+ * replacing them (no row twice). */
+static void retry_failed_replaces_failed_rows_and_exit_reflects_the_file(void **s)
+{
+    (void)s;
+    const char *dir = newdir("retry");
+    char cfg[1200];
+    snprintf(cfg, sizeof cfg, "%s/rt.yaml", dir);
+    write_file(cfg, "name: rt\nrepeats: 1\nwarmup: 0\nseeds: [1, 2]\n"
+                    "data:\n  - {kind: gaussian, n: 32, d: 8}\n"
+                    "methods:\n  - {name: exact}\n"
+                    "  - {name: test-fault, fault: slow, sleep_ms: 1500}\n");
+    char args[2048];
+    /* a timeout too short for the slow rows: they fail (a transient cause) */
+    snprintf(args, sizeof args, "run rt.yaml --out r.csv --plugin '%s' --set timeout=0.3 --progress quiet",
+             AB_PLUGIN);
+    assert_int_equal(run(dir, args, NULL), 3);
+    char csv[1200];
+    snprintf(csv, sizeof csv, "%s/r.csv", dir);
+    struct table *t = read_csv(csv);
+    assert_int_equal(t->nrows, 4);
+    char exact_run[64];
+    int e = find_row(t, "method", "exact");
+    snprintf(exact_run, sizeof exact_run, "%s", cell(t, e, "run_id"));
+    for (int r = 0; r < 4; r++)
+        if (!strcmp(cell(t, r, "method"), "test-fault"))
+            assert_string_equal(cell(t, r, "status"), "timeout");
+    free_table(t);
+    /* --resume: nothing to measure, but the file still holds failures */
+    snprintf(args, sizeof args, "run rt.yaml --out r.csv --plugin '%s' --resume --progress quiet",
+             AB_PLUGIN);
+    char *out;
+    assert_int_equal(run(dir, args, &out), 3);
+    assert_non_null(strstr(out, "2 rows from before"));
+    free(out);
+    /* --retry-failed with room to finish: the two rows again, now ok */
+    snprintf(args, sizeof args,
+             "run rt.yaml --out r.csv --plugin '%s' --retry-failed --set timeout=60 --progress quiet",
+             AB_PLUGIN);
+    assert_int_equal(run(dir, args, &out), 0);
+    assert_non_null(strstr(out, "2 rows of"));
+    free(out);
+    t = read_csv(csv);
+    assert_int_equal(t->nrows, 4);
+    for (int r = 0; r < 4; r++) {
+        assert_string_equal(cell(t, r, "status"), "ok");
+        assert_int_equal(find_row(t, "row_id", cell(t, r, "row_id")), r); /* each once */
+        if (!strcmp(cell(t, r, "method"), "exact"))
+            assert_string_equal(cell(t, r, "run_id"), exact_run); /* kept, not re-measured */
+    }
+    free_table(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,6 +819,8 @@ int main(void)
         cmocka_unit_test(saved_outputs_reproduce_the_reported_error),
         cmocka_unit_test(backend_columns_appear_with_cuda_rows_only),
         cmocka_unit_test(rows_above_reference_max_n_are_timed_but_not_compared),
+        cmocka_unit_test(resume_refuses_rows_measured_on_changed_files),
+        cmocka_unit_test(retry_failed_replaces_failed_rows_and_exit_reflects_the_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

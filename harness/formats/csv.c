@@ -86,6 +86,16 @@ static void put_cell(FILE *f, const char *s)
     fputc('"', f);
 }
 
+static void write_header(FILE *f, char *const *cols, size_t ncols)
+{
+    for (size_t i = 0; i < ncols; i++) {
+        if (i)
+            fputc(',', f);
+        put_cell(f, cols[i]);
+    }
+    fputc('\n', f);
+}
+
 static int add_done(struct ab_csv *csv, const char *id)
 {
     if (csv->ndone == csv->capdone) {
@@ -99,6 +109,34 @@ static int add_done(struct ab_csv *csv, const char *id)
     return csv->done[csv->ndone++] ? AB_OK : AB_ENOMEM;
 }
 
+/* Keep a row of the existing file: its raw line (owned from here, for a
+ * rewrite) and its cells (split from a copy). */
+static int add_prev(struct ab_csv *csv, char *raw, int lineno)
+{
+    if (csv->nprev == csv->capprev) {
+        size_t cap = csv->capprev ? 2 * csv->capprev : 256;
+        struct ab_csv_row *d = realloc(csv->prev, cap * sizeof *d);
+        if (!d) {
+            free(raw);
+            return AB_ENOMEM;
+        }
+        csv->prev = d, csv->capprev = cap;
+    }
+    struct ab_csv_row *r = &csv->prev[csv->nprev];
+    memset(r, 0, sizeof *r);
+    r->line = lineno;
+    r->raw = raw;
+    r->text = strdup(raw);
+    r->cells = calloc(csv->ncols + 1, sizeof *r->cells);
+    if (!r->raw || !r->text || !r->cells) {
+        free(r->raw), free(r->text), free(r->cells);
+        return AB_ENOMEM;
+    }
+    ab_csv_split(r->text, r->cells, (int)csv->ncols);
+    csv->nprev++;
+    return AB_OK;
+}
+
 /* Read an existing results file through f (open for reading and writing,
  * locked): check the header, collect row ids, and cut a torn last line. */
 static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct ab_err *err)
@@ -108,6 +146,7 @@ static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct a
     ssize_t len;
     long good_end = 0;
     int lineno = 0, idcol = -1, rc = AB_OK;
+    char *raw = NULL; /* this line, whole */
     char **fields = calloc(csv->ncols + 1, sizeof *fields);
     if (!fields)
         return ab_errf(err, AB_ENOMEM, "out of memory reading %s", path);
@@ -126,6 +165,12 @@ static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct a
         }
         if (line[len - 1] != '\n') { /* torn: the writer was interrupted mid-line */
             fprintf(stderr, "attnbench: %s:%d: dropping an incomplete last line\n", path, lineno);
+            break;
+        }
+        free(raw);
+        raw = lineno > 1 ? strdup(line) : NULL; /* before the split cuts it */
+        if (lineno > 1 && !raw) {
+            rc = ab_errf(err, AB_ENOMEM, "out of memory reading %s", path);
             break;
         }
         char *text = line;
@@ -158,7 +203,9 @@ static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct a
                              path, lineno, lineno, nf, csv->ncols);
                 break;
             }
-            if (idcol >= 0 && add_done(csv, fields[idcol])) {
+            int bad = add_prev(csv, raw, lineno) || (idcol >= 0 && add_done(csv, fields[idcol]));
+            raw = NULL; /* add_prev owns it (or freed it) */
+            if (bad) {
                 rc = ab_errf(err, AB_ENOMEM, "out of memory reading %s", path);
                 break;
             }
@@ -167,6 +214,7 @@ static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct a
     }
     if (rc == AB_OK && ferror(f))
         rc = ab_errf(err, AB_EIO, "%s:%d: cannot read: %s", path, lineno + 1, strerror(errno));
+    free(raw);
     free(line);
     free(fields);
     if (rc == AB_OK && lineno == 0)
@@ -246,12 +294,7 @@ int ab_csv_open(struct ab_csv *csv, const char *path, const char *const *cols, s
         return rc;
     }
     if (!append) {
-        for (size_t i = 0; i < ncols; i++) {
-            if (i)
-                fputc(',', csv->f);
-            put_cell(csv->f, cols[i]);
-        }
-        fputc('\n', csv->f);
+        write_header(csv->f, csv->cols, csv->ncols);
         if (fflush(csv->f) != 0 || ferror(csv->f)) {
             rc = ab_errf(err, AB_EIO, "%s: cannot write: %s", path, strerror(errno));
             ab_csv_close(csv);
@@ -304,6 +347,82 @@ int ab_csv_sync(struct ab_csv *csv, struct ab_err *err)
     return AB_OK;
 }
 
+size_t ab_csv_prev_rows(const struct ab_csv *csv) { return csv->nprev; }
+
+const char *ab_csv_prev_cell(const struct ab_csv *csv, size_t row, const char *col)
+{
+    for (size_t i = 0; i < csv->ncols; i++)
+        if (!strcmp(csv->cols[i], col))
+            return csv->prev[row].cells[i] ? csv->prev[row].cells[i] : "";
+    return "";
+}
+
+int ab_csv_prev_line(const struct ab_csv *csv, size_t row) { return csv->prev[row].line; }
+
+int ab_csv_keep_prev(struct ab_csv *csv, const unsigned char *keep, struct ab_err *err)
+{
+    size_t cap = strlen(csv->path) + 256;
+    char *tmp = malloc(cap);
+    if (!tmp)
+        return ab_errf(err, AB_ENOMEM, "out of memory");
+    ab_tmp_path(csv->path, tmp, cap);
+    struct stat st;
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        int rc = ab_errf(err, AB_EIO, "%s: cannot create %s to rewrite it: %s", csv->path, tmp,
+                         strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    /* locked before it takes the results file's name: no other run can get in */
+    FILE *f = flock(fd, LOCK_EX | LOCK_NB) == 0 ? fdopen(fd, "r+") : NULL;
+    if (!f)
+        close(fd);
+    if (f && fstat(fileno(csv->f), &st) == 0)
+        (void)fchmod(fd, st.st_mode & 07777);
+    int ok = f != NULL;
+    if (ok) {
+        write_header(f, csv->cols, csv->ncols);
+        for (size_t i = 0; i < csv->nprev; i++)
+            if (keep[i])
+                fputs(csv->prev[i].raw, f);
+        ok = fflush(f) == 0 && !ferror(f) && fsync(fd) == 0 && rename(tmp, csv->path) == 0;
+    }
+    if (!ok) {
+        int rc = ab_errf(err, AB_EIO, "%s: cannot rewrite it (through %s): %s; the file is as it was",
+                         csv->path, tmp, strerror(errno));
+        if (f)
+            fclose(f);
+        unlink(tmp);
+        free(tmp);
+        return rc;
+    }
+    free(tmp);
+    fclose(csv->f); /* the old file's lock goes; the new one is held */
+    csv->f = f;
+    fseek(csv->f, 0, SEEK_END);
+    /* the rows kept are the ones done */
+    for (size_t i = 0; i < csv->ndone; i++)
+        free(csv->done[i]);
+    csv->ndone = 0;
+    size_t w = 0;
+    int idcol = -1;
+    for (size_t i = 0; i < csv->ncols; i++)
+        if (!strcmp(csv->cols[i], "row_id"))
+            idcol = (int)i;
+    for (size_t i = 0; i < csv->nprev; i++) {
+        if (!keep[i]) {
+            free(csv->prev[i].raw), free(csv->prev[i].text), free(csv->prev[i].cells);
+            continue;
+        }
+        csv->prev[w++] = csv->prev[i];
+        if (idcol >= 0 && add_done(csv, csv->prev[w - 1].cells[idcol] ? csv->prev[w - 1].cells[idcol] : ""))
+            return ab_errf(err, AB_ENOMEM, "out of memory");
+    }
+    csv->nprev = w;
+    return AB_OK;
+}
+
 void ab_csv_close(struct ab_csv *csv)
 {
     if (csv->f)
@@ -314,6 +433,9 @@ void ab_csv_close(struct ab_csv *csv)
     for (size_t i = 0; i < csv->ndone; i++)
         free(csv->done[i]);
     free(csv->done);
+    for (size_t i = 0; i < csv->nprev; i++)
+        free(csv->prev[i].raw), free(csv->prev[i].text), free(csv->prev[i].cells);
+    free(csv->prev);
     free(csv->path);
     memset(csv, 0, sizeof *csv);
 }

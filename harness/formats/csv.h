@@ -18,6 +18,14 @@
  * arrays with it). The reader and ab_csv_open have no column limit. */
 #define AB_CSV_MAX_COLS 160
 
+/* A row that was in the file when it was opened with resume. */
+struct ab_csv_row {
+    int line;     /* its line number */
+    char *raw;    /* the line as read, newline included */
+    char *text;   /* a copy, split in place into cells */
+    char **cells; /* ncols cells */
+};
+
 struct ab_csv {
     FILE *f; /* its descriptor holds the exclusive flock until ab_csv_close */
     char *path;
@@ -25,6 +33,8 @@ struct ab_csv {
     char **cols;
     char **done; /* row_ids already in the file (resume) */
     size_t ndone, capdone;
+    struct ab_csv_row *prev; /* the rows found in the file (resume) */
+    size_t nprev, capprev;
 };
 
 /* Open `path` for appending rows with these columns. Without resume the
@@ -38,6 +48,17 @@ struct ab_csv {
 int ab_csv_open(struct ab_csv *csv, const char *path, const char *const *cols, size_t ncols,
                 int resume, int force, struct ab_err *err);
 int ab_csv_has(const struct ab_csv *csv, const char *row_id);
+/* The rows that were in the file (resume), in file order: their count, a
+ * cell by column name ("" for an absent column), their line number. */
+size_t ab_csv_prev_rows(const struct ab_csv *csv);
+const char *ab_csv_prev_cell(const struct ab_csv *csv, size_t row, const char *col);
+int ab_csv_prev_line(const struct ab_csv *csv, size_t row);
+/* Keep only the previous rows with keep[i] != 0 (before any new row is
+ * appended): the file is rewritten through a temporary file beside it,
+ * locked before it is renamed onto the results file, so that the lock is
+ * never let go and a failure leaves the file as it was. The dropped rows are
+ * no longer `done`. */
+int ab_csv_keep_prev(struct ab_csv *csv, const unsigned char *keep, struct ab_err *err);
 /* Write one row: cells[i] for column i (NULL or "" = empty), then flush. */
 int ab_csv_append(struct ab_csv *csv, const char *const *cells, struct ab_err *err);
 /* Flush and fsync: AB_EIO (naming the file and the cause, e.g. ENOSPC) when
