@@ -7,13 +7,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-static atomic_uint_fast64_t live, peak, limit, refused, count;
+static atomic_uint_fast64_t live, peak, limit, refused, sys_refused, count;
 
 void ab_mem_reset(uint64_t limit_bytes)
 {
     atomic_store(&live, 0);
     atomic_store(&peak, 0);
     atomic_store(&refused, 0);
+    atomic_store(&sys_refused, 0);
     atomic_store(&count, 0);
     atomic_store(&limit, limit_bytes);
 }
@@ -21,6 +22,7 @@ void ab_mem_reset(uint64_t limit_bytes)
 uint64_t ab_mem_peak(void) { return atomic_load(&peak); }
 uint64_t ab_mem_live(void) { return atomic_load(&live); }
 uint64_t ab_mem_refused(void) { return atomic_load(&refused); }
+uint64_t ab_mem_sys_refused(void) { return atomic_load(&sys_refused); }
 uint64_t ab_mem_count(void) { return atomic_load(&count); }
 
 void *ab_mem_alloc(size_t bytes)
@@ -33,9 +35,9 @@ void *ab_mem_alloc(size_t bytes)
         return NULL;
     }
     char *p = ab_aligned_alloc(bytes + AB_ALIGN);
-    if (!p) {
+    if (!p) { /* within the limit, but the system said no */
         atomic_fetch_sub(&live, bytes);
-        atomic_store(&refused, bytes);
+        atomic_store(&sys_refused, bytes);
         return NULL;
     }
     uint64_t old = atomic_load(&peak);

@@ -13,7 +13,10 @@
 void ab_mem_reset(uint64_t limit_bytes); /* zero the counters; 0 = no limit */
 uint64_t ab_mem_peak(void);
 uint64_t ab_mem_live(void);
-uint64_t ab_mem_refused(void); /* size of the last refused request, or 0 */
+uint64_t ab_mem_refused(void); /* size of the last request over the limit, or 0 */
+/* size of the last request within the limit that the system refused (the
+ * child's address-space cap, or the machine's memory), or 0 */
+uint64_t ab_mem_sys_refused(void);
 uint64_t ab_mem_count(void);   /* allocations granted since the reset */
 void *ab_mem_alloc(size_t bytes);
 void ab_mem_free(void *p);

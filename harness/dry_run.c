@@ -14,7 +14,7 @@ static int plan_has_cuda(const struct ab_plan *plan)
     return 0;
 }
 
-int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask)
+int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask, const struct ab_est *table)
 {
     /* Rates assumed for the estimate: SGEMM-bound methods at 15 GFLOP/s per
      * thread; the float64 reference at 4 GFLOP/s per thread. */
@@ -35,18 +35,18 @@ int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask)
                 ref_s += (double)p.heads * (2 * n * n * (p.d + p.dv)) / ref_rate;
             for (size_t mi = 0; mi < plan->nmethods; mi++) {
                 const struct ab_plan_method *pm = &plan->methods[mi];
-                struct ab_estimate est = {0};
-                struct ab_err err;
+                const struct ab_est *e = &table[di * plan->nmethods + mi];
+                struct ab_estimate est = e->est;
                 char id[17], data[160];
                 ab_plan_row_id(pd, plan->set.seeds[si], pm, id);
                 snprintf(data, sizeof data, "%s(%s)", pd->kind->name, pd->params);
-                int rc = pm->m->estimate(&p, &pm->vals, &est, &err);
+                int rc = e->rc;
                 rows++;
                 if (rc) {
                     invalid++;
                     printf("%-16s  %10s  %10s  %5llu  %-44s  %s(%s)  invalid: %s\n", id, "-", "-",
                            (unsigned long long)plan->set.seeds[si], data, pm->m->name, pm->params,
-                           err.msg);
+                           e->msg);
                     continue;
                 }
                 total_s += est.flops * (plan->set.warmup + plan->set.repeats) /

@@ -124,10 +124,18 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
         res->status = ab_row_status_of(rc);
         snprintf(res->error, sizeof res->error, "%s", err.msg);
         uint64_t refused = cuda ? ab_dev_mem_refused() : ab_mem_refused();
+        uint64_t sys = cuda ? 0 : ab_mem_sys_refused();
+        size_t len = strlen(res->error);
         if (rc == AB_ENOMEM && refused)
-            snprintf(res->error + strlen(res->error), sizeof res->error - strlen(res->error),
+            snprintf(res->error + len, sizeof res->error - len,
                      " (a request of %.1f MiB was refused: mem_limit %.1f MiB)",
                      (double)refused / 1048576.0, (double)set->mem_limit / 1048576.0);
+        else if (rc == AB_ENOMEM && sys)
+            snprintf(res->error + len, sizeof res->error - len,
+                     " (the system refused %.1f MiB within mem_limit %.1f MiB: the measurement's "
+                     "address-space cap, its size at start + mem_limit + 2 GiB, or the machine's "
+                     "memory)",
+                     (double)sys / 1048576.0, (double)set->mem_limit / 1048576.0);
         goto done;
     }
     if (!times) {

@@ -1,6 +1,6 @@
 /* registry.c — the one table of built-in methods, and plugin loading.
  * Adding an in-tree method: write methods/<name>/<name>_cpu.c defining
- * `const struct ab_method ab_<name>_cpu` and add it to `builtins` below; a
+ * `const struct ab_method ab_<name>_cpu` and add it to `builtin` below; a
  * CUDA implementation is methods/<name>/<name>_cuda.cu defining
  * `ab_<name>_cuda` (same name, AB_CAP_CUDA), listed under AB_HAVE_CUDA.
  * Methods are looked up by (name, backend).
@@ -8,9 +8,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "registry.h"
 
+#include "isolate.h"
+
 #include "base/util.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu, ab_linformer_cpu,
@@ -96,12 +101,47 @@ int ab_method_validate(const struct ab_method *m, struct ab_err *err)
     if (m->nparams < 0 || m->nparams > AB_MAX_PARAMS || (m->nparams > 0 && !m->params))
         return ab_errf(err, AB_EINVAL, "method '%s' has a bad parameter table (%d entries)", m->name,
                        m->nparams);
+    if (strlen(m->name) > 63 || (m->summary && strlen(m->summary) > 4096))
+        return ab_errf(err, AB_EINVAL, "method '%.63s...': name over 63 characters or summary over 4096",
+                       m->name);
     for (int i = 0; i < m->nparams; i++) {
         const struct ab_param *p = &m->params[i];
         if (!p->name || !*p->name)
             return ab_errf(err, AB_EINVAL, "method '%s': parameter %d has no name", m->name, i);
+        size_t len = strlen(p->name);
+        for (const char *c = p->name; *c; c++)
+            if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_') || len > 63)
+                return ab_errf(err, AB_EINVAL,
+                               "method '%s': parameter %d's name is not 1-63 characters of a-z 0-9 _",
+                               m->name, i);
+        if ((unsigned)p->type > AB_PT_STRING)
+            return ab_errf(err, AB_EINVAL, "method '%s': parameter '%s' has an unknown type %d",
+                           m->name, p->name, (int)p->type);
         if (p->type == AB_PT_ENUM && !p->choices)
             return ab_errf(err, AB_EINVAL, "method '%s': enum parameter '%s' has no choices",
+                           m->name, p->name);
+        if (p->type == AB_PT_ENUM) { /* each choice 1-63 characters, no empty one */
+            size_t run = 0;
+            for (const char *c = p->choices;; c++) {
+                if (*c == '|' || !*c) {
+                    if (run == 0 || run > 63)
+                        return ab_errf(err, AB_EINVAL,
+                                       "method '%s': parameter '%s' has an empty choice or one over "
+                                       "63 characters in \"%.80s\"",
+                                       m->name, p->name, p->choices);
+                    run = 0;
+                    if (!*c)
+                        break;
+                } else {
+                    run++;
+                }
+            }
+        }
+        if ((p->type == AB_PT_INT || p->type == AB_PT_REAL) && !(p->lo <= p->hi))
+            return ab_errf(err, AB_EINVAL, "method '%s': parameter '%s' has the range [%g, %g]",
+                           m->name, p->name, p->lo, p->hi);
+        if (p->help && strlen(p->help) > 4096)
+            return ab_errf(err, AB_EINVAL, "method '%s': parameter '%s' has a help text over 4096",
                            m->name, p->name);
         for (int j = 0; j < i; j++)
             if (!strcmp(m->params[j].name, p->name))
@@ -118,11 +158,17 @@ int ab_method_validate(const struct ab_method *m, struct ab_err *err)
     return AB_OK;
 }
 
-int ab_plugin_load(const char *path, struct ab_err *err)
+/* dlopen, the entry point, the ABI and the method's table; *out on AB_OK.
+ * On an error the library is closed and the message already formatted. */
+static int open_plugin(const char *path, void **handle, const struct ab_method **out,
+                       struct ab_err *err)
 {
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!h)
-        return ab_errf(err, AB_EIO, "%s: cannot load plugin: %s", path, dlerror());
+    if (!h) {
+        int here = !strchr(path, '/') && access(path, F_OK) == 0;
+        return ab_errf(err, AB_EIO, "%s: cannot load plugin: %s%s", path, dlerror(),
+                       here ? " (a plugin in this folder is loaded as ./NAME)" : "");
+    }
     ab_plugin_entry_fn entry;
     void *sym = dlsym(h, AB_PLUGIN_ENTRY);
     if (!sym) {
@@ -133,32 +179,78 @@ int ab_plugin_load(const char *path, struct ab_err *err)
     memcpy(&entry, &sym, sizeof entry); /* object to function pointer: POSIX allows it */
     int abi = -1;
     const struct ab_method *m = entry(&abi);
-    if (abi != AB_ABI_VERSION) {
-        dlclose(h);
-        return ab_errf(err, AB_EINVAL,
-                       "%s: plugin ABI version %d, this attnbench has %d: rebuild the plugin against "
-                       "this attnbench.h",
-                       path, abi, AB_ABI_VERSION);
-    }
-    if (!m) {
-        dlclose(h);
-        return ab_errf(err, AB_EINVAL, "%s: plugin returned no method", path);
-    }
-    int rc = ab_method_validate(m, err);
-    if (rc) {
+    int rc = AB_OK;
+    if (abi != AB_ABI_VERSION)
+        rc = ab_errf(err, AB_EINVAL,
+                     "%s: plugin ABI version %d, this attnbench has %d: rebuild the plugin against "
+                     "this attnbench.h",
+                     path, abi, AB_ABI_VERSION);
+    else if (!m)
+        rc = ab_errf(err, AB_EINVAL, "%s: plugin returned no method", path);
+    else if ((rc = ab_method_validate(m, err)))
         ab_err_prefix(err, "%s", path);
+    else if (ab_method_find_backend(m->name, ab_method_backend(m)))
+        rc = ab_errf(err, AB_EINVAL, "%s: method '%s' (backend %s) is already registered", path,
+                     m->name, ab_backend_name(ab_method_backend(m))); /* (before dlclose) */
+    if (rc) {
         dlclose(h);
         return rc;
     }
-    if (ab_method_find_backend(m->name, ab_method_backend(m))) {
-        dlclose(h);
-        return ab_errf(err, AB_EINVAL, "%s: method '%s' (backend %s) is already registered", path,
-                       m->name, ab_backend_name(ab_method_backend(m)));
+    *handle = h, *out = m;
+    return AB_OK;
+}
+
+struct trial {
+    int rc;
+    char msg[sizeof(struct ab_err)];
+};
+
+static void trial_child(const void *arg, void *reply)
+{
+    struct trial *t = reply;
+    struct ab_err e = {{0}};
+    void *h;
+    const struct ab_method *m;
+    t->rc = open_plugin(arg, &h, &m, &e);
+    snprintf(t->msg, sizeof t->msg, "%s", e.msg);
+}
+
+int ab_plugin_load(const char *path_arg, struct ab_err *err)
+{
+    /* "name.so" in this folder: dlopen would search the library path only */
+    char *path = NULL;
+    if (!strchr(path_arg, '/') && access(path_arg, F_OK) == 0) {
+        path = malloc(strlen(path_arg) + 3);
+        if (path)
+            sprintf(path, "./%s", path_arg);
+    } else {
+        path = strdup(path_arg);
     }
+    if (!path)
+        return ab_errf(err, AB_ENOMEM, "out of memory");
+    /* first in a child: a plugin whose constructor, entry point or tables
+     * crash or hang fails here with the reason, not the process */
+    struct trial t = {0};
+    struct ab_isolate_end end;
+    int rc;
+    if (ab_isolate(trial_child, path, &t, sizeof t, 30, 0, NULL, &end) != AB_ISO_OK)
+        rc = ab_errf(err, AB_EINVAL, "%s: the plugin failed while being loaded and checked: %s",
+                     path_arg, end.msg);
+    else if (t.rc != AB_OK)
+        rc = ab_errf(err, t.rc, "%s", t.msg);
+    else
+        rc = AB_OK;
+    void *h;
+    const struct ab_method *m;
+    if (rc == AB_OK)
+        rc = open_plugin(path, &h, &m, err);
+    free(path);
+    if (rc)
+        return rc;
     table_init();
     if (ntable == AB_MAX_METHODS) {
         dlclose(h);
-        return ab_errf(err, AB_EINVAL, "%s: too many methods (%zu)", path, (size_t)AB_MAX_METHODS);
+        return ab_errf(err, AB_EINVAL, "%s: too many methods (%zu)", path_arg, (size_t)AB_MAX_METHODS);
     }
     table[ntable++] = m; /* the handle stays open for the life of the process */
     return AB_OK;

@@ -34,6 +34,25 @@ static void on_signal(int sig) { interrupted = sig; }
 
 static void measure_child(const void *arg, struct ab_result *res) { ab_measure(arg, res); }
 
+/* Whether a data instance (Q, K, V in float32) and its float64 reference
+ * (output and row normalisers) fit in the memory available now; else the
+ * reason (its rows become `skipped` with it, instead of an OOM kill of the
+ * whole sweep). */
+static int data_fits(const struct ab_plan_data *pd, int want_ref, struct ab_err *err)
+{
+    double H = (double)pd->dims[0], N = (double)pd->dims[1], D = (double)pd->dims[2],
+           DV = (double)pd->dims[3];
+    double need = 4 * H * N * (2 * D + DV) + (want_ref ? 8 * H * N * (DV + 2) : 0);
+    double avail = ab_mem_available();
+    if (avail > 0 && need > avail)
+        return ab_errf(err, AB_ENOMEM,
+                       "the data instance needs %.2f GiB in the sweep's process (Q, K, V%s; H=%.0f "
+                       "N=%.0f D=%.0f DV=%.0f) and this machine has %.2f GiB available",
+                       need / 1073741824.0, want_ref ? " and the float64 reference" : "", H, N, D, DV,
+                       avail / 1073741824.0);
+    return AB_OK;
+}
+
 /* A status cell of a row that did not succeed (neither ok nor refused). */
 static int status_failed(const char *status)
 {
@@ -86,14 +105,23 @@ static char *path_join(const char *dir, const char *name, const char *ext)
 
 int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_err *err)
 {
-    unsigned char *mask = ab_plan_shard_mask(plan, o->shard, o->nshards, err);
-    if (!mask)
+    /* plugin code in the parent only behind isolation: the estimates that
+     * --dry-run prints and --shard balances on come from a child */
+    struct ab_est *est = NULL;
+    if ((o->dry_run || o->nshards > 0) && ab_plan_estimates(plan, o->no_fork, &est, err))
         return AB_EXIT_USAGE;
+    unsigned char *mask = ab_plan_shard_mask(plan, est, o->shard, o->nshards, err);
+    if (!mask) {
+        free(est);
+        return AB_EXIT_USAGE;
+    }
     if (o->dry_run) {
-        ab_dry_run(plan, mask);
+        ab_dry_run(plan, mask, est);
+        free(est);
         free(mask);
         return AB_EXIT_OK;
     }
+    free(est);
     struct ab_prov prov;
     ab_provenance(&prov);
     ab_blas_set_threads(1);
@@ -170,7 +198,12 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
             struct ab_err derr = {{0}};
             /* the data is made for the rows to measure, and for the rows
              * already there: their inputs must be these inputs */
-            int drc = ab_data_make(pd->kind, &pd->vals, seed, pd->basedir, &d, &derr);
+            /* the data (and its reference) live in this process: checked
+             * against the memory there is before they are made */
+            int want_ref = !plan->set.ref_max_n || pd->dims[1] <= plan->set.ref_max_n;
+            int drc = data_fits(pd, want_ref, &derr);
+            if (drc == AB_OK)
+                drc = ab_data_make(pd->kind, &pd->vals, seed, pd->basedir, &d, &derr);
             if (drc == AB_OK && present &&
                 check_present_inputs(&csv, pd, &d, seed, plan, o->out, err) != AB_OK) {
                 ab_data_free(&d);
@@ -184,7 +217,6 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
                 ab_data_free(&d);
                 continue;
             }
-            int want_ref = !plan->set.ref_max_n || pd->dims[1] <= plan->set.ref_max_n;
             int want_attn = want_ref && ab_plan_attn(&plan->set, pd->dims[1]);
             int any_rows = 0;
             for (size_t mi = 0; mi < plan->nmethods; mi++)

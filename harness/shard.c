@@ -6,17 +6,23 @@
 #include "base/util.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-double ab_plan_instance_cost(const struct ab_plan *plan, size_t d)
+double ab_plan_instance_cost(const struct ab_plan *plan, size_t d, const struct ab_est *est)
 {
     const struct ab_plan_data *pd = &plan->data[d];
     struct ab_problem p = ab_plan_problem(plan, pd);
     double n = (double)p.n, cost = 2.0 * (double)p.heads * n * n * (double)(p.d + p.dv);
     for (size_t m = 0; m < plan->nmethods; m++) {
-        struct ab_estimate est = {0};
-        struct ab_err err;
-        if (plan->methods[m].m->estimate(&p, &plan->methods[m].vals, &est, &err) == AB_OK)
-            cost += est.flops * (double)(plan->set.warmup + plan->set.repeats);
+        struct ab_est one;
+        if (!est) { /* in this process (tests) */
+            struct ab_err err;
+            memset(&one, 0, sizeof one);
+            one.rc = plan->methods[m].m->estimate(&p, &plan->methods[m].vals, &one.est, &err);
+        }
+        const struct ab_est *e = est ? &est[d * plan->nmethods + m] : &one;
+        if (e->rc == AB_OK)
+            cost += e->est.flops * (double)(plan->set.warmup + plan->set.repeats);
     }
     return cost;
 }
@@ -34,7 +40,8 @@ static int inst_cmp(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-int ab_plan_shards(const struct ab_plan *plan, int n, int *shard_of, double *cost, struct ab_err *err)
+int ab_plan_shards(const struct ab_plan *plan, const struct ab_est *est, int n, int *shard_of,
+                   double *cost, struct ab_err *err)
 {
     if (n < 1)
         return ab_errf(err, AB_EINVAL, "shard count must be at least 1");
@@ -46,7 +53,7 @@ int ab_plan_shards(const struct ab_plan *plan, int n, int *shard_of, double *cos
         return ab_errf(err, AB_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < ni; i++)
-        v[i] = (struct inst){i, ab_plan_instance_cost(plan, i / plan->set.nseeds)};
+        v[i] = (struct inst){i, ab_plan_instance_cost(plan, i / plan->set.nseeds, est)};
     qsort(v, ni, sizeof *v, inst_cmp);
     for (size_t i = 0; i < ni; i++) {
         int best = 0;
@@ -63,7 +70,8 @@ int ab_plan_shards(const struct ab_plan *plan, int n, int *shard_of, double *cos
     return AB_OK;
 }
 
-unsigned char *ab_plan_shard_mask(const struct ab_plan *plan, int shard, int nshards,
+unsigned char *ab_plan_shard_mask(const struct ab_plan *plan, const struct ab_est *est, int shard,
+                                  int nshards,
                                   struct ab_err *err)
 {
     size_t ni = ab_plan_instances(plan);
@@ -74,7 +82,7 @@ unsigned char *ab_plan_shard_mask(const struct ab_plan *plan, int shard, int nsh
         ab_errf(err, AB_ENOMEM, "out of memory");
         return NULL;
     }
-    if (nshards > 0 && ab_plan_shards(plan, nshards, of, NULL, err)) {
+    if (nshards > 0 && ab_plan_shards(plan, est, nshards, of, NULL, err)) {
         free(mask), free(of);
         return NULL;
     }

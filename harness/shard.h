@@ -4,6 +4,7 @@
 #ifndef AB_SHARD_H
 #define AB_SHARD_H
 
+#include "estimates.h"
 #include "plan.h"
 
 /* Sharding (--shard i/N): the unit is a data instance (entry x seed), so that
@@ -13,13 +14,15 @@
  * and within 4/3 of the best possible makespan. shard_of receives, for each
  * instance d * nseeds + s, its shard in [0, n). Returns the estimated cost of
  * each shard in cost[n] (may be NULL). */
-int ab_plan_shards(const struct ab_plan *plan, int n, int *shard_of, double *cost, struct ab_err *err);
+int ab_plan_shards(const struct ab_plan *plan, const struct ab_est *est, int n, int *shard_of,
+                   double *cost, struct ab_err *err);
 /* A malloc'd mask over the instances (data entry x seed, in plan order): 1
  * where the instance belongs to shard `shard` (1-based) of `nshards`, every
  * instance when nshards <= 0. NULL with err on failure. */
-unsigned char *ab_plan_shard_mask(const struct ab_plan *plan, int shard, int nshards,
+unsigned char *ab_plan_shard_mask(const struct ab_plan *plan, const struct ab_est *est, int shard,
+                                  int nshards,
                                   struct ab_err *err);
 /* Estimated cost (FLOPs) of instance (d, s): its reference and its rows. */
-double ab_plan_instance_cost(const struct ab_plan *plan, size_t d);
+double ab_plan_instance_cost(const struct ab_plan *plan, size_t d, const struct ab_est *est);
 
 #endif

@@ -804,6 +804,60 @@ static void retry_failed_replaces_failed_rows_and_exit_reflects_the_file(void **
     free_table(t);
 }
 
+/* Plugin code never runs unprotected in the sweep's process: an estimate
+ * that crashes under --dry-run or --shard is a named failure, a plugin
+ * whose tables hold a wild pointer is refused at load, loading one twice is
+ * a clear message, and NAME.so in the working folder loads. */
+static void plugin_faults_outside_a_row_are_clear_errors(void **s)
+{
+    (void)s;
+    const char *dir = newdir("plugfault");
+    char cfg[1200];
+    snprintf(cfg, sizeof cfg, "%s/pf.yaml", dir);
+    write_file(cfg, "name: pf\nrepeats: 1\nwarmup: 0\n"
+                    "data:\n  - {kind: gaussian, n: [32, 48], d: 8}\n"
+                    "methods:\n  - {name: exact}\n"
+                    "  - {name: test-fault, fault: crash-estimate}\n");
+    char args[2048], *out;
+    snprintf(args, sizeof args, "run pf.yaml --plugin '%s' --dry-run", AB_PLUGIN);
+    assert_int_equal(run(dir, args, &out), 0);
+    assert_non_null(strstr(out, "test-fault: its estimate killed by signal 11"));
+    free(out);
+    snprintf(args, sizeof args, "run pf.yaml --plugin '%s' --shard 1/2 --out s1.csv --progress quiet",
+             AB_PLUGIN);
+    int rc = run(dir, args, &out);
+    assert_true(rc == 3); /* the row crashes, in its child; the sweep goes on */
+    free(out);
+    snprintf(args, sizeof args, "run pf.yaml --plugin '%s' --shard 2/2 --out s2.csv --progress quiet",
+             AB_PLUGIN);
+    assert_int_equal(run(dir, args, NULL), 3);
+    char csv[1200];
+    snprintf(csv, sizeof csv, "%s/s1.csv", dir);
+    struct table *a = read_csv(csv);
+    snprintf(csv, sizeof csv, "%s/s2.csv", dir);
+    struct table *b = read_csv(csv);
+    assert_int_equal(a->nrows + b->nrows, 4);
+    free_table(a), free_table(b);
+
+    snprintf(args, sizeof args, "list --plugin '%s'", AB_PLUGIN_GARBAGE);
+    assert_int_equal(run(dir, args, &out), 2);
+    assert_non_null(strstr(out, "failed while being loaded and checked"));
+    free(out);
+
+    snprintf(args, sizeof args, "list --plugin '%s' --plugin '%s'", AB_PLUGIN, AB_PLUGIN);
+    assert_int_equal(run(dir, args, &out), 2);
+    assert_non_null(strstr(out, "method 'test-fault' (backend cpu) is already registered"));
+    free(out);
+
+    /* a plugin in the working folder, named without ./ */
+    char cmd[3000];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s/libhere.so'", AB_PLUGIN, dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(run(dir, "list --plugin libhere.so", &out), 0);
+    assert_non_null(strstr(out, "test-fault"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -820,6 +874,7 @@ int main(void)
         cmocka_unit_test(backend_columns_appear_with_cuda_rows_only),
         cmocka_unit_test(rows_above_reference_max_n_are_timed_but_not_compared),
         cmocka_unit_test(resume_refuses_rows_measured_on_changed_files),
+        cmocka_unit_test(plugin_faults_outside_a_row_are_clear_errors),
         cmocka_unit_test(retry_failed_replaces_failed_rows_and_exit_reflects_the_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,13 +51,13 @@ static void shards_cover_every_row_once_balanced_and_deterministic(void **s)
     int a[18], b[18];
     double cost[8], total = 0, biggest = 0;
     for (size_t i = 0; i < ni; i++) {
-        double c = ab_plan_instance_cost(&plan, i / plan.set.nseeds);
+        double c = ab_plan_instance_cost(&plan, i / plan.set.nseeds, NULL);
         total += c;
         biggest = fmax(biggest, c);
     }
     for (int n = 1; n <= 7; n++) {
-        assert_int_equal(ab_plan_shards(&plan, n, a, cost, &err), AB_OK);
-        assert_int_equal(ab_plan_shards(&plan, n, b, NULL, &err), AB_OK);
+        assert_int_equal(ab_plan_shards(&plan, NULL, n, a, cost, &err), AB_OK);
+        assert_int_equal(ab_plan_shards(&plan, NULL, n, b, NULL, &err), AB_OK);
         assert_memory_equal(a, b, sizeof a);
         double sum = 0, worst = 0;
         for (size_t i = 0; i < ni; i++)
@@ -69,7 +69,7 @@ static void shards_cover_every_row_once_balanced_and_deterministic(void **s)
         print_message("%d shards: largest %.3g, ideal %.3g, LPT bound %.3g\n", n, worst, total / n, bound);
         assert_true(worst <= bound * (1 + 1e-12));
     }
-    assert_int_equal(ab_plan_shards(&plan, 0, a, NULL, &err), AB_EINVAL);
+    assert_int_equal(ab_plan_shards(&plan, NULL, 0, a, NULL, &err), AB_EINVAL);
     ab_plan_free(&plan);
 }
 

@@ -501,3 +501,17 @@ int ab_read_regular(const char *path, uint64_t max_bytes, const char *what, size
     *len = got;
     return AB_OK;
 }
+
+double ab_mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f)
+        return 0;
+    char line[256];
+    double kib = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %lf kB", &kib) == 1)
+            break;
+    fclose(f);
+    return kib * 1024.0;
+}

@@ -99,6 +99,10 @@ int ab_open_regular(const char *path, uint64_t max_bytes, const char *what, int 
 int ab_read_regular(const char *path, uint64_t max_bytes, const char *what, size_t limit,
                     char **buf, size_t *len, uint64_t *size, struct ab_err *err);
 
+/* Bytes of memory the machine has available now (/proc/meminfo's
+ * MemAvailable), or 0 when unknown. */
+double ab_mem_available(void);
+
 /* Monotonic clock in seconds. */
 double ab_now(void);
 

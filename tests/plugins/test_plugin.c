@@ -10,7 +10,11 @@
  *   hang     loops forever in forward            -> status timeout
  *   nan      writes NaN into the output          -> status nan
  *   slow     sleeps `sleep_ms` per forward (for interrupt tests)
- * Built twice: with -DAB_TEST_BAD_ABI it reports a wrong ABI version.
+ *   crash-estimate  dereferences NULL in estimate (which --dry-run and
+ *            --shard call: the driver must keep it away from its process)
+ * Built three times: with -DAB_TEST_BAD_ABI it reports a wrong ABI version;
+ * with -DAB_TEST_GARBAGE_TABLE its parameter table holds a wild pointer (the
+ * driver must check a plugin without trusting it).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "attnbench.h"
@@ -19,11 +23,16 @@
 #include <stdio.h>
 #include <time.h>
 
-enum { F_NONE, F_CRASH, F_ABORT, F_OOM, F_HANG, F_NAN, F_SLOW };
+enum { F_NONE, F_CRASH, F_ABORT, F_OOM, F_HANG, F_NAN, F_SLOW, F_CRASH_ESTIMATE };
 
 static const struct ab_param params[] = {
     {.name = "fault", .type = AB_PT_ENUM, .def = "none",
-     .choices = "none|crash|abort|oom|hang|nan|slow", .help = "what goes wrong"},
+     .choices = "none|crash|abort|oom|hang|nan|slow|crash-estimate",
+#ifdef AB_TEST_GARBAGE_TABLE
+     .help = (const char *)(uintptr_t)16},
+#else
+     .help = "what goes wrong"},
+#endif
     {.name = "sleep_ms", .type = AB_PT_INT, .def = "100", .lo = 0, .hi = 100000,
      .help = "slow: milliseconds per forward"},
 };
@@ -38,7 +47,10 @@ struct state {
 static int estimate(const struct ab_problem *p, const struct ab_values *v, struct ab_estimate *e,
                     struct ab_err *err)
 {
-    (void)v;
+    if (ab_values_isset(v, "fault") && ab_values_enum(v, "fault") == F_CRASH_ESTIMATE) {
+        volatile int *nowhere = NULL;
+        *nowhere = 1;
+    }
     if (p->n == 0 || p->n > 4096) {
         snprintf(err->msg, sizeof err->msg, "test-fault: N=%zu outside [1, 4096]", p->n);
         return AB_EINVAL;
