@@ -643,7 +643,7 @@ static int cmd_run(int argc, char **argv)
             return 2;
         }
         if (out)
-            snprintf(path, sizeof path, "%s", out);
+            path[0] = '\0'; /* --out is used as given, whatever its length */
         else if (o.nshards)
             snprintf(path, sizeof path, "results/%s.shard-%d-of-%d.csv", plan.set.name, o.shard,
                      o.nshards);
@@ -654,7 +654,7 @@ static int cmd_run(int argc, char **argv)
             ab_plan_free(&plan);
             return 2;
         }
-        o.out = path;
+        o.out = out ? out : path;
         int rc = ab_run(&plan, &o, &err);
         ab_plan_free(&plan);
         if (rc == AB_EXIT_USAGE) {

@@ -858,6 +858,34 @@ static void plugin_faults_outside_a_row_are_clear_errors(void **s)
     free(out);
 }
 
+/* --out is used whole: a path longer than any fixed buffer is written where
+ * it says, never at a truncated name. */
+static void a_long_out_path_is_used_whole(void **s)
+{
+    (void)s;
+    const char *dir = newdir("longout");
+    char rel[1600] = "", path[3000];
+    for (int i = 0; i < 6; i++) { /* 6 folders of 240 characters */
+        size_t l = strlen(rel);
+        memset(rel + l, 'a' + i, 240);
+        rel[l + 240] = '/';
+        rel[l + 241] = '\0';
+        snprintf(path, sizeof path, "%s/%s", dir, rel);
+        mkdir(path, 0777);
+    }
+    char cfg[1200];
+    snprintf(cfg, sizeof cfg, "%s/lo.yaml", dir);
+    write_file(cfg, "name: lo\nrepeats: 1\nwarmup: 0\ndata:\n  - {kind: gaussian, n: 32, d: 8}\n"
+                    "methods:\n  - {name: exact}\n");
+    char args[4096];
+    snprintf(args, sizeof args, "run lo.yaml --out '%sr.csv' --progress quiet", rel);
+    assert_int_equal(run(dir, args, NULL), 0);
+    snprintf(path, sizeof path, "%s/%sr.csv", dir, rel);
+    struct table *t = read_csv(path);
+    assert_int_equal(t->nrows, 1);
+    free_table(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -874,6 +902,7 @@ int main(void)
         cmocka_unit_test(backend_columns_appear_with_cuda_rows_only),
         cmocka_unit_test(rows_above_reference_max_n_are_timed_but_not_compared),
         cmocka_unit_test(resume_refuses_rows_measured_on_changed_files),
+        cmocka_unit_test(a_long_out_path_is_used_whole),
         cmocka_unit_test(plugin_faults_outside_a_row_are_clear_errors),
         cmocka_unit_test(retry_failed_replaces_failed_rows_and_exit_reflects_the_file),
     };
