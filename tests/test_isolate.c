@@ -2,6 +2,7 @@
  * comes back as its reply, or as the way the child ended (a signal, the
  * SIGKILL the OOM killer sends, an exit before replying, the timeout, an
  * interruption), and the parent carries on after each. */
+#define _POSIX_C_SOURCE 200809L
 #include "testlib.h"
 
 #include "isolate.h"
@@ -68,7 +69,7 @@ static void child(const void *arg, void *out)
             pause();
     }
     case DO_ALLOC: {
-        char *p = malloc(j->bytes);
+        char *volatile p = malloc(j->bytes); /* (volatile: a compiler may not elide it) */
         r->refused = p == NULL;
         free(p);
         break;
