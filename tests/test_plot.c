@@ -89,12 +89,12 @@ static void plot_aggregates_seeds_and_fits_slopes(void **s)
     /* the time chart's legend has each series' slope */
     char *gp = slurp(path_in(out, "toy-time.gp"));
     assert_non_null(gp);
-    assert_non_null(strstr(gp, "a (slope 2.00)"));
-    assert_non_null(strstr(gp, "b landmarks=16 (slope 1.00)"));
+    assert_non_null(strstr(gp, "a (slope 2.00; 2 seeds)"));
+    assert_non_null(strstr(gp, "b landmarks=16 (slope 1.00; 2 seeds)"));
     /* budget chart: b at budget 16 is mean 0.2, min 0.1, max 0.3 over seeds */
     char *dat = slurp(path_in(out, "toy-budget.dat"));
     assert_non_null(dat);
-    assert_non_null(strstr(dat, "\n16 0.2 0.1 0.3 "));
+    assert_non_null(strstr(dat, "\n16 0.2 0.1 0.3 nan 2 2\n"));
     /* the refused row is drawn on the memory chart, not dropped */
     char *mem = slurp(path_in(out, "toy-memory.gp"));
     assert_non_null(strstr(mem, "[refused: drawn at the top]"));
