@@ -77,13 +77,33 @@ static void usage_list(FILE *f)
 static void usage_plot(FILE *f)
 {
     fputs("usage: attnbench plot RESULTS.csv [--out DIR] [--format png,svg] [--no-render]\n"
+          "                      [--where KEY=VALUE]... [--by KEY]...\n"
           "\n"
-          "Aggregates the rows over seeds and writes, for each chart the CSV supports,\n"
+          "Aggregates the rows over seeds ONLY (the legend says how many) and writes, for\n"
+          "each chart the CSV supports,\n"
           "DIR/<csv name>-<chart>.dat, a gnuplot script .gp beside it (kept, so that you can\n"
           "restyle and re-render), and the rendered .png/.svg. Charts: time and memory vs n\n"
           "(log-log, fitted slopes), error vs budget and vs budget/n (per data kind, min-max\n"
           "band over seeds), error and ||I - AZ|| vs pinv iterations, error vs time with the\n"
-          "Pareto front, error vs attention entropy. Default DIR: plots.\n",
+          "Pareto front, error vs attention entropy. Default DIR: plots.\n"
+          "\n"
+          "Nothing but the seed is averaged: every data parameter that varies in the file\n"
+          "(data_params: order, scale, heads, d, ...) splits the panels (titled e.g.\n"
+          "'clustered, order=shuffled'), every method parameter that varies (params) splits\n"
+          "the series. Parameters without an effect on a row do not split: pinv_iters and\n"
+          "pinv_init unless pinv=iterative, kmeans_iters unless selection=kmeans, and on the\n"
+          "error charts tile_q, tile_k, cap_mib (they change time, not results). A chart\n"
+          "with more than 12 panels or 16 series in a panel is not drawn; a message names\n"
+          "the parameters that vary and their values.\n"
+          "\n"
+          "  --where KEY=VALUE  keep only the rows whose data parameter, method parameter or\n"
+          "                     column KEY is VALUE (e.g. --where method=nystrom --where\n"
+          "                     n=4096); repeatable; the same KEY twice keeps either value\n"
+          "  --by KEY           split the panels by KEY too (repeatable)\n"
+          "\n"
+          "Exit status: 0 when at least one chart is written (charts not drawn for too\n"
+          "many panels or series are reported on stderr); 2 for a bad CSV or option, or\n"
+          "when no chart at all could be drawn; 3 when gnuplot is missing or fails.\n",
           f);
 }
 
@@ -91,10 +111,29 @@ static int cmd_plot(int argc, char **argv)
 {
     const char *csv = NULL;
     struct ab_plot_opts o = {.out_dir = "plots", .png = 1, .svg = 1, .render = 1};
+    const char *where[64], *by[16];
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage_plot(stdout);
             return 0;
+        } else if (!strcmp(argv[i], "--where") && i + 1 < argc) {
+            if (!strchr(argv[i + 1], '=') || argv[i + 1][0] == '=') {
+                fprintf(stderr, "attnbench plot: --where takes KEY=VALUE, got '%s'\n", argv[i + 1]);
+                return 2;
+            }
+            if (o.nwhere == sizeof where / sizeof where[0]) {
+                fprintf(stderr, "attnbench plot: at most %zu --where\n", sizeof where / sizeof where[0]);
+                return 2;
+            }
+            where[o.nwhere++] = argv[++i];
+            o.where = where;
+        } else if (!strcmp(argv[i], "--by") && i + 1 < argc) {
+            if (o.nby == sizeof by / sizeof by[0]) {
+                fprintf(stderr, "attnbench plot: at most %zu --by\n", sizeof by / sizeof by[0]);
+                return 2;
+            }
+            by[o.nby++] = argv[++i];
+            o.by = by;
         } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
             o.out_dir = argv[++i];
         } else if (!strcmp(argv[i], "--no-render")) {

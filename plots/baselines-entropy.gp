@@ -3,24 +3,24 @@
 formats = "png svg"
 set grid lw 0.5 lc rgb "#dddddd"
 set key below left Left reverse font ",8" maxcols 2
-set xlabel "entropy (nats)"
-set ylabel "||O^ - O||_F / ||O||_F"
+set xlabel 'entropy (nats)'
+set ylabel '||O^ - O||_F / ||O||_F'
 set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 set format y "%g"
 set logscale y
 do for [fmt in formats] {
-  if (fmt eq "png") { set terminal pngcairo noenhanced size 960,462 font "sans,9"; set output "baselines-entropy.png" }
-  if (fmt eq "svg") { set terminal svg noenhanced size 960,462 dynamic font "sans,9"; set output "baselines-entropy.svg" }
-  set multiplot layout 1,1 title "output error vs mean row entropy of the exact attention (all data)\nexperiments/baselines.yaml - Intel(R) Xeon(R) Processor - 2 threads"
-  set title ""
+  if (fmt eq "png") { set terminal pngcairo noenhanced size 960,462 font "sans,9"; set output 'baselines-entropy.png' }
+  if (fmt eq "svg") { set terminal svg noenhanced size 960,462 dynamic font "sans,9"; set output 'baselines-entropy.svg' }
+  set multiplot layout 1,1 title 'output error vs mean row entropy of the exact attention (all data)' . "\n" . 'experiments/baselines.yaml - Intel(R) Xeon(R) Processor - 2 threads'
+  set title ''
   plot \
-    "baselines-entropy.dat" index 0 using 1:2 with points lc 1 pt 7 ps 0.7 title "linformer", \
-    "baselines-entropy.dat" index 1 using 1:2 with points lc 2 pt 7 ps 0.7 title "local", \
-    "baselines-entropy.dat" index 2 using 1:2 with points lc 3 pt 7 ps 0.7 title "nystrom", \
-    "baselines-entropy.dat" index 3 using 1:2 with points lc 4 pt 7 ps 0.7 title "nystrom-direct", \
-    "baselines-entropy.dat" index 4 using 1:2 with points lc 5 pt 7 ps 0.7 title "nystrom-local", \
-    "baselines-entropy.dat" index 5 using 1:2 with points lc 6 pt 7 ps 0.7 title "performer"
+    'baselines-entropy.dat' index 0 using 1:2 with points lc 1 pt 7 ps 0.7 title 'linformer (1 seed)', \
+    'baselines-entropy.dat' index 1 using 1:2 with points lc 2 pt 7 ps 0.7 title 'local (1 seed)', \
+    'baselines-entropy.dat' index 2 using 1:2 with points lc 3 pt 7 ps 0.7 title 'nystrom (1 seed)', \
+    'baselines-entropy.dat' index 3 using 1:2 with points lc 4 pt 7 ps 0.7 title 'nystrom-direct (1 seed)', \
+    'baselines-entropy.dat' index 4 using 1:2 with points lc 5 pt 7 ps 0.7 title 'nystrom-local (1 seed)', \
+    'baselines-entropy.dat' index 5 using 1:2 with points lc 6 pt 7 ps 0.7 title 'performer (1 seed)'
   unset multiplot
   unset output
 }

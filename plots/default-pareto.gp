@@ -3,27 +3,27 @@
 formats = "png svg"
 set grid lw 0.5 lc rgb "#dddddd"
 set key below left Left reverse font ",8" maxcols 1
-set xlabel "time (ms)"
-set ylabel "||O^ - O||_F / ||O||_F"
+set xlabel 'time (ms)'
+set ylabel '||O^ - O||_F / ||O||_F'
 set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 set format y "%g"
 set logscale x
 set logscale y
 do for [fmt in formats] {
-  if (fmt eq "png") { set terminal pngcairo noenhanced size 1040,476 font "sans,9"; set output "default-pareto.png" }
-  if (fmt eq "svg") { set terminal svg noenhanced size 1040,476 dynamic font "sans,9"; set output "default-pareto.svg" }
-  set multiplot layout 1,2 title "output error vs median time at n = 4096; black: the Pareto front\nexperiments/default.yaml - Intel(R) Xeon(R) Processor - 2 threads"
-  set title "clustered"
+  if (fmt eq "png") { set terminal pngcairo noenhanced size 1040,476 font "sans,9"; set output 'default-pareto.png' }
+  if (fmt eq "svg") { set terminal svg noenhanced size 1040,476 dynamic font "sans,9"; set output 'default-pareto.svg' }
+  set multiplot layout 1,2 title 'output error vs median time at n = 4096; black: the Pareto front' . "\n" . 'experiments/default.yaml - Intel(R) Xeon(R) Processor - 2 threads'
+  set title 'clustered'
   plot \
-    "default-pareto.dat" index 0 using 1:2 with points lc 1 pt 7 ps 0.7 title "exact", \
-    "default-pareto.dat" index 1 using 1:2 with points lc 2 pt 7 ps 0.7 title "nystrom", \
-    "default-pareto.dat" index 4 using 1:2 with steps lw 2 lc rgb "black" title "Pareto front"
-  set title "gaussian"
+    'default-pareto.dat' index 0 using 1:2 with points lc 1 pt 7 ps 0.7 title 'exact (1 seed)', \
+    'default-pareto.dat' index 1 using 1:2 with points lc 2 pt 7 ps 0.7 title 'nystrom (1 seed)', \
+    'default-pareto.dat' index 4 using 1:2 with steps lw 2 lc rgb "black" title 'Pareto front'
+  set title 'gaussian'
   plot \
-    "default-pareto.dat" index 2 using 1:2 with points lc 1 pt 7 ps 0.7 title "exact", \
-    "default-pareto.dat" index 3 using 1:2 with points lc 2 pt 7 ps 0.7 title "nystrom", \
-    "default-pareto.dat" index 5 using 1:2 with steps lw 2 lc rgb "black" title "Pareto front"
+    'default-pareto.dat' index 2 using 1:2 with points lc 1 pt 7 ps 0.7 title 'exact (1 seed)', \
+    'default-pareto.dat' index 3 using 1:2 with points lc 2 pt 7 ps 0.7 title 'nystrom (1 seed)', \
+    'default-pareto.dat' index 5 using 1:2 with steps lw 2 lc rgb "black" title 'Pareto front'
   unset multiplot
   unset output
 }

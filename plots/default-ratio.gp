@@ -3,45 +3,29 @@
 formats = "png svg"
 set grid lw 0.5 lc rgb "#dddddd"
 set key below left Left reverse font ",8" maxcols 1
-set xlabel "budget / n"
-set ylabel "||O^ - O||_F / ||O||_F"
+set xlabel 'budget / n'
+set ylabel '||O^ - O||_F / ||O||_F'
 set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 set format y "%g"
 set logscale x
 set logscale y
 do for [fmt in formats] {
-  if (fmt eq "png") { set terminal pngcairo noenhanced size 1040,518 font "sans,9"; set output "default-ratio.png" }
-  if (fmt eq "svg") { set terminal svg noenhanced size 1040,518 dynamic font "sans,9"; set output "default-ratio.svg" }
-  set multiplot layout 1,2 title "output error vs budget / n (landmark ratio); band: min-max over seeds\nexperiments/default.yaml - Intel(R) Xeon(R) Processor - 2 threads"
-  set title "clustered"
+  if (fmt eq "png") { set terminal pngcairo noenhanced size 1040,602 font "sans,9"; set output 'default-ratio.png' }
+  if (fmt eq "svg") { set terminal svg noenhanced size 1040,602 dynamic font "sans,9"; set output 'default-ratio.svg' }
+  set multiplot layout 1,2 title 'output error vs budget / n (landmark ratio); band: min-max over seeds' . "\n" . 'experiments/default.yaml - Intel(R) Xeon(R) Processor - 2 threads'
+  set title 'clustered'
   plot \
-    "default-ratio.dat" index 0 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 1 notitle, \
-    "default-ratio.dat" index 0 using 1:2 with linespoints lc 1 pt 7 ps 0.7 title "nystrom pinv=iterative pinv_iters=1", \
-    "default-ratio.dat" index 1 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 2 notitle, \
-    "default-ratio.dat" index 1 using 1:2 with linespoints lc 2 pt 7 ps 0.7 title "nystrom pinv=iterative pinv_iters=12", \
-    "default-ratio.dat" index 2 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 3 notitle, \
-    "default-ratio.dat" index 2 using 1:2 with linespoints lc 3 pt 7 ps 0.7 title "nystrom pinv=iterative pinv_iters=24", \
-    "default-ratio.dat" index 3 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 4 notitle, \
-    "default-ratio.dat" index 3 using 1:2 with linespoints lc 4 pt 7 ps 0.7 title "nystrom pinv=iterative pinv_iters=3", \
-    "default-ratio.dat" index 4 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 5 notitle, \
-    "default-ratio.dat" index 4 using 1:2 with linespoints lc 5 pt 7 ps 0.7 title "nystrom pinv=iterative pinv_iters=6", \
-    "default-ratio.dat" index 5 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 6 notitle, \
-    "default-ratio.dat" index 5 using 1:2 with linespoints lc 6 pt 7 ps 0.7 title "nystrom pinv=svd pinv_iters=6"
-  set title "gaussian"
+    'default-ratio.dat' index 8 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 1 notitle, \
+    'default-ratio.dat' index 8 using 1:2 with linespoints lc 1 pt 7 ps 0.7 title 'nystrom pinv=iterative pinv_iters=6 n=1024 (2 seeds)', \
+    'default-ratio.dat' index 9 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 2 notitle, \
+    'default-ratio.dat' index 9 using 1:2 with linespoints lc 2 pt 7 ps 0.7 title 'nystrom pinv=iterative pinv_iters=6 n=4096 (2 seeds)'
+  set title 'gaussian'
   plot \
-    "default-ratio.dat" index 6 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 1 notitle, \
-    "default-ratio.dat" index 6 using 1:2 with linespoints lc 1 pt 7 ps 0.7 title "nystrom pinv=iterative pinv_iters=1", \
-    "default-ratio.dat" index 7 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 2 notitle, \
-    "default-ratio.dat" index 7 using 1:2 with linespoints lc 2 pt 7 ps 0.7 title "nystrom pinv=iterative pinv_iters=12", \
-    "default-ratio.dat" index 8 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 3 notitle, \
-    "default-ratio.dat" index 8 using 1:2 with linespoints lc 3 pt 7 ps 0.7 title "nystrom pinv=iterative pinv_iters=24", \
-    "default-ratio.dat" index 9 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 4 notitle, \
-    "default-ratio.dat" index 9 using 1:2 with linespoints lc 4 pt 7 ps 0.7 title "nystrom pinv=iterative pinv_iters=3", \
-    "default-ratio.dat" index 10 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 5 notitle, \
-    "default-ratio.dat" index 10 using 1:2 with linespoints lc 5 pt 7 ps 0.7 title "nystrom pinv=iterative pinv_iters=6", \
-    "default-ratio.dat" index 11 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 6 notitle, \
-    "default-ratio.dat" index 11 using 1:2 with linespoints lc 6 pt 7 ps 0.7 title "nystrom pinv=svd pinv_iters=6"
+    'default-ratio.dat' index 20 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 1 notitle, \
+    'default-ratio.dat' index 20 using 1:2 with linespoints lc 1 pt 7 ps 0.7 title 'nystrom pinv=iterative pinv_iters=6 n=1024 (2 seeds)', \
+    'default-ratio.dat' index 21 using 1:3:4 with filledcurves fs transparent solid 0.15 lc 2 notitle, \
+    'default-ratio.dat' index 21 using 1:2 with linespoints lc 2 pt 7 ps 0.7 title 'nystrom pinv=iterative pinv_iters=6 n=4096 (2 seeds)'
   unset multiplot
   unset output
 }

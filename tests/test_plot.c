@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static const char *path_in(const char *dir, const char *name)
 {
@@ -89,12 +90,12 @@ static void plot_aggregates_seeds_and_fits_slopes(void **s)
     /* the time chart's legend has each series' slope */
     char *gp = slurp(path_in(out, "toy-time.gp"));
     assert_non_null(gp);
-    assert_non_null(strstr(gp, "a (slope 2.00)"));
-    assert_non_null(strstr(gp, "b landmarks=16 (slope 1.00)"));
+    assert_non_null(strstr(gp, "a (slope 2.00; 2 seeds)"));
+    assert_non_null(strstr(gp, "b landmarks=16 (slope 1.00; 2 seeds)"));
     /* budget chart: b at budget 16 is mean 0.2, min 0.1, max 0.3 over seeds */
     char *dat = slurp(path_in(out, "toy-budget.dat"));
     assert_non_null(dat);
-    assert_non_null(strstr(dat, "\n16 0.2 0.1 0.3 "));
+    assert_non_null(strstr(dat, "\n16 0.2 0.1 0.3 nan 2 2\n"));
     /* the refused row is drawn on the memory chart, not dropped */
     char *mem = slurp(path_in(out, "toy-memory.gp"));
     assert_non_null(strstr(mem, "[refused: drawn at the top]"));
@@ -354,6 +355,180 @@ static void heatmap_never_runs_text_from_the_config(void **s)
     }
 }
 
+/* Clustered data in two orders (a data parameter), nystrom at landmarks 16
+ * and 32, `nseeds` seeds: contiguous errors 0.08 (+0.02 per further seed),
+ * shuffled 0.97 (+0.02). pinv=svd everywhere, so pinv_iters (and tile_q, a
+ * performance knob) differ per seed without an effect: they must not split. */
+static const char *make_orders_csv(const char *dir, const char *name, int nseeds)
+{
+    const char *csv = path_in(dir, name);
+    FILE *f = fopen(csv, "w");
+    fputs("row_id,status,method,params,data,data_params,n,seed,budget,out_rel_fro,time_ms_median,"
+          "config,cpu,threads\n",
+          f);
+    int id = 0;
+    for (int o = 0; o < 2; o++)
+        for (int m = 16; m <= 32; m *= 2)
+            for (int seed = 1; seed <= nseeds; seed++)
+                fprintf(f,
+                        "%d,ok,nystrom,landmarks=%d;pinv=svd;pinv_iters=%d;tile_q=%d,clustered,"
+                        "\"heads=1;n=1024;order=%s;note=\"\"a\\\\;b=c\"\"\",1024,%d,%d,%.2f,1.0,toy.yaml,cpu x,2\n",
+                        id++, m, 6 * seed, 256 * seed, o ? "shuffled" : "contiguous", seed, m,
+                        (o ? 0.97 : 0.08) - (m == 32 ? 0.01 : 0) + 0.02 * (seed - 1));
+    fclose(f);
+    return csv;
+}
+
+static int count_of(const char *s, const char *needle)
+{
+    int k = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p++)
+        k++;
+    return k;
+}
+
+/* One seed: two panels (one per order), each value alone, never the pooled
+ * 0.52, and no band (there is nothing to span). */
+static void plot_never_pools_a_data_parameter(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    char csv[600], out[600];
+    snprintf(csv, sizeof csv, "%s", make_orders_csv(dir, "orders1.csv", 1));
+    snprintf(out, sizeof out, "%s/p1", dir);
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0};
+    struct ab_err err;
+    if (ab_plot(csv, &o, &err))
+        fail_msg("%s", err.msg);
+    char *gp = slurp(path_in(out, "orders1-budget.gp")), *dat = slurp(path_in(out, "orders1-budget.dat"));
+    assert_non_null(gp);
+    assert_non_null(dat);
+    assert_non_null(strstr(gp, "set title 'clustered, order=contiguous'"));
+    assert_non_null(strstr(gp, "set title 'clustered, order=shuffled'"));
+    assert_null(strstr(gp, "filledcurves"));
+    assert_null(strstr(dat, "0.52"));
+    assert_null(strstr(dat, "0.525"));
+    assert_non_null(strstr(dat, "\n16 0.08 0.08 0.08 nan 1 1\n"));
+    assert_non_null(strstr(dat, "\n16 0.97 0.97 0.97 nan 1 1\n"));
+    assert_non_null(strstr(gp, "title 'nystrom n=1024 (1 seed)'"));
+    assert_int_equal(count_of(gp, "title 'nystrom"), 2); /* one series a panel */
+    free(gp), free(dat);
+}
+
+/* Two seeds: the band spans exactly those two seeds of one order; the
+ * no-effect parameters (pinv_iters under pinv=svd, tile_q on an error chart)
+ * neither split nor label the series. */
+static void plot_band_spans_seeds_only(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    char csv[600], out[600];
+    snprintf(csv, sizeof csv, "%s", make_orders_csv(dir, "orders2.csv", 2));
+    snprintf(out, sizeof out, "%s/p2", dir);
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0};
+    struct ab_err err;
+    if (ab_plot(csv, &o, &err))
+        fail_msg("%s", err.msg);
+    char *gp = slurp(path_in(out, "orders2-budget.gp")), *dat = slurp(path_in(out, "orders2-budget.dat"));
+    assert_non_null(gp);
+    assert_non_null(strstr(dat, "\n16 0.09 0.08 0.1 nan 2 2\n"));
+    assert_non_null(strstr(dat, "\n16 0.98 0.97 0.99 nan 2 2\n"));
+    assert_int_equal(count_of(gp, "filledcurves"), 2);
+    assert_non_null(strstr(gp, "title 'nystrom n=1024 (2 seeds)'"));
+    assert_int_equal(count_of(gp, "title 'nystrom"), 2);
+    assert_null(strstr(gp, "pinv_iters"));
+    assert_null(strstr(gp, "tile_q"));
+    assert_null(strstr(gp, "note=")); /* the quoted constant does not vary */
+    free(gp), free(dat);
+}
+
+/* --where keeps the rows whose parameter or column matches; an unknown key
+ * is an error that names it. */
+static void plot_where_filters_rows(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    char csv[600], out[600];
+    snprintf(csv, sizeof csv, "%s", make_orders_csv(dir, "orders3.csv", 1));
+    snprintf(out, sizeof out, "%s/p3", dir);
+    const char *where[] = {"order=shuffled", "method=nystrom"};
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0, .where = where, .nwhere = 2};
+    struct ab_err err;
+    if (ab_plot(csv, &o, &err))
+        fail_msg("%s", err.msg);
+    char *gp = slurp(path_in(out, "orders3-budget.gp")), *dat = slurp(path_in(out, "orders3-budget.dat"));
+    assert_non_null(gp);
+    assert_null(strstr(gp, "contiguous"));
+    assert_null(strstr(dat, "0.08"));
+    assert_non_null(strstr(dat, "\n16 0.97 0.97 0.97 nan 1 1\n"));
+    free(gp), free(dat);
+    const char *bad[] = {"colour=red"};
+    o.where = bad, o.nwhere = 1;
+    assert_int_equal(ab_plot(csv, &o, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "colour"));
+    const char *none[] = {"method=performer"};
+    o.where = none;
+    assert_int_equal(ab_plot(csv, &o, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "--where"));
+    /* --by splits panels by a column too */
+    const char *by[] = {"method"};
+    o.where = NULL, o.nwhere = 0, o.by = by, o.nby = 1;
+    if (ab_plot(csv, &o, &err))
+        fail_msg("%s", err.msg);
+    gp = slurp(path_in(out, "orders3-budget.gp"));
+    assert_non_null(strstr(gp, "set title 'clustered, order=shuffled, method=nystrom'"));
+    free(gp);
+}
+
+/* 20 values of a method parameter: the budget chart is not drawn pooled,
+ * stderr names the parameter and its values and asks for --where / --by;
+ * the other charts still render and the call succeeds. */
+static void plot_too_many_series_is_a_message(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    const char *csv = path_in(dir, "many.csv");
+    FILE *f = fopen(csv, "w");
+    fputs("row_id,status,method,params,data,data_params,n,seed,budget,out_rel_fro,time_ms_median,"
+          "config,cpu,threads\n",
+          f);
+    for (int p = 1; p <= 20; p++)
+        for (int m = 16; m <= 32; m *= 2)
+            fprintf(f, "%d%d,ok,m,landmarks=%d;p=%d,gaussian,n=1024,1024,1,%d,0.%d,%d,t.yaml,c,2\n", p, m,
+                    m, p, m, p, p + m);
+    fputs("0,ok,exact,impl=fused,gaussian,n=1024,1024,1,1024,1e-7,5,t.yaml,c,2\n", f);
+    fclose(f);
+    char out[600], log[600];
+    snprintf(out, sizeof out, "%s/p4", dir);
+    snprintf(log, sizeof log, "%s/stderr.txt", dir);
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0};
+    struct ab_err err;
+    fflush(stderr);
+    int saved = dup(2);
+    assert_non_null(freopen(log, "w", stderr));
+    int rc = ab_plot(csv, &o, &err);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    if (rc)
+        fail_msg("%s", err.msg);
+    char *msg = slurp(log);
+    assert_non_null(strstr(msg, "budget: not drawn: 20 series"));
+    assert_non_null(strstr(msg, "m p=1,2,3"));
+    assert_non_null(strstr(msg, "--where KEY=VALUE"));
+    assert_non_null(strstr(msg, "--by KEY"));
+    struct stat st;
+    assert_int_not_equal(stat(path_in(out, "many-budget.gp"), &st), 0);
+    assert_int_equal(stat(path_in(out, "many-pareto.gp"), &st), 0); /* the others still draw */
+    free(msg);
+    /* --where p=3: one series, drawn */
+    const char *where[] = {"p=3"};
+    o.where = where, o.nwhere = 1;
+    if (ab_plot(csv, &o, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(stat(path_in(out, "many-budget.gp"), &st), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +538,10 @@ int main(void)
         cmocka_unit_test(heatmap_exact_block_is_the_float64_attention),
         cmocka_unit_test(plot_never_runs_text_from_the_csv),
         cmocka_unit_test(heatmap_never_runs_text_from_the_config),
+        cmocka_unit_test(plot_never_pools_a_data_parameter),
+        cmocka_unit_test(plot_band_spans_seeds_only),
+        cmocka_unit_test(plot_where_filters_rows),
+        cmocka_unit_test(plot_too_many_series_is_a_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,84 +50,316 @@ static int find_cols(const struct ab_table *t, const char *path, struct cols *c,
     return AB_OK;
 }
 
-static int is_ok(const struct ab_table *t, const struct cols *c, size_t r)
-{
-    return !strcmp(ab_table_str(t, r, c->status), "ok");
-}
+/* ---- parameters: what splits panels and series ----
+ *
+ * A series aggregates ONLY over seeds. Every other parameter that varies in
+ * the (filtered) file splits: data parameters (the `data_params` cell, and
+ * the data kind) make panels, method parameters (`params`) make series. Each
+ * chart takes some keys as its x axis instead (n on the time and memory
+ * charts, the budget keys on the budget charts, pinv_iters on the pinv
+ * chart); the entropy chart takes the data instance itself as x (one panel,
+ * every row its own point). As a backstop, two rows are only ever averaged
+ * into one point when their whole identity (data kind, every data parameter,
+ * method, every parameter that has an effect) is equal: they differ in seed
+ * alone. */
 
-/* ---- series labels: method + the parameters that vary for that method ---- */
+/* Parameters without an effect on a row: they neither split nor label its
+ * series. `when_key` = NULL: a performance knob (tiles, the memory cap),
+ * which changes time and memory but not the output: it splits the time and
+ * memory charts and no error chart. Otherwise the key has an effect only on
+ * rows whose `when_key` is `when_val` (a row without `when_key` keeps it). */
+static const struct {
+    const char *key, *when_key, *when_val;
+} no_effect[] = {
+    {"pinv_iters", "pinv", "iterative"},       /* nystrom: pinv=svd ignores the iterations */
+    {"pinv_init", "pinv", "iterative"},        /* the iteration's start, likewise */
+    {"kmeans_iters", "selection", "kmeans"},   /* Lloyd steps: only for selection=kmeans */
+    {"tile_q", NULL, NULL},                    /* performance knobs: same output */
+    {"tile_k", NULL, NULL},
+    {"cap_mib", NULL, NULL},
+};
+#define NNOEFFECT (sizeof no_effect / sizeof no_effect[0])
 
-#define MAXKEYS 32
-struct varying {
-    char method[64];
-    char keys[MAXKEYS][32];
-    int nkeys;
+/* More than these and a chart is not drawn (it asks for --where / --by). */
+#define MAX_PANELS 12
+#define MAX_SERIES 16
+
+#define MAXKV 48
+struct kv {
+    char key[32], val[160];
+    int data; /* 1: from data_params, 0: from params */
+};
+struct rowinfo {
+    struct kv kv[MAXKV];
+    int n, keep;
 };
 
-struct labeler {
-    struct varying *v;
-    size_t n;
+/* A key seen in the file: its distinct values (data keys over the whole file,
+ * method keys per method, only over rows where the key has an effect). */
+#define MAXVALS 24
+struct keyinfo {
+    int data;
+    char method[64], key[32];
+    char vals[MAXVALS][48];
+    int nvals, more;
 };
 
-static void labeler_build(const struct ab_table *t, const struct cols *c, struct labeler *lb)
+/* Parse "k=v;k=v" (a value may be "double-quoted" with \" \\ \xHH escapes)
+ * into ri. */
+static void parse_kv(const char *s, int data, struct rowinfo *ri)
 {
-    lb->v = calloc(t->nrows + 1, sizeof *lb->v);
-    lb->n = 0;
-    for (size_t r = 0; r < t->nrows; r++) {
-        const char *m = ab_table_str(t, r, c->method);
-        struct varying *v = NULL;
-        for (size_t i = 0; i < lb->n && !v; i++)
-            if (!strcmp(lb->v[i].method, m))
-                v = &lb->v[i];
-        if (v)
+    while (s && *s) {
+        const char *eq = strchr(s, '='), *semi = strchr(s, ';');
+        if (!eq || (semi && semi < eq)) { /* a token without '=': skip it */
+            s = semi ? semi + 1 : NULL;
             continue;
-        v = &lb->v[lb->n++];
-        snprintf(v->method, sizeof v->method, "%s", m);
-        /* every key of this method's params whose value differs between rows */
-        char first[1024];
-        snprintf(first, sizeof first, "%s", ab_table_str(t, r, c->params));
-        for (char *save = NULL, *kv = strtok_r(first, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-            char *eq = strchr(kv, '=');
-            if (!eq)
-                continue;
-            *eq = '\0';
-            char v0[128], vi[128];
-            ab_kv_get(ab_table_str(t, r, c->params), kv, v0, sizeof v0);
-            int differs = 0;
-            for (size_t q = r + 1; q < t->nrows && !differs; q++) {
-                if (strcmp(ab_table_str(t, q, c->method), m))
-                    continue;
-                ab_kv_get(ab_table_str(t, q, c->params), kv, vi, sizeof vi);
-                differs = strcmp(v0, vi) != 0;
-            }
-            if (differs && v->nkeys < MAXKEYS)
-                snprintf(v->keys[v->nkeys++], sizeof v->keys[0], "%s", kv);
         }
+        struct kv *kv = ri->n < MAXKV ? &ri->kv[ri->n] : NULL;
+        if (kv) {
+            memset(kv, 0, sizeof *kv);
+            snprintf(kv->key, sizeof kv->key, "%.*s", (int)(eq - s), s);
+            kv->data = data;
+        }
+        const char *p = eq + 1;
+        size_t n = 0;
+        char *out = kv ? kv->val : NULL;
+#define PUTC(ch) (out && n + 1 < sizeof kv->val ? (void)(out[n++] = (ch)) : (void)0)
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1] == 'x' && p[2] && p[3]) {
+                    char hx[3] = {p[2], p[3], 0};
+                    PUTC((char)strtol(hx, NULL, 16));
+                    p += 3;
+                } else if (*p == '\\' && p[1]) {
+                    PUTC(*++p);
+                } else {
+                    PUTC(*p);
+                }
+            }
+            if (*p == '"')
+                p++;
+            while (*p && *p != ';')
+                p++;
+        } else {
+            for (; *p && *p != ';'; p++)
+                PUTC(*p);
+        }
+#undef PUTC
+        if (out)
+            out[n] = '\0';
+        if (kv)
+            ri->n++;
+        s = *p == ';' ? p + 1 : NULL;
     }
 }
 
-static int key_excluded(const char *key, const char *const *skip, size_t nskip)
+static const char *row_param(const struct rowinfo *ri, const char *key)
 {
-    for (size_t i = 0; i < nskip; i++)
-        if (!strcmp(key, skip[i]))
+    for (int i = 0; i < ri->n; i++)
+        if (!strcmp(ri->kv[i].key, key))
+            return ri->kv[i].val;
+    return NULL;
+}
+
+/* Has parameter kv an effect on this row (on an error chart: errchart)? */
+static int has_effect(const struct rowinfo *ri, const struct kv *kv, int errchart)
+{
+    if (kv->data)
+        return 1;
+    for (size_t i = 0; i < NNOEFFECT; i++) {
+        if (strcmp(no_effect[i].key, kv->key))
+            continue;
+        if (!no_effect[i].when_key)
+            return !errchart;
+        const char *w = row_param(ri, no_effect[i].when_key);
+        return !w || !strcmp(w, no_effect[i].when_val);
+    }
+    return 1;
+}
+
+struct ctx {
+    const struct ab_table *t;
+    struct cols c;
+    struct rowinfo *ri;     /* per row */
+    struct keyinfo *keys;   /* distinct (data|method, key) */
+    size_t nkeys;
+    const struct ab_plot_opts *o;
+    char stem[256], subtitle[400];
+    char written[64][300];
+    size_t nwritten;
+    char skipped[1024];
+    char refused[4096]; /* charts not drawn for too many panels or series */
+    size_t nrefused;
+    struct ab_err *err;
+};
+
+static int is_ok(const struct ctx *cx, size_t r)
+{
+    return cx->ri[r].keep && !strcmp(ab_table_str(cx->t, r, cx->c.status), "ok");
+}
+
+static struct keyinfo *key_find(struct ctx *cx, int data, const char *method, const char *key)
+{
+    for (size_t i = 0; i < cx->nkeys; i++)
+        if (cx->keys[i].data == data && !strcmp(cx->keys[i].key, key) &&
+            (data || !strcmp(cx->keys[i].method, method)))
+            return &cx->keys[i];
+    return NULL;
+}
+
+static void key_note(struct keyinfo *k, const char *val)
+{
+    for (int i = 0; i < k->nvals; i++)
+        if (!strcmp(k->vals[i], val))
+            return;
+    if (k->nvals < MAXVALS)
+        snprintf(k->vals[k->nvals++], sizeof k->vals[0], "%s", val);
+    else
+        k->more = 1;
+}
+
+/* The distinct values of every key over the kept rows (any status: a
+ * refused row's parameters name it too). */
+static void keys_build(struct ctx *cx)
+{
+    free(cx->keys);
+    cx->keys = calloc(cx->t->nrows * 4 + 16, sizeof *cx->keys);
+    cx->nkeys = 0;
+    size_t cap = cx->t->nrows * 4 + 16;
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        const struct rowinfo *ri = &cx->ri[r];
+        if (!ri->keep)
+            continue;
+        const char *m = ab_table_str(cx->t, r, cx->c.method);
+        for (int i = 0; i < ri->n; i++) {
+            if (!has_effect(ri, &ri->kv[i], 0))
+                continue;
+            struct keyinfo *k = key_find(cx, ri->kv[i].data, m, ri->kv[i].key);
+            if (!k && cx->nkeys < cap) {
+                k = &cx->keys[cx->nkeys++];
+                k->data = ri->kv[i].data;
+                snprintf(k->method, sizeof k->method, "%s", ri->kv[i].data ? "" : m);
+                snprintf(k->key, sizeof k->key, "%s", ri->kv[i].key);
+            }
+            if (k)
+                key_note(k, ri->kv[i].val);
+        }
+    }
+    /* the data kind itself, as a pseudo data key "data" */
+    struct keyinfo *k = NULL;
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        if (!cx->ri[r].keep)
+            continue;
+        if (!k && cx->nkeys < cap) {
+            k = &cx->keys[cx->nkeys++];
+            k->data = 2;
+            snprintf(k->key, sizeof k->key, "data");
+        }
+        if (k)
+            key_note(k, ab_table_str(cx->t, r, cx->c.data));
+    }
+}
+
+static int key_varies(struct ctx *cx, int data, const char *method, const char *key)
+{
+    const struct keyinfo *k = key_find(cx, data, method, key);
+    return k && (k->nvals > 1 || k->more);
+}
+
+static int in_list(const char *key, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] && !strcmp(key, list[i]))
             return 1;
     return 0;
 }
 
-/* "nystrom landmarks=64 pinv=svd": the varying params, minus `skip`. */
-static void label_of(const struct labeler *lb, const char *method, const char *params,
-                     const char *const *skip, size_t nskip, char *out, size_t cap)
+/* A row's value for KEY: its data or method parameter, else its column. */
+static const char *row_value(const struct ctx *cx, size_t r, const char *key)
 {
-    snprintf(out, cap, "%s", method);
-    for (size_t i = 0; i < lb->n; i++) {
-        if (strcmp(lb->v[i].method, method))
+    const char *v = row_param(&cx->ri[r], key);
+    if (v)
+        return v;
+    int col = ab_table_col(cx->t, key);
+    return col >= 0 ? ab_table_str(cx->t, r, col) : NULL;
+}
+
+/* The panel of row r: "clustered, order=shuffled, scale=1" (the data kind and
+ * the data parameters that vary in the file, less `skip` and n, which every
+ * chart takes as its x or into its series), then each --by KEY=value. With
+ * with_data = 0 the data are left out (the entropy chart: data on x). */
+static void panel_of(struct ctx *cx, size_t r, int with_data, const char *const *skip,
+                     size_t nskip, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (with_data) {
+        snprintf(out, cap, "%s", ab_table_str(cx->t, r, cx->c.data));
+        const struct rowinfo *ri = &cx->ri[r];
+        for (int i = 0; i < ri->n; i++)
+            if (ri->kv[i].data && strcmp(ri->kv[i].key, "n") &&
+                !in_list(ri->kv[i].key, skip, nskip) &&
+                !in_list(ri->kv[i].key, cx->o->by, cx->o->nby) &&
+                key_varies(cx, 1, "", ri->kv[i].key))
+                snprintf(out + strlen(out), cap - strlen(out), ", %s=%s", ri->kv[i].key,
+                         ri->kv[i].val);
+    }
+    for (size_t i = 0; i < cx->o->nby; i++) {
+        const char *v = row_value(cx, r, cx->o->by[i]);
+        snprintf(out + strlen(out), cap - strlen(out), "%s%s=%s", *out ? ", " : "", cx->o->by[i],
+                 v ? v : "(none)");
+    }
+}
+
+/* "nystrom landmarks=64 pinv=svd": the method and its parameters that vary
+ * (for this method, in the file) and have an effect on this row, less
+ * `skip` (the chart's x) and the --by keys (in the panel title). */
+static void label_of(struct ctx *cx, size_t r, const char *const *skip, size_t nskip,
+                     int errchart, char *out, size_t cap)
+{
+    const char *m = ab_table_str(cx->t, r, cx->c.method);
+    snprintf(out, cap, "%s", m);
+    const struct rowinfo *ri = &cx->ri[r];
+    for (int i = 0; i < ri->n; i++) {
+        const struct kv *kv = &ri->kv[i];
+        if (kv->data || !has_effect(ri, kv, errchart) || in_list(kv->key, skip, nskip) ||
+            in_list(kv->key, cx->o->by, cx->o->nby) || !key_varies(cx, 0, m, kv->key))
             continue;
-        for (int k = 0; k < lb->v[i].nkeys; k++) {
-            if (key_excluded(lb->v[i].keys[k], skip, nskip))
+        snprintf(out + strlen(out), cap - strlen(out), " %s=%s", kv->key, kv->val);
+    }
+}
+
+/* Everything about row r but its seed: rows are averaged only when equal. */
+static void ident_of(struct ctx *cx, size_t r, int errchart, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s|%s", ab_table_str(cx->t, r, cx->c.data), ab_table_str(cx->t, r, cx->c.method));
+    const struct rowinfo *ri = &cx->ri[r];
+    for (int i = 0; i < ri->n; i++)
+        if (has_effect(ri, &ri->kv[i], errchart))
+            snprintf(out + strlen(out), cap - strlen(out), "|%c%s=%s", ri->kv[i].data ? 'd' : 'm',
+                     ri->kv[i].key, ri->kv[i].val);
+}
+
+/* "data parameters: order=contiguous,shuffled; method parameters: nystrom
+ * pinv=iterative,svd" over the keys that vary. */
+static void describe_varying(struct ctx *cx, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (int pass = 0; pass < 2; pass++) {
+        int any = 0;
+        for (size_t i = 0; i < cx->nkeys; i++) {
+            const struct keyinfo *k = &cx->keys[i];
+            if ((pass == 0) != (k->data != 0) || (k->nvals < 2 && !k->more))
                 continue;
-            char val[128];
-            ab_kv_get(params, lb->v[i].keys[k], val, sizeof val);
-            snprintf(out + strlen(out), cap - strlen(out), " %s=%s", lb->v[i].keys[k], val);
+            if (!any)
+                snprintf(out + strlen(out), cap - strlen(out), "%s%s parameters:", *out ? "; " : "",
+                         pass == 0 ? "data" : "method");
+            any = 1;
+            snprintf(out + strlen(out), cap - strlen(out), " %s%s%s=", k->method, *k->method ? " " : "",
+                     k->key);
+            for (int v = 0; v < k->nvals; v++)
+                snprintf(out + strlen(out), cap - strlen(out), "%s%s", v ? "," : "", k->vals[v]);
+            if (k->more)
+                snprintf(out + strlen(out), cap - strlen(out), ",...");
         }
     }
 }
@@ -135,7 +367,7 @@ static void label_of(const struct labeler *lb, const char *method, const char *p
 /* ---- aggregation: (panel, series, x) -> mean, min, max of y (and y2) ---- */
 
 struct obs {
-    char panel[64], series[200];
+    char panel[200], series[200], ident[600], seed[32];
     double x, y, y2;
 };
 
@@ -144,8 +376,8 @@ struct obsv {
     size_t n, cap;
 };
 
-static void obs_add(struct obsv *v, const char *panel, const char *series, double x, double y,
-                    double y2)
+static void obs_add(struct obsv *v, struct ctx *cx, size_t r, int errchart, const char *panel,
+                    const char *series, double x, double y, double y2)
 {
     if (!isfinite(x) || !isfinite(y))
         return;
@@ -156,6 +388,8 @@ static void obs_add(struct obsv *v, const char *panel, const char *series, doubl
     struct obs *o = &v->o[v->n++];
     snprintf(o->panel, sizeof o->panel, "%s", panel);
     snprintf(o->series, sizeof o->series, "%s", series);
+    ident_of(cx, r, errchart, o->ident, sizeof o->ident);
+    snprintf(o->seed, sizeof o->seed, "%s", cx->c.seed >= 0 ? ab_table_str(cx->t, r, cx->c.seed) : "");
     o->x = x, o->y = y, o->y2 = y2;
 }
 
@@ -167,28 +401,36 @@ static int obs_cmp(const void *a, const void *b)
         c = strcmp(p->series, q->series);
     if (!c)
         c = (p->x > q->x) - (p->x < q->x);
+    if (!c)
+        c = strcmp(p->ident, q->ident);
+    if (!c)
+        c = strcmp(p->seed, q->seed);
     return c;
 }
 
-/* One aggregated point. */
+/* One aggregated point: rows equal in everything but their seed. */
 struct pt {
     double x, mean, lo, hi, y2;
+    int seeds, rows;
 };
 
 enum { ST_LINE, ST_FRONT, ST_REFLINE, ST_FAILED };
 
 struct series {
-    char panel[64], name[200];
+    char panel[200], name[200];
     struct pt *p;
     size_t n;
     int style;
+    int minseeds, maxseeds, rows; /* over its points */
 };
 
+#define MAXPANELS 64
 struct chart {
     struct series *s;
     size_t n;
-    char panels[16][64];
-    size_t npanels;
+    char panels[MAXPANELS][200];
+    size_t npanels, allpanels;
+    int collide; /* a series has two points at one x (rows that differ, not pooled) */
 };
 
 static void chart_free(struct chart *c)
@@ -199,7 +441,18 @@ static void chart_free(struct chart *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Group observations into series of points (mean/min/max over equal x). */
+static void note_panel(struct chart *c, const char *panel)
+{
+    for (size_t q = 0; q < c->npanels; q++)
+        if (!strcmp(c->panels[q], panel))
+            return;
+    c->allpanels++;
+    if (c->npanels < MAXPANELS)
+        snprintf(c->panels[c->npanels++], sizeof c->panels[0], "%s", panel);
+}
+
+/* Group observations into series of points: mean/min/max over the rows that
+ * share panel, series, x and identity (so: over seeds only). */
 static void aggregate(struct obsv *v, struct chart *c)
 {
     memset(c, 0, sizeof *c);
@@ -212,27 +465,31 @@ static void aggregate(struct obsv *v, struct chart *c)
         snprintf(s->panel, sizeof s->panel, "%s", v->o[i].panel);
         snprintf(s->name, sizeof s->name, "%s", v->o[i].series);
         s->p = calloc(v->n - i, sizeof *s->p);
+        s->minseeds = 1 << 30;
         size_t j = i;
         while (j < v->n && !strcmp(v->o[j].panel, s->panel) && !strcmp(v->o[j].series, s->name)) {
             size_t k = j;
             double sum = 0, sum2 = 0, lo = INFINITY, hi = -INFINITY;
-            int cnt = 0, cnt2 = 0;
+            int cnt = 0, cnt2 = 0, seeds = 0;
             while (k < v->n && !strcmp(v->o[k].panel, s->panel) &&
-                   !strcmp(v->o[k].series, s->name) && v->o[k].x == v->o[j].x) {
+                   !strcmp(v->o[k].series, s->name) && v->o[k].x == v->o[j].x &&
+                   !strcmp(v->o[k].ident, v->o[j].ident)) {
                 sum += v->o[k].y, cnt++;
+                seeds += k == j || strcmp(v->o[k].seed, v->o[k - 1].seed) != 0;
                 lo = fmin(lo, v->o[k].y), hi = fmax(hi, v->o[k].y);
                 if (isfinite(v->o[k].y2))
                     sum2 += v->o[k].y2, cnt2++;
                 k++;
             }
-            s->p[s->n++] = (struct pt){v->o[j].x, sum / cnt, lo, hi, cnt2 ? sum2 / cnt2 : NAN};
+            if (s->n && s->p[s->n - 1].x == v->o[j].x)
+                c->collide = 1;
+            s->p[s->n++] = (struct pt){v->o[j].x, sum / cnt, lo, hi, cnt2 ? sum2 / cnt2 : NAN, seeds, cnt};
+            s->minseeds = seeds < s->minseeds ? seeds : s->minseeds;
+            s->maxseeds = seeds > s->maxseeds ? seeds : s->maxseeds;
+            s->rows += cnt;
             j = k;
         }
-        int seen = 0;
-        for (size_t q = 0; q < c->npanels; q++)
-            seen |= !strcmp(c->panels[q], s->panel);
-        if (!seen && c->npanels < 16)
-            snprintf(c->panels[c->npanels++], sizeof c->panels[0], "%s", s->panel);
+        note_panel(c, s->panel);
         i = j;
     }
 }
@@ -261,18 +518,6 @@ static size_t max_points(const struct chart *c)
 }
 
 /* ---- writing .dat and .gp ---- */
-
-struct ctx {
-    const struct ab_table *t;
-    struct cols c;
-    struct labeler lb;
-    const struct ab_plot_opts *o;
-    char stem[256], subtitle[400];
-    char written[64][300];
-    size_t nwritten;
-    char skipped[1024];
-    struct ab_err *err;
-};
 
 void ab_gp_quote(FILE *f, const char *s)
 {
@@ -323,10 +568,13 @@ static int write_dat(struct ctx *cx, const char *path, const struct chart *ch)
         dat_comment_text(f, ch->s[i].panel);
         fputs(", series ", f);
         dat_comment_text(f, ch->s[i].name);
-        fputc('\n', f);
+        if (ch->s[i].maxseeds)
+            fprintf(f, ", %d-%d seeds, %d rows", ch->s[i].minseeds, ch->s[i].maxseeds, ch->s[i].rows);
+        fputs("\n# x mean min max y2 seeds rows\n", f);
         for (size_t k = 0; k < ch->s[i].n; k++) {
             const struct pt *p = &ch->s[i].p[k];
-            fprintf(f, "%.9g %.9g %.9g %.9g %.9g\n", p->x, p->mean, p->lo, p->hi, p->y2);
+            fprintf(f, "%.9g %.9g %.9g %.9g %.9g %d %d\n", p->x, p->mean, p->lo, p->hi, p->y2,
+                    p->seeds, p->rows);
         }
         fputs("\n\n", f);
     }
@@ -343,10 +591,38 @@ struct spec {
 
 /* A chart: one panel per distinct panel name, one plot clause per series. */
 static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart *ch,
-                       const char *(*legend)(const struct series *, char *, size_t))
+                       const char *(*legend)(const struct series *, const char *, char *, size_t))
 {
     char dat[600], gp[600], base[400];
     snprintf(base, sizeof base, "%s-%s", cx->stem, sp->name);
+    /* too many panels or series to read: not drawn pooled, not drawn at all */
+    size_t worst = 0;
+    const char *worst_panel = "";
+    for (size_t pi = 0; pi < ch->npanels; pi++) {
+        size_t k = 0;
+        for (size_t i = 0; i < ch->n; i++)
+            k += ch->s[i].style == ST_LINE && (ch->s[i].n > 1 || sp->points_only) &&
+                 !strcmp(ch->s[i].panel, ch->panels[pi]);
+        if (k > worst)
+            worst = k, worst_panel = ch->panels[pi];
+    }
+    if (ch->allpanels > MAX_PANELS || worst > MAX_SERIES) {
+        char why[3000];
+        describe_varying(cx, why, sizeof why);
+        char what[400];
+        if (ch->allpanels > MAX_PANELS)
+            snprintf(what, sizeof what, "%zu panels (more than %d)", ch->allpanels, MAX_PANELS);
+        else
+            snprintf(what, sizeof what, "%zu series in the panel '%s' (more than %d)", worst,
+                     worst_panel, MAX_SERIES);
+        snprintf(cx->refused + strlen(cx->refused), sizeof cx->refused - strlen(cx->refused),
+                 "  %s: not drawn: %s would be unreadable, and no parameter is averaged over; "
+                 "the file varies %s. Pick values with --where KEY=VALUE or split further with "
+                 "--by KEY\n",
+                 sp->name, what, why);
+        cx->nrefused++;
+        return AB_OK;
+    }
     snprintf(dat, sizeof dat, "%s/%s.dat", cx->o->out_dir, base);
     snprintf(gp, sizeof gp, "%s/%s.gp", cx->o->out_dir, base);
     int rc = write_dat(cx, dat, ch);
@@ -421,8 +697,22 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
                 continue;
             if (s->style == ST_LINE && s->n < 2 && !sp->points_only)
                 continue; /* a line needs two points: a lone point is another chart's */
-            char lab[400];
-            const char *name = legend && s->style == ST_LINE ? legend(s, lab, sizeof lab) : s->name;
+            char lab[400], seeds[64] = "";
+            if (s->style == ST_LINE && s->maxseeds) {
+                if (s->minseeds == s->maxseeds)
+                    snprintf(seeds, sizeof seeds, "%d seed%s", s->maxseeds, s->maxseeds > 1 ? "s" : "");
+                else
+                    snprintf(seeds, sizeof seeds, "%d-%d seeds", s->minseeds, s->maxseeds);
+                if (s->rows > 0 && (size_t)s->rows > s->n * (size_t)s->maxseeds)
+                    snprintf(seeds + strlen(seeds), sizeof seeds - strlen(seeds), ", %d rows", s->rows);
+            }
+            const char *name = s->name;
+            if (legend && s->style == ST_LINE)
+                name = legend(s, seeds, lab, sizeof lab);
+            else if (*seeds) {
+                snprintf(lab, sizeof lab, "%s (%s)", s->name, seeds);
+                name = lab;
+            }
             const char *with;
             char w[160];
             switch (s->style) {
@@ -441,7 +731,7 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
                          color, strncmp(s->name, "peer:", 5) ? "pt 7" : "dt 2 pt 6");
                 with = w;
             }
-            if (sp->band && s->style == ST_LINE && s->n > 1) {
+            if (sp->band && s->style == ST_LINE && s->n > 1 && s->maxseeds > 1) {
                 fprintf(f, "%s\\\n    ", first ? "" : ", ");
                 ab_gp_quote(f, datf);
                 fprintf(f, " index %zu using 1:3:4 with filledcurves fs transparent solid 0.15 lc %d "
@@ -509,11 +799,13 @@ static struct fit loglog_slope(const struct series *s)
     return r;
 }
 
-static const char *slope_legend(const struct series *s, char *buf, size_t cap)
+static const char *slope_legend(const struct series *s, const char *seeds, char *buf, size_t cap)
 {
     struct fit f = loglog_slope(s);
     if (f.ok)
-        snprintf(buf, cap, "%s (slope %.2f)", s->name, f.slope);
+        snprintf(buf, cap, "%s (slope %.2f%s%s)", s->name, f.slope, *seeds ? "; " : "", seeds);
+    else if (*seeds)
+        snprintf(buf, cap, "%s (%s)", s->name, seeds);
     else
         snprintf(buf, cap, "%s", s->name);
     return buf;
@@ -523,12 +815,13 @@ static int chart_time(struct ctx *cx)
 {
     struct obsv v = {0};
     for (size_t r = 0; r < cx->t->nrows; r++) {
-        if (!is_ok(cx->t, &cx->c, r))
+        if (!is_ok(cx, r))
             continue;
-        char lab[200];
-        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
-                 NULL, 0, lab, sizeof lab);
-        obs_add(&v, "", lab, ab_table_num(cx->t, r, cx->c.n), ab_table_num(cx->t, r, cx->c.time), NAN);
+        char lab[200], panel[200];
+        label_of(cx, r, NULL, 0, 0, lab, sizeof lab);
+        panel_of(cx, r, 1, NULL, 0, panel, sizeof panel);
+        obs_add(&v, cx, r, 0, panel, lab, ab_table_num(cx->t, r, cx->c.n),
+                ab_table_num(cx->t, r, cx->c.time), NAN);
     }
     struct chart ch;
     aggregate(&v, &ch);
@@ -554,25 +847,25 @@ static int chart_memory(struct ctx *cx)
     struct obsv v = {0};
     double top = 0;
     for (size_t r = 0; r < cx->t->nrows; r++) {
-        if (!is_ok(cx->t, &cx->c, r))
+        if (!is_ok(cx, r))
             continue;
-        char lab[200];
-        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
-                 NULL, 0, lab, sizeof lab);
+        char lab[200], panel[200];
+        label_of(cx, r, NULL, 0, 0, lab, sizeof lab);
+        panel_of(cx, r, 1, NULL, 0, panel, sizeof panel);
         double mib = ab_table_num(cx->t, r, cx->c.peak) / 1048576.0;
         top = fmax(top, mib);
-        obs_add(&v, "", lab, ab_table_num(cx->t, r, cx->c.n), mib, NAN);
+        obs_add(&v, cx, r, 0, panel, lab, ab_table_num(cx->t, r, cx->c.n), mib, NAN);
     }
     /* failed-for-memory rows: a series of their own, drawn at 2x the top */
     for (size_t r = 0; r < cx->t->nrows; r++) {
         const char *st = ab_table_str(cx->t, r, cx->c.status);
-        if (strcmp(st, "refused") && strcmp(st, "oom"))
+        if (!cx->ri[r].keep || (strcmp(st, "refused") && strcmp(st, "oom")))
             continue;
-        char lab[240];
-        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
-                 NULL, 0, lab, sizeof lab - 40);
+        char lab[240], panel[200];
+        label_of(cx, r, NULL, 0, 0, lab, sizeof lab - 40);
+        panel_of(cx, r, 1, NULL, 0, panel, sizeof panel);
         snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " [%s: drawn at the top]", st);
-        obs_add(&v, "", lab, ab_table_num(cx->t, r, cx->c.n), top > 0 ? 2 * top : 1, NAN);
+        obs_add(&v, cx, r, 0, panel, lab, ab_table_num(cx->t, r, cx->c.n), top > 0 ? 2 * top : 1, NAN);
     }
     struct chart ch;
     aggregate(&v, &ch);
@@ -600,22 +893,28 @@ static int chart_budget(struct ctx *cx, int ratio)
         skip(cx, name, "no budget column");
         return AB_OK;
     }
-    struct obsv v = {0};
-    for (size_t r = 0; r < cx->t->nrows; r++) {
-        if (!is_ok(cx->t, &cx->c, r) || !strcmp(ab_table_str(cx->t, r, cx->c.method), "exact"))
-            continue;
-        char lab[200];
-        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
-                 budget_keys, NBUDGET, lab, sizeof lab - 24);
-        double n = ab_table_num(cx->t, r, cx->c.n), b = ab_table_num(cx->t, r, cx->c.budget);
-        if (!ratio)
-            snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " n=%.0f", n);
-        obs_add(&v, ab_table_str(cx->t, r, cx->c.data), lab, ratio ? b / n : b,
-                ab_table_num(cx->t, r, cx->c.out), NAN);
-    }
     struct chart ch;
-    aggregate(&v, &ch);
-    free(v.o);
+    /* the ratio chart puts n into the series only when two n share a ratio */
+    for (int with_n = !ratio; with_n < 2; with_n++) {
+        struct obsv v = {0};
+        for (size_t r = 0; r < cx->t->nrows; r++) {
+            if (!is_ok(cx, r) || !strcmp(ab_table_str(cx->t, r, cx->c.method), "exact"))
+                continue;
+            char lab[200], panel[200];
+            label_of(cx, r, budget_keys, NBUDGET, 1, lab, sizeof lab - 24);
+            panel_of(cx, r, 1, budget_keys, NBUDGET, panel, sizeof panel);
+            double n = ab_table_num(cx->t, r, cx->c.n), b = ab_table_num(cx->t, r, cx->c.budget);
+            if (with_n)
+                snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " n=%.0f", n);
+            obs_add(&v, cx, r, 1, panel, lab, ratio ? b / n : b, ab_table_num(cx->t, r, cx->c.out),
+                    NAN);
+        }
+        aggregate(&v, &ch);
+        free(v.o);
+        if (!ch.collide || with_n)
+            break;
+        chart_free(&ch);
+    }
     int rc = AB_OK;
     if (max_points(&ch) < 2)
         skip(cx, name, "no method swept over its budget");
@@ -644,21 +943,23 @@ static void add_svd_lines(struct ctx *cx, struct chart *ch)
         struct obsv v = {0};
         static const char *const skipk[] = {"pinv", "pinv_iters", "pinv_init"};
         for (size_t r = 0; r < cx->t->nrows; r++) {
-            if (!is_ok(cx->t, &cx->c, r) || strcmp(ab_table_str(cx->t, r, cx->c.data), panel) ||
-                strcmp(ab_table_str(cx->t, r, cx->c.pinv), "svd"))
+            if (!is_ok(cx, r) || strcmp(ab_table_str(cx->t, r, cx->c.pinv), "svd"))
+                continue;
+            char rpanel[200];
+            panel_of(cx, r, 1, skipk, 3, rpanel, sizeof rpanel);
+            if (strcmp(rpanel, panel))
                 continue;
             char lab[200];
-            label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method),
-                     ab_table_str(cx->t, r, cx->c.params), skipk, 3, lab, sizeof lab - 40);
+            label_of(cx, r, skipk, 3, 1, lab, sizeof lab - 40);
             snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " n=%.0f, SVD pinv",
                      ab_table_num(cx->t, r, cx->c.n));
-            obs_add(&v, panel, lab, 0, ab_table_num(cx->t, r, cx->c.out), NAN);
+            obs_add(&v, cx, r, 1, panel, lab, 0, ab_table_num(cx->t, r, cx->c.out), NAN);
         }
         struct chart svd;
         aggregate(&v, &svd);
         free(v.o);
         for (size_t i = 0; i < svd.n && lo <= hi; i++) {
-            struct pt line[2] = {{lo, svd.s[i].p[0].mean, 0, 0, NAN}, {hi, svd.s[i].p[0].mean, 0, 0, NAN}};
+            struct pt line[2] = {{lo, svd.s[i].p[0].mean, 0, 0, NAN, 0, 0}, {hi, svd.s[i].p[0].mean, 0, 0, NAN, 0, 0}};
             chart_add(ch, panel, svd.s[i].name, line, 2, ST_REFLINE);
         }
         chart_free(&svd);
@@ -672,15 +973,15 @@ static int chart_pinv(struct ctx *cx)
         return AB_OK;
     }
     struct obsv v = {0};
-    static const char *const skipk[] = {"pinv_iters", "pinv"};
+    static const char *const skipk[] = {"pinv_iters", "pinv", "pinv_init"};
     for (size_t r = 0; r < cx->t->nrows; r++) {
-        if (!is_ok(cx->t, &cx->c, r) || strcmp(ab_table_str(cx->t, r, cx->c.pinv), "iterative"))
+        if (!is_ok(cx, r) || strcmp(ab_table_str(cx->t, r, cx->c.pinv), "iterative"))
             continue;
-        char lab[200];
-        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
-                 skipk, 2, lab, sizeof lab - 24);
+        char lab[200], panel[200];
+        label_of(cx, r, skipk, 3, 1, lab, sizeof lab - 24);
+        panel_of(cx, r, 1, skipk, 3, panel, sizeof panel);
         snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " n=%.0f", ab_table_num(cx->t, r, cx->c.n));
-        obs_add(&v, ab_table_str(cx->t, r, cx->c.data), lab, ab_table_num(cx->t, r, cx->c.iters),
+        obs_add(&v, cx, r, 1, panel, lab, ab_table_num(cx->t, r, cx->c.iters),
                 ab_table_num(cx->t, r, cx->c.out), ab_table_num(cx->t, r, cx->c.resid));
     }
     struct chart ch;
@@ -739,14 +1040,14 @@ static int chart_pareto(struct ctx *cx)
     /* the largest n that has two or more methods */
     double best_n = -1;
     for (size_t r = 0; r < cx->t->nrows; r++) {
-        if (!is_ok(cx->t, &cx->c, r))
+        if (!is_ok(cx, r))
             continue;
         double n = ab_table_num(cx->t, r, cx->c.n);
         if (n <= best_n)
             continue;
         int other = 0;
         for (size_t q = 0; q < cx->t->nrows && !other; q++)
-            other = is_ok(cx->t, &cx->c, q) && ab_table_num(cx->t, q, cx->c.n) == n &&
+            other = is_ok(cx, q) && ab_table_num(cx->t, q, cx->c.n) == n &&
                     strcmp(ab_table_str(cx->t, q, cx->c.method), ab_table_str(cx->t, r, cx->c.method));
         if (other)
             best_n = n;
@@ -757,10 +1058,13 @@ static int chart_pareto(struct ctx *cx)
     }
     struct obsv v = {0};
     for (size_t r = 0; r < cx->t->nrows; r++) {
-        if (!is_ok(cx->t, &cx->c, r) || ab_table_num(cx->t, r, cx->c.n) != best_n)
+        if (!is_ok(cx, r) || ab_table_num(cx->t, r, cx->c.n) != best_n)
             continue;
-        /* series per method; each parameter point is one x (time) */
-        obs_add(&v, ab_table_str(cx->t, r, cx->c.data), ab_table_str(cx->t, r, cx->c.method),
+        /* series per method, points only: each row is its own point (x = its
+         * time), so nothing is averaged */
+        char panel[200];
+        panel_of(cx, r, 1, NULL, 0, panel, sizeof panel);
+        obs_add(&v, cx, r, 0, panel, ab_table_str(cx->t, r, cx->c.method),
                 ab_table_num(cx->t, r, cx->c.time), ab_table_num(cx->t, r, cx->c.out), NAN);
     }
     struct chart ch;
@@ -786,13 +1090,13 @@ static int chart_entropy(struct ctx *cx)
     }
     struct obsv v = {0};
     for (size_t r = 0; r < cx->t->nrows; r++) {
-        if (!is_ok(cx->t, &cx->c, r) || !strcmp(ab_table_str(cx->t, r, cx->c.method), "exact"))
+        if (!is_ok(cx, r) || !strcmp(ab_table_str(cx->t, r, cx->c.method), "exact"))
             continue;
-        char lab[200];
-        label_of(&cx->lb, ab_table_str(cx->t, r, cx->c.method), ab_table_str(cx->t, r, cx->c.params),
-                 NULL, 0, lab, sizeof lab);
-        obs_add(&v, "", lab, ab_table_num(cx->t, r, cx->c.entropy), ab_table_num(cx->t, r, cx->c.out),
-                NAN);
+        char lab[200], panel[200];
+        label_of(cx, r, NULL, 0, 1, lab, sizeof lab);
+        panel_of(cx, r, 0, NULL, 0, panel, sizeof panel);
+        obs_add(&v, cx, r, 1, panel, lab, ab_table_num(cx->t, r, cx->c.entropy),
+                ab_table_num(cx->t, r, cx->c.out), NAN);
     }
     struct chart ch;
     aggregate(&v, &ch);
@@ -871,11 +1175,75 @@ int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *e
         ab_table_free(&t);
         return rc;
     }
-    size_t ok = 0;
+    cx.ri = calloc(t.nrows + 1, sizeof *cx.ri);
+    int dp = ab_table_col(&t, "data_params");
+    for (size_t r = 0; r < t.nrows; r++) {
+        if (dp >= 0)
+            parse_kv(ab_table_str(&t, r, dp), 1, &cx.ri[r]);
+        parse_kv(ab_table_str(&t, r, cx.c.params), 0, &cx.ri[r]);
+        cx.ri[r].keep = 1;
+    }
+    /* --where KEY=VALUE: the same KEY given twice is either value */
+    for (size_t w = 0; w < o->nwhere; w++) {
+        const char *eq = strchr(o->where[w], '=');
+        char key[64];
+        snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - o->where[w]) : 0, o->where[w]);
+        int known = 0;
+        for (size_t r = 0; r < t.nrows && !known; r++)
+            known = row_value(&cx, r, key) != NULL;
+        if (!eq || !*key || !known) {
+            free(cx.ri);
+            ab_table_free(&t);
+            return ab_errf(err, AB_EINVAL,
+                           "--where %s: %s", o->where[w],
+                           !eq || !*key ? "takes KEY=VALUE"
+                                        : "no column, data parameter or method parameter of that name "
+                                          "in this file");
+        }
+    }
     for (size_t r = 0; r < t.nrows; r++)
-        ok += is_ok(&t, &cx.c, r);
+        for (size_t w = 0; w < o->nwhere && cx.ri[r].keep; w++) {
+            const char *eq = strchr(o->where[w], '=');
+            size_t kl = (size_t)(eq - o->where[w]);
+            int match = 0, keyed = 0;
+            for (size_t u = 0; u < o->nwhere; u++) {
+                const char *e2 = strchr(o->where[u], '=');
+                if ((size_t)(e2 - o->where[u]) != kl || strncmp(o->where[u], o->where[w], kl))
+                    continue;
+                keyed = 1;
+                char key[64];
+                snprintf(key, sizeof key, "%.*s", (int)kl, o->where[u]);
+                const char *pv = row_param(&cx.ri[r], key);
+                int col = ab_table_col(&t, key);
+                match |= (pv && !strcmp(pv, e2 + 1)) ||
+                         (col >= 0 && !strcmp(ab_table_str(&t, r, col), e2 + 1));
+            }
+            cx.ri[r].keep = !keyed || match;
+        }
+    for (size_t b = 0; b < o->nby; b++) {
+        int known = 0;
+        for (size_t r = 0; r < t.nrows && !known; r++)
+            known = row_value(&cx, r, o->by[b]) != NULL;
+        if (!known) {
+            free(cx.ri);
+            ab_table_free(&t);
+            return ab_errf(err, AB_EINVAL,
+                           "--by %s: no column, data parameter or method parameter of that name in "
+                           "this file",
+                           o->by[b]);
+        }
+    }
+    size_t ok = 0, kept = 0;
+    for (size_t r = 0; r < t.nrows; r++)
+        ok += is_ok(&cx, r), kept += cx.ri[r].keep;
     if (ok == 0) {
+        free(cx.ri);
         ab_table_free(&t);
+        if (o->nwhere)
+            return ab_errf(err, AB_EINVAL,
+                           "%s: no rows with status ok match the --where filters (%zu of %zu rows "
+                           "match)",
+                           csv_path, kept, t.nrows);
         return ab_errf(err, AB_EINVAL, "%s: no rows with status ok to plot (%zu rows in all)",
                        csv_path, t.nrows);
     }
@@ -893,7 +1261,7 @@ int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *e
     ab_gp_safe_name(b, cx.stem, 200);
     snprintf(cx.subtitle, sizeof cx.subtitle, "%s - %s - %s threads", ab_table_str(&t, 0, cx.c.config),
              ab_table_str(&t, 0, cx.c.cpu), ab_table_str(&t, 0, cx.c.threads));
-    labeler_build(&t, &cx.c, &cx.lb);
+    keys_build(&cx);
     int (*charts[])(struct ctx *) = {chart_time, chart_memory, chart_pinv, chart_pareto, chart_entropy};
     for (size_t i = 0; i < sizeof charts / sizeof charts[0] && rc == AB_OK; i++) {
         rc = charts[i](&cx);
@@ -902,7 +1270,15 @@ int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *e
         if (rc == AB_OK && i == 1)
             rc = chart_budget(&cx, 1);
     }
-    free(cx.lb.v);
+    free(cx.keys);
+    free(cx.ri);
+    if (*cx.refused)
+        fprintf(stderr, "attnbench plot: too many panels or series (at most %d panels, %d series a panel):\n%s",
+                MAX_PANELS, MAX_SERIES, cx.refused);
+    if (rc == AB_OK && cx.nwritten == 0 && cx.nrefused)
+        rc = ab_errf(err, AB_EINVAL, "%s: nothing could be drawn without averaging over parameters "
+                                     "(see above): pick with --where KEY=VALUE or split with --by KEY",
+                     csv_path);
     if (rc == AB_OK && o->render) {
         if (!ab_gnuplot_available())
             rc = ab_errf(err, AB_EUNSUPPORTED,

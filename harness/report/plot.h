@@ -1,6 +1,9 @@
 /* plot.h — `attnbench plot`: a results CSV into gnuplot charts.
  *
- * For each chart the data are aggregated over seeds (mean, min, max), written
+ * For each chart the data are aggregated over seeds ONLY (mean, min, max; the
+ * legend says how many seeds): every data parameter that varies in the file
+ * splits panels, every method parameter that varies splits series (see the
+ * no-effect table and the panel/series limits in plot.c). They are written
  * to OUT/<stem>-<chart>.dat, and a gnuplot script OUT/<stem>-<chart>.gp is
  * written beside it (kept, so a user can restyle and re-render), then gnuplot
  * renders it to .png and/or .svg. Charts (each only when the CSV has the rows
@@ -31,6 +34,13 @@ struct ab_plot_opts {
     const char *out_dir;
     int png, svg;
     int render; /* 0: write .dat and .gp only */
+    /* --where KEY=VALUE: keep the rows whose data parameter, method parameter
+     * or column KEY is VALUE (the same KEY twice: either value). */
+    const char *const *where;
+    size_t nwhere;
+    /* --by KEY: split panels by KEY too (a parameter or a column). */
+    const char *const *by;
+    size_t nby;
 };
 
 /* AB_OK, AB_EINVAL (bad CSV), AB_EIO (cannot write), AB_EUNSUPPORTED
