@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -642,6 +643,128 @@ static void rows_above_reference_max_n_are_timed_but_not_compared(void **s)
     free_table(t);
 }
 
+/* Busy loops on `k` processes: each spins until killed (or its parent dies,
+ * or two minutes pass). */
+static int spin_start(pid_t *pids, int k)
+{
+    int n = 0;
+    for (; n < k; n++) {
+        pid_t p = fork();
+        if (p < 0)
+            break;
+        if (p == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            alarm(120);
+            for (volatile unsigned long i = 0;; i++)
+                ;
+        }
+        pids[n] = p;
+    }
+    return n;
+}
+
+static void spin_stop(pid_t *pids, int n)
+{
+    for (int i = 0; i < n; i++)
+        kill(pids[i], SIGKILL);
+    for (int i = 0; i < n; i++)
+        waitpid(pids[i], NULL, 0);
+}
+
+/* The timing columns of a row with timings: a flag, 1-3 attempts, a spread
+ * of at least 1, a cv of at least 0, the calibration and the load. */
+static void assert_timing_cells(const struct table *t, int r)
+{
+    const char *flag = cell(t, r, "timing");
+    assert_true(!strcmp(flag, "ok") || !strcmp(flag, "noisy"));
+    long att = strtol(cell(t, r, "timing_attempts"), NULL, 10);
+    assert_true(att >= 1 && att <= 3);
+    assert_string_not_equal(cell(t, r, "time_spread"), "");
+    assert_true(strtod(cell(t, r, "time_spread"), NULL) >= 1);
+    assert_string_not_equal(cell(t, r, "time_cv"), "");
+    assert_true(strtod(cell(t, r, "time_cv"), NULL) >= 0);
+    assert_string_not_equal(cell(t, r, "calib_ratio"), "");
+    assert_string_not_equal(cell(t, r, "load_avg"), "");
+}
+
+static void timing_columns_are_filled_for_timed_rows_only(void **s)
+{
+    (void)s;
+    const char *dir = newdir("timing");
+    char cfg[1200], path[1200];
+    snprintf(cfg, sizeof cfg, "%s/t.yaml", dir);
+    write_file(cfg, "repeats: 3\nceiling: 0\n"
+                    "data:\n  - {kind: gaussian, n: 64, d: 8}\n"
+                    "methods:\n  - {name: nystrom, landmarks: [8, 200]}\n  - {name: exact}\n");
+    char *out;
+    /* 3: the invalid row did not succeed */
+    assert_int_equal(run(dir, "run t.yaml --out t.csv --progress quiet", &out), 3);
+    free(out);
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    struct table *t = read_csv(path);
+    assert_int_equal(t->nrows, 3);
+    int ok = 0;
+    for (int r = 0; r < t->nrows; r++) {
+        if (!strcmp(cell(t, r, "status"), "ok")) {
+            ok++;
+            assert_timing_cells(t, r);
+        } else { /* no timings: no flag */
+            assert_string_equal(cell(t, r, "timing"), "");
+            assert_string_equal(cell(t, r, "timing_attempts"), "");
+            assert_string_equal(cell(t, r, "time_spread"), "");
+            assert_string_equal(cell(t, r, "time_cv"), "");
+        }
+    }
+    assert_int_equal(ok, 2);
+    free_table(t);
+}
+
+static void rows_measured_under_load_are_flagged_noisy(void **s)
+{
+    (void)s;
+    const char *dir = newdir("noisy");
+    char cfg[1200], path[1200];
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (online < 1)
+        online = 1;
+    /* OpenMP threads = the online cores, every core busy twice over: the
+     * barriers of a sub-millisecond forward wait out other processes'
+     * scheduler quanta */
+    snprintf(cfg, sizeof cfg, "%s/n.yaml", dir);
+    char text[600];
+    snprintf(text, sizeof text,
+             "repeats: 7\nwarmup: 1\nceiling: 0\nthreads: %ld\nattn_metrics: off\n"
+             "reference_max_n: 1\n"
+             "data:\n  - {kind: gaussian, n: 1024, d: 32, heads: 1}\n"
+             "methods:\n  - {name: nystrom, landmarks: [16, 32]}\n  - {name: exact}\n",
+             online);
+    write_file(cfg, text);
+    pid_t pids[256];
+    int k = (int)(2 * online < 256 ? 2 * online : 256);
+    int n = spin_start(pids, k);
+    char *out;
+    int rc = run(dir, "run n.yaml --out n.csv --progress quiet", &out);
+    spin_stop(pids, n);
+    assert_int_equal(n, k);
+    assert_int_equal(rc, 0);
+    free(out);
+    snprintf(path, sizeof path, "%s/n.csv", dir);
+    struct table *t = read_csv(path);
+    assert_int_equal(t->nrows, 3);
+    int noisy = 0;
+    for (int r = 0; r < t->nrows; r++) {
+        assert_string_equal(cell(t, r, "status"), "ok");
+        assert_timing_cells(t, r);
+        if (!strcmp(cell(t, r, "timing"), "noisy")) {
+            noisy++;
+            /* measured again before it was flagged */
+            assert_int_equal(strtol(cell(t, r, "timing_attempts"), NULL, 10), 3);
+        }
+    }
+    assert_true(noisy >= 1);
+    free_table(t);
+}
+
 static void saved_outputs_reproduce_the_reported_error(void **s)
 {
     (void)s;
@@ -876,6 +999,8 @@ int main(void)
         cmocka_unit_test(resume_refuses_rows_measured_on_changed_files),
         cmocka_unit_test(plugin_faults_outside_a_row_are_clear_errors),
         cmocka_unit_test(retry_failed_replaces_failed_rows_and_exit_reflects_the_file),
+        cmocka_unit_test(timing_columns_are_filled_for_timed_rows_only),
+        cmocka_unit_test(rows_measured_under_load_are_flagged_noisy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
