@@ -122,6 +122,9 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
             break;
         double c1 = job->calib_ref_ms > 0 ? ab_calibrate_ms() : NAN;
         double ratio = (c0 > c1 ? c0 : c1) / job->calib_ref_ms;
+        double cmin = c0 < c1 ? c0 : c1;
+        if (!(res->calib_min_ms <= cmin)) /* NaN: the first */
+            res->calib_min_ms = cmin;
         struct ab_timing_stats st;
         ab_timing_stats(times, reps, &st);
         int flag = ab_timing_flag(reps, st.cv, st.spread, ratio);

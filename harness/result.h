@@ -38,6 +38,7 @@ struct ab_result {
      * repeats, the calibration ratio (slower of before/after over the run's
      * reference), the flag (enum ab_timing_flag) and the attempts measured */
     double load_avg, time_spread, time_cv, calib_ratio;
+    double calib_min_ms; /* the fastest calibration loop of the row (the run keeps the minimum) */
     int timing, timing_attempts;
     uint64_t peak_bytes, rss_bytes;
     double dev_mem_bytes; /* CUDA rows: cudaMemGetInfo growth over the row */

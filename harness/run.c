@@ -134,7 +134,7 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
                 "free of this run's %d threads: timings may be noisy (see the timing column)\n",
                 load, online > plan->set.threads ? online - plan->set.threads : 0, online,
                 plan->set.threads);
-    double calib_ref = ab_calibrate_ref_ms(5);
+    double calib_ref = ab_calibrate_ref_ms(5); /* lowered by faster rows below */
     struct ab_prov prov;
     ab_provenance(&prov);
     ab_blas_set_threads(1);
@@ -271,6 +271,10 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
                 }
                 if (interrupted)
                     break; /* the row in flight was killed: it is not a result */
+                /* the run's reference calibration: the fastest loop seen so far
+                 * (a run that starts under load learns the machine's pace) */
+                if (res.calib_min_ms > 0 && res.calib_min_ms < calib_ref)
+                    calib_ref = res.calib_min_ms;
                 /* the CPU's SGEMM ceiling: not a yardstick for a CUDA row */
                 double cg = res.status == AB_ROW_OK && pm->backend != AB_BACKEND_CUDA
                                 ? ab_ceiling_for(&ceil, plan, pd->dims[2], pd->dims[3], o->no_fork,
