@@ -66,9 +66,11 @@ int ab_timing_better(const struct ab_timing_stats *a, int flag_a, const struct a
 {
     if ((flag_a == AB_TIMING_OK) != (flag_b == AB_TIMING_OK))
         return flag_a == AB_TIMING_OK;
-    if (a->cv != b->cv && (less(a->cv, b->cv) || less(b->cv, a->cv)))
-        return less(a->cv, b->cv);
-    return less(a->spread, b->spread);
+    /* contention only adds time: the lower median is nearer the machine's
+     * pace (a low cv can be every repeat equally slowed) */
+    if (less(a->median, b->median) || less(b->median, a->median))
+        return less(a->median, b->median);
+    return less(a->cv, b->cv);
 }
 
 /* A dependent chain of multiply-adds: no vectorisation, no memory traffic,

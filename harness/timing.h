@@ -12,7 +12,8 @@
  * median (a robust coefficient of variation: one outlier repeat does not move
  * it, a bimodal set of repeats does). A noisy attempt is measured again, up to
  * AB_TIMING_ATTEMPTS in all (measure.c); the row keeps the first ok attempt,
- * else the one with the lowest time_cv (then the lowest spread).
+ * else the one with the lowest median (contention only adds time; then the
+ * lowest time_cv).
  * Tests: tests/test_timing.c (the rule on constructed inputs), tests/test_cli.c
  * (a sweep under synthetic load gets `noisy` rows). */
 #ifndef AB_TIMING_H
