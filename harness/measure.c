@@ -6,6 +6,7 @@
 #include "formats/npy.h"
 #include "metrics.h"
 #include "threads.h"
+#include "timing.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -14,12 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* One timed forward: host wall clock for CPU methods; CUDA events around a
  * forward that computes on the device and synchronizes (out = NULL: the
@@ -52,6 +47,7 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
     struct ab_err err = {{0}};
     int cuda = (m->caps & AB_CAP_CUDA) != 0;
     ab_result_init(res);
+    res->load_avg = ab_load_avg(); /* at the row's start */
     omp_set_num_threads(set->threads);
     ab_blas_set_threads(1);
     ab_mem_reset(set->mem_limit);
@@ -101,14 +97,44 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
                     (i < set->warmup || ab_now() - w0 < set->warmup_s);
          i++)
         rc = m->forward(state, cuda ? NULL : out, &err);
+    /* the timed repeats, measured again while they look noisy (timing.h):
+     * up to AB_TIMING_ATTEMPTS attempts, each between two calibration loops;
+     * another attempt only while the timed time so far leaves room for it in
+     * repeat_budget and in half the row's timeout. The error metrics below
+     * are computed once, from the last forward's output: every forward is the
+     * same computation, only its timings are measured again. */
     double *times = calloc((size_t)set->repeats, sizeof *times);
-    int reps = 0;
-    double spent = 0;
-    while (rc == AB_OK && reps < set->repeats && times) {
-        rc = timed_forward(m, cuda, state, out, &times[reps], &err);
-        spent += times[reps] / 1e3;
-        reps++;
-        if (spent > set->repeat_budget_s)
+    struct ab_timing_stats kept = {0};
+    int kept_flag = AB_TIMING_NONE, kept_reps = 0;
+    double spent_all = 0, kept_ratio = NAN, row_t0 = ab_now();
+    for (int attempt = 0; rc == AB_OK && times && attempt < AB_TIMING_ATTEMPTS; attempt++) {
+        double c0 = job->calib_ref_ms > 0 ? ab_calibrate_ms() : NAN;
+        double spent = 0;
+        int reps = 0;
+        while (rc == AB_OK && reps < set->repeats) {
+            rc = timed_forward(m, cuda, state, out, &times[reps], &err);
+            spent += times[reps] / 1e3;
+            reps++;
+            if (spent > set->repeat_budget_s)
+                break;
+        }
+        if (rc != AB_OK)
+            break;
+        double c1 = job->calib_ref_ms > 0 ? ab_calibrate_ms() : NAN;
+        double ratio = (c0 > c1 ? c0 : c1) / job->calib_ref_ms;
+        double cmin = c0 < c1 ? c0 : c1;
+        if (!(res->calib_min_ms <= cmin)) /* NaN: the first */
+            res->calib_min_ms = cmin;
+        struct ab_timing_stats st;
+        ab_timing_stats(times, reps, &st);
+        int flag = ab_timing_flag(reps, st.cv, st.spread, ratio);
+        res->timing_attempts = attempt + 1;
+        if (attempt == 0 || ab_timing_better(&st, flag, &kept, kept_flag))
+            kept = st, kept_flag = flag, kept_ratio = ratio, kept_reps = reps;
+        spent_all += spent;
+        double elapsed = ab_now() - row_t0 + res->prepare_ms / 1e3;
+        if (kept_flag == AB_TIMING_OK || spent_all + spent > set->repeat_budget_s ||
+            elapsed + 2 * spent > 0.5 * set->timeout_s)
             break;
     }
     if (cuda && rc == AB_OK) {
@@ -143,11 +169,14 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
         snprintf(res->error, sizeof res->error, "out of memory for the timings");
         goto done;
     }
-    qsort(times, (size_t)reps, sizeof *times, cmp_double);
-    res->reps = reps;
-    res->t_min = times[0];
-    res->t_max = times[reps - 1];
-    res->t_med = reps % 2 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
+    res->reps = kept_reps;
+    res->t_min = kept.min;
+    res->t_max = kept.max;
+    res->t_med = kept.median;
+    res->time_spread = kept.spread;
+    res->time_cv = kept.cv;
+    res->calib_ratio = kept_ratio;
+    res->timing = kept_flag;
 
     struct ab_out_metrics om;
     if (!job->ref->out) { /* no reference for this size: only the finiteness check */

@@ -26,6 +26,7 @@ struct ab_row_job {
     uint64_t seed;
     int want_attn, want_spec;
     const char *save_path; /* NULL: do not save */
+    double calib_ref_ms;   /* the run's reference calibration (timing.h); 0: none */
 };
 
 /* Measure the row; every outcome is a status in res (never an exit). */

@@ -1,6 +1,8 @@
 /* progress.c — see progress.h. */
 #include "progress.h"
 
+#include "timing.h"
+
 #include "base/util.h"
 
 #include <math.h>
@@ -51,7 +53,9 @@ void ab_progress_row(struct ab_progress *pg, const struct ab_plan_data *pd, uint
     }
     char detail[600];
     if (r->status == AB_ROW_OK)
-        snprintf(detail, sizeof detail, "out_rel_fro=%.3e  %.4g ms", r->out_rel_fro, r->t_med);
+        snprintf(detail, sizeof detail, "out_rel_fro=%.3e  %.4g ms%s", r->out_rel_fro, r->t_med,
+                 r->reps && r->timing == AB_TIMING_NOISY ? " (timing noisy: see the timing column)"
+                                                         : "");
     else
         snprintf(detail, sizeof detail, "%s", r->error);
     fprintf(stderr, "[%zu/%zu] %s(%s) seed=%llu %s(%s): %s  %s  (ETA %s)\n", pg->done, pg->total,

@@ -40,6 +40,7 @@ void ab_result_init(struct ab_result *r)
     r->pinv_resid = r->pinv_vs_svd = NAN;
     r->t_med = r->t_min = r->t_max = r->prepare_ms = r->flops = r->budget = NAN;
     r->dev_mem_bytes = NAN;
+    r->load_avg = r->time_spread = r->time_cv = r->calib_ratio = r->calib_min_ms = NAN;
 }
 
 struct child {

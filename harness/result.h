@@ -33,6 +33,13 @@ struct ab_result {
     double out_rel_fro, out_max_abs, out_cos, attn_rel_fro, attn_rel_spec, row_sum_dev;
     double pinv_resid, pinv_vs_svd;
     double t_med, t_min, t_max, prepare_ms, flops, budget;
+    /* how far the timings can be trusted (timing.h): the 1-minute load average
+     * at the row's start, max/min and the robust CV of the kept attempt's
+     * repeats, the calibration ratio (slower of before/after over the run's
+     * reference), the flag (enum ab_timing_flag) and the attempts measured */
+    double load_avg, time_spread, time_cv, calib_ratio;
+    double calib_min_ms; /* the fastest calibration loop of the row (the run keeps the minimum) */
+    int timing, timing_attempts;
     uint64_t peak_bytes, rss_bytes;
     double dev_mem_bytes; /* CUDA rows: cudaMemGetInfo growth over the row */
     char device[200];     /* CUDA rows: the device description */

@@ -2,6 +2,7 @@
 #include "results_csv.h"
 
 #include "registry.h"
+#include "timing.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -14,11 +15,12 @@ struct flat {
     const char *row_id, *run_id, *config, *data, *data_params, *data_id, *inputs_id, *method;
     const char *params;
     const char *status, *error, *date, *git_rev, *host, *cpu, *blas, *blas_core, *device;
-    const char *backend;
+    const char *backend, *timing;
     uint64_t heads, n, d, dv, seed, threads;
     double scale, budget, out_rel_fro, out_max_abs, out_cos, attn_rel_fro, attn_rel_spec;
     double row_sum_dev, pinv_resid, pinv_vs_svd, entropy, t_med, t_min, t_max, reps, prepare_ms;
     double flops, gflops, sgemm_gflops, frac_of_sgemm, peak_bytes, rss_bytes, dev_mem_bytes;
+    double timing_attempts, time_spread, time_cv, calib_ratio, load_avg;
 };
 
 enum kind {
@@ -72,6 +74,12 @@ static const struct column columns[] = {
     N("time_ms_min", t_min, "%.6g"),
     N("time_ms_max", t_max, "%.6g"),
     N("reps", reps, "%.0f"),
+    S("timing", timing),
+    N("timing_attempts", timing_attempts, "%.0f"),
+    N("time_spread", time_spread, "%.4g"),
+    N("time_cv", time_cv, "%.4g"),
+    N("calib_ratio", calib_ratio, "%.4g"),
+    N("load_avg", load_avg, "%.2f"),
     N("prepare_ms", prepare_ms, "%.6g"),
     N("flops", flops, "%.6g"),
     N("gflops", gflops, "%.6g"),
@@ -179,6 +187,12 @@ static void flatten(const struct ab_row *row, const char *date, struct flat *f)
         .t_min = r->t_min,
         .t_max = r->t_max,
         .reps = r->reps ? (double)r->reps : NAN,
+        .timing = ab_timing_flag_name(r->reps ? r->timing : AB_TIMING_NONE),
+        .timing_attempts = r->reps ? (double)r->timing_attempts : NAN,
+        .time_spread = r->reps ? r->time_spread : NAN,
+        .time_cv = r->reps ? r->time_cv : NAN,
+        .calib_ratio = r->reps ? r->calib_ratio : NAN,
+        .load_avg = r->load_avg,
         .prepare_ms = r->prepare_ms,
         .flops = r->flops,
         .gflops = gflops,

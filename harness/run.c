@@ -18,6 +18,7 @@
 #include "result.h"
 #include "results_csv.h"
 #include "threads.h"
+#include "timing.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -122,6 +123,18 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
         return AB_EXIT_OK;
     }
     free(est);
+    /* contention: a loaded machine makes timings noisy (OpenMP barriers wait
+     * out other processes' scheduler quanta); say so once, and take the run's
+     * reference calibration (timing.h) that every row's is compared with */
+    double load = ab_load_avg();
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (ab_load_warn(load, online, plan->set.threads))
+        fprintf(stderr,
+                "attnbench: warning: the 1-minute load average is %.2f and %ld of %ld cores are "
+                "free of this run's %d threads: timings may be noisy (see the timing column)\n",
+                load, online > plan->set.threads ? online - plan->set.threads : 0, online,
+                plan->set.threads);
+    double calib_ref = ab_calibrate_ref_ms(5); /* lowered by faster rows below */
     struct ab_prov prov;
     ab_provenance(&prov);
     ab_blas_set_threads(1);
@@ -246,7 +259,8 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
                         res.status = AB_ROW_ERROR;
                         snprintf(res.error, sizeof res.error, "out of memory for the output path");
                     } else {
-                        struct ab_row_job job = {plan, pm, &d, &ref, seed, want_attn, want_spec, save};
+                        struct ab_row_job job = {plan,      pm,        &d,   &ref,     seed,
+                                                 want_attn, want_spec, save, calib_ref};
                         if (o->no_fork)
                             ab_measure(&job, &res);
                         else
@@ -257,6 +271,10 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
                 }
                 if (interrupted)
                     break; /* the row in flight was killed: it is not a result */
+                /* the run's reference calibration: the fastest loop seen so far
+                 * (a run that starts under load learns the machine's pace) */
+                if (res.calib_min_ms > 0 && res.calib_min_ms < calib_ref)
+                    calib_ref = res.calib_min_ms;
                 /* the CPU's SGEMM ceiling: not a yardstick for a CUDA row */
                 double cg = res.status == AB_ROW_OK && pm->backend != AB_BACKEND_CUDA
                                 ? ab_ceiling_for(&ceil, plan, pd->dims[2], pd->dims[3], o->no_fork,

@@ -4,6 +4,7 @@
  * binary (AB_BIN) and reads its CSV with the harness's own CSV reader. */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* flock */
+#include "dry_run.h"
 #include "formats/csv.h"
 #include "formats/table.h"
 #include "data/data.h"
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -642,6 +644,175 @@ static void rows_above_reference_max_n_are_timed_but_not_compared(void **s)
     free_table(t);
 }
 
+/* Bursty load on `k` processes: each spins 1-4 ms, sleeps 0-2 ms, at random,
+ * until killed (or its parent dies, or two minutes pass). Intermittent
+ * contention is what makes repeats disagree (a steady load slows every
+ * repeat alike, and the scheduler's autogroups can shield the sweep from it). */
+static int spin_start(pid_t *pids, int k)
+{
+    int n = 0;
+    for (; n < k; n++) {
+        pid_t p = fork();
+        if (p < 0)
+            break;
+        if (p == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            alarm(120);
+            srand((unsigned)getpid());
+            for (;;) {
+                double end = ab_now() + (1 + rand() % 4) * 1e-3;
+                while (ab_now() < end)
+                    ;
+                struct timespec ts = {0, (rand() % 3) * 1000000L};
+                nanosleep(&ts, NULL);
+            }
+        }
+        pids[n] = p;
+    }
+    return n;
+}
+
+static void spin_stop(pid_t *pids, int n)
+{
+    for (int i = 0; i < n; i++)
+        kill(pids[i], SIGKILL);
+    for (int i = 0; i < n; i++)
+        waitpid(pids[i], NULL, 0);
+}
+
+/* The timing columns of a row with timings: a flag, 1-3 attempts, a spread
+ * of at least 1, a cv of at least 0, the calibration and the load. */
+static void assert_timing_cells(const struct table *t, int r)
+{
+    const char *flag = cell(t, r, "timing");
+    assert_true(!strcmp(flag, "ok") || !strcmp(flag, "noisy"));
+    long att = strtol(cell(t, r, "timing_attempts"), NULL, 10);
+    assert_true(att >= 1 && att <= 3);
+    assert_string_not_equal(cell(t, r, "time_spread"), "");
+    assert_true(strtod(cell(t, r, "time_spread"), NULL) >= 1);
+    assert_string_not_equal(cell(t, r, "time_cv"), "");
+    assert_true(strtod(cell(t, r, "time_cv"), NULL) >= 0);
+    assert_string_not_equal(cell(t, r, "calib_ratio"), "");
+    assert_string_not_equal(cell(t, r, "load_avg"), "");
+}
+
+static void timing_columns_are_filled_for_timed_rows_only(void **s)
+{
+    (void)s;
+    const char *dir = newdir("timing");
+    char cfg[1200], path[1200];
+    snprintf(cfg, sizeof cfg, "%s/t.yaml", dir);
+    write_file(cfg, "repeats: 3\nceiling: 0\n"
+                    "data:\n  - {kind: gaussian, n: 64, d: 8}\n"
+                    "methods:\n  - {name: nystrom, landmarks: [8, 200]}\n  - {name: exact}\n");
+    char *out;
+    /* 3: the invalid row did not succeed */
+    assert_int_equal(run(dir, "run t.yaml --out t.csv --progress quiet", &out), 3);
+    free(out);
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    struct table *t = read_csv(path);
+    assert_int_equal(t->nrows, 3);
+    int ok = 0;
+    for (int r = 0; r < t->nrows; r++) {
+        if (!strcmp(cell(t, r, "status"), "ok")) {
+            ok++;
+            assert_timing_cells(t, r);
+        } else { /* no timings: no flag */
+            assert_string_equal(cell(t, r, "timing"), "");
+            assert_string_equal(cell(t, r, "timing_attempts"), "");
+            assert_string_equal(cell(t, r, "time_spread"), "");
+            assert_string_equal(cell(t, r, "time_cv"), "");
+        }
+    }
+    assert_int_equal(ok, 2);
+    free_table(t);
+}
+
+static void rows_measured_under_load_are_flagged_noisy(void **s)
+{
+    (void)s;
+    const char *dir = newdir("noisy");
+    char cfg[1200], path[1200];
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (online < 1)
+        online = 1;
+    /* OpenMP threads = the online cores, four bursty loads per core: the
+     * barriers of a sub-millisecond forward wait out other processes'
+     * scheduler quanta, now and then */
+    snprintf(cfg, sizeof cfg, "%s/n.yaml", dir);
+    char text[600];
+    snprintf(text, sizeof text,
+             "repeats: 15\nwarmup: 1\nceiling: 0\nthreads: %ld\nattn_metrics: off\n"
+             "reference_max_n: 1\n"
+             "data:\n  - {kind: gaussian, n: 1024, d: 32, heads: 1}\n"
+             "methods:\n  - {name: nystrom, landmarks: [16, 32, 64]}\n  - {name: exact}\n",
+             online);
+    write_file(cfg, text);
+    pid_t pids[256];
+    int k = (int)(4 * online < 256 ? 4 * online : 256);
+    int n = spin_start(pids, k);
+    char *out;
+    int rc = run(dir, "run n.yaml --out n.csv --progress quiet", &out);
+    spin_stop(pids, n);
+    assert_int_equal(n, k);
+    assert_int_equal(rc, 0);
+    free(out);
+    snprintf(path, sizeof path, "%s/n.csv", dir);
+    struct table *t = read_csv(path);
+    assert_int_equal(t->nrows, 4);
+    int noisy = 0;
+    for (int r = 0; r < t->nrows; r++) {
+        assert_string_equal(cell(t, r, "status"), "ok");
+        assert_timing_cells(t, r);
+        if (!strcmp(cell(t, r, "timing"), "noisy")) {
+            noisy++;
+            /* measured again before it was flagged */
+            assert_int_equal(strtol(cell(t, r, "timing_attempts"), NULL, 10), 3);
+        }
+    }
+    assert_true(noisy >= 1);
+    free_table(t);
+}
+
+/* --dry-run's estimate counts the attention-matrix metrics (where they run:
+ * methods with rows, attn_metrics) and the exact references, with the model
+ * of dry_run.h. */
+static void dry_run_estimate_counts_metrics_and_references(void **s)
+{
+    (void)s;
+    /* the model: one pass, plus the Lanczos passes with spec; ~N^2 */
+    double one = ab_dry_attn_metrics_s(1, 1024, 32, 2, 0);
+    double spec = ab_dry_attn_metrics_s(1, 1024, 32, 2, 1);
+    assert_true(one > 0);
+    assert_true(fabs(spec / one - (1 + AB_DRY_LANCZOS_PASSES)) < 1e-9);
+    assert_true(fabs(ab_dry_attn_metrics_s(1, 2048, 32, 2, 0) / one - 4) < 1e-9);
+    assert_true(fabs(ab_dry_attn_metrics_s(4, 1024, 32, 2, 0) / one - 4) < 1e-9);
+    assert_true(ab_dry_reference_s(1, 1024, 32, 32, 2, 1) > ab_dry_reference_s(1, 1024, 32, 32, 2, 0));
+    const char *dir = newdir("dryest");
+    char cfg[1200];
+    snprintf(cfg, sizeof cfg, "%s/c.yaml", dir);
+    write_file(cfg, "threads: 2\ndata:\n  - {kind: gaussian, n: 1024, d: 32, heads: 4}\n"
+                    "methods:\n  - {name: exact}\n  - {name: linformer, k: 32}\n");
+    char *out;
+    /* metrics on: exact has rows (4 heads x 16 passes at n = 1024: ~2 s) */
+    assert_int_equal(run(dir, "run c.yaml --dry-run --set attn_metrics=on", &out), 0);
+    assert_non_null(strstr(out, "of attention-matrix metrics"));
+    assert_null(strstr(out, "+ 0s of attention-matrix metrics"));
+    assert_non_null(strstr(out, "of exact references"));
+    free(out);
+    /* off: no metric cost */
+    assert_int_equal(run(dir, "run c.yaml --dry-run --set attn_metrics=off", &out), 0);
+    assert_non_null(strstr(out, "+ 0s of attention-matrix metrics"));
+    free(out);
+    /* linformer alone has no rows: no metric cost even when on */
+    assert_int_equal(run(dir, "run c.yaml --dry-run --set attn_metrics=on --set "
+                              "'methods=[{name: linformer, k: 32}]'",
+                         &out),
+                     0);
+    assert_non_null(strstr(out, "+ 0s of attention-matrix metrics"));
+    free(out);
+}
+
 static void saved_outputs_reproduce_the_reported_error(void **s)
 {
     (void)s;
@@ -905,6 +1076,9 @@ int main(void)
         cmocka_unit_test(a_long_out_path_is_used_whole),
         cmocka_unit_test(plugin_faults_outside_a_row_are_clear_errors),
         cmocka_unit_test(retry_failed_replaces_failed_rows_and_exit_reflects_the_file),
+        cmocka_unit_test(timing_columns_are_filled_for_timed_rows_only),
+        cmocka_unit_test(rows_measured_under_load_are_flagged_noisy),
+        cmocka_unit_test(dry_run_estimate_counts_metrics_and_references),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
