@@ -117,11 +117,11 @@ void ab_results_columns(const struct ab_plan *plan, struct ab_columns *c)
     c->n = 0;
     for (size_t i = 0; i < NCOLUMNS; i++)
         if (!columns[i].backend)
-            c->names[c->n++] = columns[i].name;
+            c->src[c->n] = i, c->names[c->n++] = columns[i].name;
     c->nfixed = c->n;
     for (size_t i = 0; i < NCOLUMNS; i++)
         if (columns[i].backend && backend)
-            c->names[c->n++] = columns[i].name;
+            c->src[c->n] = i, c->names[c->n++] = columns[i].name;
     c->nparam0 = c->n;
     /* then every parameter of the methods in the plan, first seen first */
     for (size_t i = 0; i < plan->nmethods; i++) {
@@ -215,14 +215,9 @@ int ab_results_write(struct ab_csv *csv, const struct ab_columns *cols, const st
     struct flat f;
     flatten(row, date, &f);
     const char *base = (const char *)&f;
-    /* the fixed (and backend) columns, by name from the table */
+    /* the fixed (and backend) columns, from the table */
     for (size_t c = 0; c < cols->nparam0; c++) {
-        const struct column *col = NULL;
-        for (size_t i = 0; i < NCOLUMNS && !col; i++)
-            if (!strcmp(columns[i].name, cols->names[c]))
-                col = &columns[i];
-        if (!col)
-            return ab_errf(err, AB_EINVAL, "results column '%s' has no source", cols->names[c]);
+        const struct column *col = &columns[cols->src[c]];
         const void *p = base + col->off;
         switch (col->kind) {
         case STR:

@@ -21,6 +21,7 @@ struct ab_columns {
     const char *names[AB_CSV_MAX_COLS];
     size_t n, nfixed;
     size_t nparam0; /* first parameter column: nfixed, or nfixed + 2 with the backend columns */
+    size_t src[AB_CSV_MAX_COLS]; /* for c < nparam0: its entry in the column table */
 };
 
 /* The columns of a plan's results file. */

@@ -75,9 +75,12 @@ static void values_format_lists_set_params_in_table_order(void **s)
     struct ab_values vals;
     struct ab_err err;
     assert_int_equal(ab_values_defaults(&vals, ps, 3, &err), AB_OK);
-    char buf[128];
-    ab_values_format(&vals, buf, sizeof buf);
-    assert_string_equal(buf, "m=64;pinv=svd");
+    char *text = ab_values_text(&vals, "");
+    assert_string_equal(text, "m=64;pinv=svd");
+    free(text);
+    text = ab_values_text(&vals, "backend=cuda;");
+    assert_string_equal(text, "backend=cuda;m=64;pinv=svd");
+    free(text);
     assert_int_equal(ab_values_enum(&vals, "pinv"), 1);
 }
 

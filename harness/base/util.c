@@ -13,14 +13,19 @@
 #include <time.h>
 #include <unistd.h>
 
+int ab_verrf(struct ab_err *err, int status, const char *fmt, va_list ap)
+{
+    if (err)
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    return status;
+}
+
 int ab_errf(struct ab_err *err, int status, const char *fmt, ...)
 {
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    ab_verrf(err, status, fmt, ap);
+    va_end(ap);
     return status;
 }
 
@@ -188,23 +193,6 @@ void ab_value_format(const struct ab_param *p, double v, const char *str, char *
         snprintf(out, cap, "%s", str ? str : "");
         break;
     }
-}
-
-size_t ab_values_format(const struct ab_values *vals, char *out, size_t cap)
-{
-    size_t used = 0;
-    if (cap)
-        out[0] = '\0';
-    for (int i = 0; i < vals->count; i++) {
-        if (!vals->set[i])
-            continue;
-        char val[256];
-        ab_value_format(&vals->params[i], vals->v[i], vals->str[i], val, sizeof val);
-        int w = snprintf(used < cap ? out + used : NULL, used < cap ? cap - used : 0, "%s%s=%s",
-                         used ? ";" : "", vals->params[i].name, val);
-        used += (size_t)w;
-    }
-    return used;
 }
 
 /* A string value as it appears in a "k=v;..." text: as is when it cannot be

@@ -20,6 +20,8 @@
 
 /* Fill err->msg (printf-style) and return `status`; err may be NULL. */
 int ab_errf(struct ab_err *err, int status, const char *fmt, ...) AB_PRINTF(3, 4);
+/* The same with a va_list (for functions that add a step before it). */
+int ab_verrf(struct ab_err *err, int status, const char *fmt, va_list ap) AB_PRINTF(3, 0);
 /* Prefix err->msg with "prefix: " (for adding a file name or context). */
 void ab_err_prefix(struct ab_err *err, const char *fmt, ...) AB_PRINTF(2, 3);
 
@@ -49,9 +51,6 @@ void ab_choice_name(const char *choices, int idx, char *out, size_t cap);
 
 /* Format one parameter value as text (shortest round-trip for reals). */
 void ab_value_format(const struct ab_param *p, double v, const char *str, char *out, size_t cap);
-/* "k1=v1;k2=v2" over the set parameters, in table order. Returns the length
- * that was needed (like snprintf). */
-size_t ab_values_format(const struct ab_values *vals, char *out, size_t cap);
 /* "prefix" then "k1=v1;k2=v2" over the set parameters, in table order, as
  * a malloc'd string (NULL when out of memory): the params text of a row,
  * whole (never cut) and one-to-one with the values — a string value that

@@ -78,13 +78,17 @@ static int begin(const char *kind, const struct ab_values *vals, uint64_t seed, 
         for (size_t i = 0; i < o->n * o->dv; i++)
             v[i] = (float)ab_rng_normal(&r);
     }
-    char params[512];
-    ab_values_format(vals, params, sizeof params);
+    char *params = ab_values_text(vals, ""); /* (numbers and choices: as ab_plan's text) */
+    if (!params) {
+        ab_data_free(o);
+        return ab_errf(err, AB_ENOMEM, "%s: out of memory", kind);
+    }
     char sd[32];
     snprintf(sd, sizeof sd, "%llu", (unsigned long long)seed);
     uint64_t id = ab_hash_str("attnbench-data-v1", AB_HASH_INIT);
     id = ab_hash_str(kind, id);
     id = ab_hash_str(params, id);
+    free(params);
     o->id = ab_hash_str(sd, id);
     ab_hex64(o->id, o->idhex);
     return AB_OK;

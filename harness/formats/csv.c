@@ -25,7 +25,7 @@ int ab_csv_split(char *line, char **fields, int max)
     int n = 0;
     char *p = line;
     for (;;) {
-        char *start = p;
+        char *start = p, *end; /* the field is [start, end), ended in place */
         if (*p == '"') {
             char *w = ++p;
             start = w;
@@ -44,20 +44,14 @@ int ab_csv_split(char *line, char **fields, int max)
             }
             if (*p != ',' && !at_eol(p))
                 return -1; /* text after the closing quote */
-            int more = *p == ',';
-            *w = '\0'; /* w < p: the closing quote lies between them */
-            if (n < max)
-                fields[n] = start;
-            n++;
-            if (!more)
-                return n;
-            p++;
-            continue;
+            end = w; /* w < p: the closing quote lies between them */
+        } else {
+            while (*p != ',' && !at_eol(p))
+                p++;
+            end = p;
         }
-        while (*p != ',' && !at_eol(p))
-            p++;
         int more = *p == ',';
-        *p = '\0';
+        *end = '\0';
         if (n < max)
             fields[n] = start;
         n++;

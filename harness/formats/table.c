@@ -26,12 +26,10 @@ static int fail(struct ab_table *t, struct ab_err *err, int status, const char *
 static int fail(struct ab_table *t, struct ab_err *err, int status, const char *fmt, ...)
 {
     ab_table_free(t);
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    ab_verrf(err, status, fmt, ap);
+    va_end(ap);
     return status;
 }
 
