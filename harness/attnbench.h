@@ -72,7 +72,7 @@
 extern "C" {
 #endif
 
-#define AB_ABI_VERSION 1
+#define AB_ABI_VERSION 2 /* 2: masks (ab_problem.mask/lengths, AB_CAP_CAUSAL/PADDING, ab_method.mask_note) */
 
 /* Status codes: 0 is success; methods return one of these and fill err->msg. */
 enum ab_status {
@@ -96,8 +96,24 @@ enum ab_caps {
     AB_CAP_ROWS = 1u << 2,       /* has `rows`: matrix metrics apply */
     AB_CAP_PINV = 1u << 3,       /* reports pinv_resid / pinv_vs_svd */
     AB_CAP_ROWS_SUM_1 = 1u << 4, /* claims: every attention row sums to 1 */
-    AB_CAP_EXACT = 1u << 5       /* claims: equals exact softmax attention */
+    AB_CAP_EXACT = 1u << 5,      /* claims: equals exact softmax attention */
+    AB_CAP_CAUSAL = 1u << 6,     /* supports mask: causal */
+    AB_CAP_PADDING = 1u << 7     /* supports mask: padding */
 };
+
+/* The attention mask of a problem. Every mask is a prefix of the keys:
+ * query row i of head h attends keys [0, ab_mask_keys(p, h, i)).
+ *   none     every row attends all N keys.
+ *   causal   row i attends keys 0..i (itself and the past).
+ *   padding  head h is a sequence of lengths[h] valid tokens followed by
+ *            padding: valid rows attend the lengths[h] valid keys; padded
+ *            keys receive no attention; a padded query row's output is
+ *            defined as zero (the harness checks it and excludes those rows
+ *            from every metric).
+ * A method declares what it supports (AB_CAP_CAUSAL, AB_CAP_PADDING); the
+ * harness never hands it another mask (the row is `refused`, with the
+ * method's mask_note when it has one). */
+enum ab_mask { AB_MASK_NONE = 0, AB_MASK_CAUSAL = 1, AB_MASK_PADDING = 2 };
 
 /* A parameter: drives YAML validation, `attnbench list` and the CSV columns. */
 enum ab_ptype {
@@ -178,7 +194,25 @@ struct ab_problem {
      * struct: plugins built before these fields never read them.) */
     void *(*dev_alloc)(size_t bytes);
     void (*dev_free)(void *p);
+    /* The mask (enum ab_mask; ABI 2). lengths: AB_MASK_PADDING only, one
+     * entry per head, each in [1, N]; NULL otherwise. */
+    int mask;
+    const size_t *lengths;
 };
+
+/* The valid tokens of head h: lengths[h] under padding, else N. */
+static inline size_t ab_mask_valid(const struct ab_problem *p, size_t h)
+{
+    return p->mask == AB_MASK_PADDING && p->lengths ? p->lengths[h] : p->n;
+}
+/* The keys row i of head h attends: [0, result); 0 for a padded row. */
+static inline size_t ab_mask_keys(const struct ab_problem *p, size_t h, size_t i)
+{
+    size_t valid = ab_mask_valid(p, h);
+    if (i >= valid)
+        return 0;
+    return p->mask == AB_MASK_CAUSAL ? i + 1 : valid;
+}
 
 /* What `estimate` returns. */
 struct ab_estimate {
@@ -210,6 +244,9 @@ struct ab_method {
                 struct ab_err *err);                                     /* optional */
     int (*report)(void *state, struct ab_report *rep, struct ab_err *err); /* optional */
     void (*release)(void *state);
+    /* Optional (ABI 2): why a mask the caps leave out is not supported;
+     * quoted in the `refused` row and in `attnbench list`. */
+    const char *mask_note;
 };
 
 /* The symbol an out-of-tree plugin exports. */

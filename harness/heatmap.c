@@ -44,7 +44,7 @@ int ab_heatmap(const struct ab_plan *plan, const struct ab_heatmap_opts *o, stru
 {
     const struct ab_plan_data *pd = &plan->data[0];
     struct ab_data d;
-    int rc = ab_data_make(pd->kind, &pd->vals, plan->set.seeds[0], pd->basedir, &d, err);
+    int rc = ab_plan_data_make(pd, plan->set.seeds[0], &d, err);
     if (rc)
         return rc;
     size_t N = d.n, r0 = o->r0, r1 = o->r1 ? o->r1 : (N < 64 ? N : 64), c0 = o->c0,
@@ -79,7 +79,7 @@ int ab_heatmap(const struct ab_plan *plan, const struct ab_heatmap_opts *o, stru
     float *rowsf = malloc((size_t)AB_ROWS_BLOCK * N * 4), *out = malloc(d.heads * N * d.dv * 4);
     for (size_t i = 0; i < N * D; i++)
         qd[i] = d.q[h * N * D + i], kd[i] = d.k[h * N * D + i];
-    ab_reference_rows(qd, kd, ref.lse + h * N, N, D, r0, r1, rowsd);
+    ab_reference_rows(qd, kd, ref.lse + h * N, N, D, ab_data_valid(&d, h), d.mask == AB_MASK_CAUSAL, r0, r1, rowsd);
     double vmax = 0, vmin = 0;
     for (size_t r = 0; r < R; r++)
         for (size_t c = 0; c < C; c++) {

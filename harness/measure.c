@@ -7,7 +7,9 @@
 #include "metrics.h"
 #include "threads.h"
 #include "timing.h"
+#include "base/rng.h"
 #include "base/util.h"
+#include "registry.h"
 
 #include <math.h>
 #include <omp.h>
@@ -39,6 +41,76 @@ static int timed_forward(const struct ab_method *m, int cuda, void *state, float
     return rc;
 }
 
+/* The leak checks (measure.h): the same method, seed and parameters on a
+ * copy of the problem whose inputs a mask says cannot matter are replaced by
+ * fresh random values (N(0,1) times the RMS of what they replace, per head
+ * and array, so the scale of the logits stays); the result is the largest
+ * change of a row that must not move, relative to its norm in `out`.
+ *   causal:  K, V of tokens >= N/2; rows i < N/2 compared.
+ *   padding: Q, K, V of the padded tokens; the valid rows compared. */
+static int leak_check(const struct ab_method *m, const struct ab_values *vals,
+                      const struct ab_problem *p0, const float *out, int threads, double *leak,
+                      struct ab_err *err)
+{
+    size_t H = p0->heads, N = p0->n, D = p0->d, DV = p0->dv;
+    size_t nq = H * N * D, nv = H * N * DV;
+    float *q = ab_aligned_alloc(nq * 4), *k = ab_aligned_alloc(nq * 4);
+    float *v = ab_aligned_alloc(nv * 4), *o2 = ab_aligned_alloc(nv * 4);
+    if (!q || !k || !v || !o2) {
+        ab_aligned_free(q), ab_aligned_free(k), ab_aligned_free(v), ab_aligned_free(o2);
+        return ab_errf(err, AB_ENOMEM, "out of memory for the perturbed copy");
+    }
+    memcpy(q, p0->q, nq * 4), memcpy(k, p0->k, nq * 4), memcpy(v, p0->v, nv * 4);
+    struct ab_rng rng;
+    ab_rng_seed(&rng, p0->seed, 0x6c65616b2d636b31ull); /* stream "leak-ck1" */
+    int causal = p0->mask == AB_MASK_CAUSAL;
+    for (size_t h = 0; h < H; h++) {
+        size_t from = causal ? N / 2 : ab_mask_valid(p0, h);
+        float *arr[3] = {q, k, v};
+        size_t cols[3] = {D, D, DV};
+        for (int a = causal ? 1 : 0; a < 3; a++) {
+            float *x = arr[a] + h * N * cols[a];
+            double ss = 0;
+            for (size_t i = from * cols[a]; i < N * cols[a]; i++)
+                ss += (double)x[i] * x[i];
+            size_t cnt = (N - from) * cols[a];
+            double rms = cnt ? sqrt(ss / (double)cnt) : 0.0;
+            if (!(rms > 0))
+                rms = 1.0;
+            for (size_t i = from * cols[a]; i < N * cols[a]; i++)
+                x[i] = (float)(rms * ab_rng_normal(&rng));
+        }
+    }
+    struct ab_problem p = *p0;
+    p.q = q, p.k = k, p.v = v;
+    void *state = NULL;
+    int rc = m->prepare(&p, vals, &state, err);
+    if (rc == AB_OK)
+        rc = m->forward(state, o2, err);
+    m->release(state);
+    double worst = 0;
+    for (size_t h = 0; rc == AB_OK && h < H; h++) {
+        size_t rows = causal ? N / 2 : ab_mask_valid(p0, h);
+        for (size_t i = 0; i < rows; i++) {
+            const float *a = out + (h * N + i) * DV, *b = o2 + (h * N + i) * DV;
+            double dn = 0, nn = 0;
+            for (size_t c = 0; c < DV; c++) {
+                double e = (double)b[c] - a[c];
+                dn += e * e, nn += (double)a[c] * a[c];
+            }
+            double r = nn > 0 ? sqrt(dn / nn) : sqrt(dn);
+            if (r != r) /* a non-finite row of the perturbed run: a leak beyond measure */
+                r = INFINITY;
+            worst = r > worst ? r : worst;
+        }
+    }
+    (void)threads;
+    ab_aligned_free(q), ab_aligned_free(k), ab_aligned_free(v), ab_aligned_free(o2);
+    if (rc == AB_OK)
+        *leak = worst;
+    return rc;
+}
+
 void ab_measure(const struct ab_row_job *job, struct ab_result *res)
 {
     const struct ab_settings *set = &job->plan->set;
@@ -53,7 +125,12 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
     ab_mem_reset(set->mem_limit);
     struct ab_problem p = {.heads = d->heads, .n = d->n, .d = d->d, .dv = d->dv, .q = d->q,
                            .k = d->k, .v = d->v, .seed = job->seed, .threads = set->threads,
-                           .alloc = ab_mem_alloc, .free = ab_mem_free};
+                           .alloc = ab_mem_alloc, .free = ab_mem_free, .mask = d->mask,
+                           .lengths = d->lengths};
+    if (!ab_mask_supported(m, d->mask, res->error, sizeof res->error)) {
+        res->status = AB_ROW_REFUSED;
+        return;
+    }
     struct ab_estimate est = {0};
     int rc = m->estimate(&p, &job->pm->vals, &est, &err);
     if (rc) {
@@ -186,7 +263,20 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
                 om.first_bad = i;
         om.rel_fro = om.max_abs = om.cos = NAN;
     } else {
-        ab_metrics_output(out, job->ref->out, count, d->dv, &om);
+        ab_metrics_output(out, job->ref->out, count, d->dv, d->n,
+                          d->mask == AB_MASK_PADDING ? d->lengths : NULL, &om);
+    }
+    if (d->mask == AB_MASK_PADDING) { /* padded rows are defined as zero */
+        for (size_t h = 0; h < d->heads; h++)
+            for (size_t i = d->lengths[h] * d->dv; i < d->n * d->dv; i++)
+                if (out[h * d->n * d->dv + i] != 0.0f) {
+                    res->status = AB_ROW_ERROR;
+                    snprintf(res->error, sizeof res->error,
+                             "output row [%zu, %zu] is padding (lengths[%zu] = %zu) but holds %g: "
+                             "a padded query row's output must be zero",
+                             h, i / d->dv, h, d->lengths[h], (double)out[h * d->n * d->dv + i]);
+                    goto done;
+                }
     }
     if (om.nonfinite) {
         size_t i = om.first_bad, h = i / (d->n * d->dv), r = i / d->dv % d->n, c = i % d->dv;
@@ -221,6 +311,22 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
         }
         res->pinv_resid = rep.pinv_resid;
         res->pinv_vs_svd = rep.pinv_vs_svd;
+    }
+    if (d->mask != AB_MASK_NONE) { /* the leak checks: a second problem, this state gone */
+        m->release(state);
+        state = NULL;
+        double leak = NAN;
+        rc = leak_check(m, &job->pm->vals, &p, out, set->threads, &leak, &err);
+        if (rc) {
+            res->status = ab_row_status_of(rc);
+            snprintf(res->error, sizeof res->error, "%s_leak: %s",
+                     d->mask == AB_MASK_CAUSAL ? "causal" : "padding", err.msg);
+            goto done;
+        }
+        if (d->mask == AB_MASK_CAUSAL)
+            res->causal_leak = leak;
+        else
+            res->padding_leak = leak;
     }
     if (job->save_path) {
         size_t shape[3] = {d->heads, d->n, d->dv};

@@ -11,12 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ab_metrics_output(const float *out, const double *ref, size_t count, size_t dv,
-                       struct ab_out_metrics *m)
+void ab_metrics_output(const float *out, const double *ref, size_t count, size_t dv, size_t n,
+                       const size_t *lengths, struct ab_out_metrics *m)
 {
     double num = 0, den = 0, mx = 0, cos_sum = 0;
-    size_t bad = 0, first = 0;
+    size_t bad = 0, first = 0, rows = 0;
     for (size_t r = 0; r < count / dv; r++) {
+        if (lengths && r % n >= lengths[r / n])
+            continue; /* a padded row: in no metric */
+        rows++;
         double dot = 0, na = 0, nb = 0;
         for (size_t c = 0; c < dv; c++) {
             size_t i = r * dv + c;
@@ -37,7 +40,7 @@ void ab_metrics_output(const float *out, const double *ref, size_t count, size_t
     }
     m->rel_fro = den > 0 ? sqrt(num / den) : sqrt(num);
     m->max_abs = mx;
-    m->cos = count ? cos_sum / (double)(count / dv) : NAN;
+    m->cos = rows ? cos_sum / (double)rows : NAN;
     m->nonfinite = bad;
     m->first_bad = first;
 }
@@ -45,7 +48,8 @@ void ab_metrics_output(const float *out, const double *ref, size_t count, size_t
 struct diff_ctx {
     const struct ab_method *m;
     void *state;
-    size_t h, n, d;
+    size_t h, n, d, valid;
+    int causal;
     const double *qd, *kd, *lse;
     float *approx;  /* AB_ROWS_BLOCK x N */
     double *exact;  /* AB_ROWS_BLOCK x N */
@@ -63,10 +67,10 @@ static int diff_block(void *vctx, size_t r0, size_t r1, double *rows)
             c->failed = 1;
             return AB_EINVAL;
         }
-        ab_reference_rows(c->qd, c->kd, c->lse, c->n, c->d, b0, b1, c->exact);
+        ab_reference_rows(c->qd, c->kd, c->lse, c->n, c->d, c->valid, c->causal, b0, b1, c->exact);
         double *dst = rows + (b0 - r0) * c->n;
-        for (size_t i = 0; i < (b1 - b0) * c->n; i++)
-            dst[i] = (double)c->approx[i] - c->exact[i];
+        for (size_t i = 0; i < (b1 - b0) * c->n; i++)  /* padded rows: E = 0 */
+            dst[i] = b0 + i / c->n >= c->valid ? 0.0 : (double)c->approx[i] - c->exact[i];
     }
     return AB_OK;
 }
@@ -92,7 +96,10 @@ int ab_metrics_attention(const struct ab_method *m, void *state, const struct ab
     for (size_t h = 0; h < H && rc == AB_OK; h++) {
         for (size_t i = 0; i < N * D; i++)
             qd[i] = d->q[h * N * D + i], kd[i] = d->k[h * N * D + i];
-        struct diff_ctx c = {m, state, h, N, D, qd, kd, ref->lse + h * N, approx, exact, err, 0};
+        size_t valid = ab_data_valid(d, h);
+        int causal = d->mask == AB_MASK_CAUSAL;
+        struct diff_ctx c = {m,  state, h,   N,     D,   valid, causal, qd,
+                             kd, ref->lse + h * N, approx, exact, err, 0};
         /* pass 1: ||E||_F and row sums */
         for (size_t r0 = 0; r0 < N && rc == AB_OK; r0 += AB_ROWS_BLOCK) {
             size_t r1 = r0 + AB_ROWS_BLOCK < N ? r0 + AB_ROWS_BLOCK : N;
@@ -100,8 +107,10 @@ int ab_metrics_attention(const struct ab_method *m, void *state, const struct ab
                 rc = AB_EINVAL;
                 break;
             }
-            ab_reference_rows(qd, kd, ref->lse + h * N, N, D, r0, r1, exact);
+            ab_reference_rows(qd, kd, ref->lse + h * N, N, D, valid, causal, r0, r1, exact);
             for (size_t r = 0; r < r1 - r0; r++) {
+                if (r0 + r >= valid)
+                    continue; /* a padded row: in no metric */
                 double rs = 0;
                 for (size_t j = 0; j < N; j++) {
                     double a = approx[r * N + j], e = a - exact[r * N + j];

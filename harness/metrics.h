@@ -17,11 +17,14 @@
 struct ab_out_metrics {
     double rel_fro; /* ||O^ - O||_F / ||O||_F over all heads */
     double max_abs; /* max |O^ - O| */
-    double cos;     /* mean over rows (all heads) of cos(O^_i, O_i) */
+    double cos;     /* mean over rows (all heads, valid rows) of cos(O^_i, O_i) */
     size_t nonfinite, first_bad; /* non-finite entries of O^, index of the first */
 };
-void ab_metrics_output(const float *out, const double *ref, size_t count, size_t dv,
-                       struct ab_out_metrics *m);
+/* Over the rows of (heads x n) x dv arrays; with `lengths` (padding: one per
+ * head) rows i >= lengths[h] of head h are left out of every figure (the
+ * non-finite count included). */
+void ab_metrics_output(const float *out, const double *ref, size_t count, size_t dv, size_t n,
+                       const size_t *lengths, struct ab_out_metrics *m);
 
 struct ab_attn_metrics {
     double rel_fro;     /* sqrt(sum_h ||E_h||_F^2 / sum_h ||S_h||_F^2) */

@@ -48,14 +48,14 @@ static int parse_param_node(const struct ab_param *p, const struct cfg_node *nod
 /* Expand one entry (a data or method map) into the cartesian product of
  * its parameter lists. `selector` is "kind" or "name". */
 static int expand_entry(const struct cfg_node *entry, const char *what, const char *selector,
-                        const char *extra, const struct ab_param *params, int nparams,
+                        const char *const *extra, const struct ab_param *params, int nparams,
                         struct ab_values **out, size_t *nout, struct ab_err *err)
 {
-    const char *allowed[AB_MAX_PARAMS + 2];
+    const char *allowed[AB_MAX_PARAMS + 4];
     size_t nallowed = 0;
     allowed[nallowed++] = selector;
-    if (extra)
-        allowed[nallowed++] = extra;
+    for (size_t i = 0; extra && extra[i] && nallowed < 4; i++)
+        allowed[nallowed++] = extra[i];
     for (int i = 0; i < nparams; i++)
         allowed[nallowed++] = params[i].name;
     int rc = cfg_check_keys(entry, what, allowed, nallowed, err);
@@ -160,7 +160,15 @@ static int apply_set(struct cfg_doc *doc, const char *assign, struct ab_err *err
             continue;
         const struct ab_param *ps = NULL;
         int nps = 0;
-        if (is_data) {
+        if (is_data && (!strcmp(param, "mask") || !strcmp(param, "lengths"))) {
+            if (ab_datakind_find(sel->str)) {
+                int rc = cfg_map_set(doc, entry, param, value, err);
+                if (rc)
+                    return rc;
+                applied++;
+            }
+            continue;
+        } else if (is_data) {
             const struct ab_datakind *k = ab_datakind_find(sel->str);
             if (k)
                 ps = k->params, nps = k->nparams;
@@ -375,6 +383,108 @@ static int load_settings(const struct cfg_node *root, const char *path, struct a
 
 /* ---- the plan ---- */
 
+enum { MAX_LENGTHS = 64, MAX_LENGTH_SETS = 16 };
+
+struct mask_point {
+    int mask;
+    size_t len;                   /* padding: the lengths; 0 otherwise */
+    long lengths[MAX_LENGTHS];
+    char text[256];
+    const struct cfg_node *at;    /* the lengths list (for errors) */
+};
+
+/* One `lengths` list: integers >= 1, at most MAX_LENGTHS. */
+static int parse_lengths(const struct cfg_node *n, struct mask_point *mp, struct ab_err *err)
+{
+    if (n->kind != CFG_SEQ)
+        return cfg_errorf(err, n, "'lengths' must be a list of token counts, e.g. [512, 300, 77]");
+    if (n->count == 0)
+        return cfg_errorf(err, n, "'lengths' is an empty list: give the valid tokens of each sequence");
+    if (n->count > MAX_LENGTHS)
+        return cfg_errorf(err, n, "'lengths' has %zu values; at most %d", n->count, MAX_LENGTHS);
+    mp->len = n->count;
+    mp->at = n;
+    mp->text[0] = 0;
+    for (size_t j = 0; j < n->count; j++) {
+        int rc = cfg_to_int(n->items[j], "lengths", 1, 1L << 26, &mp->lengths[j], err);
+        if (rc)
+            return rc;
+        size_t used = strlen(mp->text);
+        snprintf(mp->text + used, sizeof mp->text - used, "%s%ld", j ? " " : "", mp->lengths[j]);
+    }
+    return AB_OK;
+}
+
+/* A data entry's `mask` (a value or a list) x `lengths` (for padding: one
+ * list, or a list of lists that expands). */
+static int entry_masks(const struct cfg_node *entry, struct mask_point *out, size_t *nout,
+                       struct ab_err *err)
+{
+    const struct cfg_node *mn = cfg_map_get(entry, "mask"), *ln = cfg_map_get(entry, "lengths");
+    int masks[3], nmask = 0, padding = 0;
+    *nout = 0;
+    if (!mn) {
+        masks[nmask++] = AB_MASK_NONE;
+    } else {
+        if (mn->kind == CFG_MAP)
+            return cfg_errorf(err, mn, "'mask' must be none, causal, padding or a list of them");
+        size_t len = cfg_list_len(mn);
+        if (len == 0)
+            return cfg_errorf(err, mn, "'mask' is an empty list: give none, causal or padding");
+        for (size_t i = 0; i < len; i++) {
+            const struct cfg_node *it = cfg_list_at(mn, i);
+            int idx = -1, rc = cfg_to_choice(it, "mask", "none|causal|padding", &idx, err);
+            if (rc)
+                return rc;
+            for (int j = 0; j < nmask; j++)
+                if (masks[j] == idx)
+                    return cfg_errorf(err, it, "mask '%s' is listed twice", it->str);
+            if (nmask == 3)
+                return cfg_errorf(err, it, "'mask' has more than three values");
+            masks[nmask++] = idx;
+            padding |= idx == AB_MASK_PADDING;
+        }
+    }
+    if (padding && !ln)
+        return cfg_errorf(err, mn, "mask: padding needs 'lengths': the valid tokens of each "
+                                   "sequence, e.g. lengths: [512, 300, 77] (head h gets "
+                                   "lengths[h mod count])");
+    if (ln && !padding)
+        return cfg_errorf(err, ln, "'lengths' applies only to mask: padding (this entry's mask "
+                                   "is %s)", mn ? "not padding" : "none");
+    struct mask_point sets[MAX_LENGTH_SETS];
+    size_t nsets = 0;
+    if (ln) {
+        int nested = ln->kind == CFG_SEQ && ln->count > 0 && ln->items[0]->kind == CFG_SEQ;
+        if (!nested) {
+            int rc = parse_lengths(ln, &sets[nsets++], err);
+            if (rc)
+                return rc;
+        } else {
+            if (ln->count > MAX_LENGTH_SETS)
+                return cfg_errorf(err, ln, "'lengths' lists %zu sets; at most %d", ln->count,
+                                  MAX_LENGTH_SETS);
+            for (size_t i = 0; i < ln->count; i++) {
+                int rc = parse_lengths(ln->items[i], &sets[nsets++], err);
+                if (rc)
+                    return rc;
+            }
+        }
+    }
+    for (int i = 0; i < nmask; i++) {
+        if (masks[i] != AB_MASK_PADDING) {
+            memset(&out[*nout], 0, sizeof out[*nout]);
+            out[(*nout)++].mask = masks[i];
+            continue;
+        }
+        for (size_t j = 0; j < nsets; j++) {
+            out[*nout] = sets[j];
+            out[(*nout)++].mask = AB_MASK_PADDING;
+        }
+    }
+    return AB_OK;
+}
+
 static int add_data(struct ab_plan *plan, const struct cfg_node *entry, const char *basedir,
                     struct ab_err *err)
 {
@@ -406,31 +516,73 @@ static int add_data(struct ab_plan *plan, const struct cfg_node *entry, const ch
     snprintf(what, sizeof what, "data kind '%s'", kind->name);
     struct ab_values *vals;
     size_t nv;
-    if ((rc = expand_entry(entry, what, "kind", NULL, kind->params, kind->nparams, &vals, &nv,
+    static const char *const data_extra[] = {"mask", "lengths", NULL};
+    if ((rc = expand_entry(entry, what, "kind", data_extra, kind->params, kind->nparams, &vals, &nv,
                            err)))
         return rc;
-    struct ab_plan_data *grown = realloc(plan->data, (plan->ndata + nv) * sizeof *grown);
+    struct mask_point masks[3 * MAX_LENGTH_SETS];
+    size_t nm;
+    if ((rc = entry_masks(entry, masks, &nm, err))) {
+        free(vals);
+        return rc;
+    }
+    struct ab_plan_data *grown = realloc(plan->data, (plan->ndata + nv * nm) * sizeof *grown);
     if (!grown) {
         free(vals);
         return ab_errf(err, AB_ENOMEM, "out of memory");
     }
     plan->data = grown;
     for (size_t i = 0; i < nv; i++) {
-        struct ab_plan_data *d = &plan->data[plan->ndata];
-        memset(d, 0, sizeof *d);
-        d->kind = kind;
-        d->vals = vals[i];
-        d->at = entry;
-        d->basedir = basedir;
-        plan->ndata++; /* (owns params from here: ab_plan_free) */
-        if (!(d->params = ab_values_text(&d->vals, ""))) {
-            free(vals);
-            return ab_errf(err, AB_ENOMEM, "out of memory for a data entry's parameters");
-        }
-        struct ab_err e2;
-        if ((rc = kind->shape(&d->vals, basedir, d->dims, &e2))) {
-            free(vals);
-            return cfg_errorf(err, entry, "%s", e2.msg);
+        for (size_t k = 0; k < nm; k++) {
+            struct ab_plan_data *d = &plan->data[plan->ndata];
+            memset(d, 0, sizeof *d);
+            d->kind = kind;
+            d->vals = vals[i];
+            d->at = entry;
+            d->basedir = basedir;
+            d->mask = masks[k].mask;
+            plan->ndata++; /* (owns params and lengths from here: ab_plan_free) */
+            char *base = ab_values_text(&d->vals, "");
+            if (base && masks[k].len) {
+                if (!(d->lengths = malloc(masks[k].len * sizeof *d->lengths))) {
+                    free(base);
+                    base = NULL;
+                } else {
+                    d->nlengths = masks[k].len;
+                    for (size_t j = 0; j < d->nlengths; j++)
+                        d->lengths[j] = (size_t)masks[k].lengths[j];
+                    snprintf(d->lengths_text, sizeof d->lengths_text, "%s", masks[k].text);
+                }
+            }
+            /* mask: none leaves the text (and so every id) as before masks */
+            if (base && d->mask != AB_MASK_NONE) {
+                size_t len = strlen(base) + strlen(d->lengths_text) + 40;
+                char *t = malloc(len);
+                if (t)
+                    snprintf(t, len, "%s%smask=%s%s%s", base, *base ? ";" : "",
+                             ab_mask_name(d->mask), d->nlengths ? ";lengths=" : "",
+                             d->lengths_text);
+                free(base);
+                base = t;
+            }
+            if (!(d->params = base)) {
+                free(vals);
+                return ab_errf(err, AB_ENOMEM, "out of memory for a data entry's parameters");
+            }
+            struct ab_err e2;
+            if ((rc = kind->shape(&d->vals, basedir, d->dims, &e2))) {
+                free(vals);
+                return cfg_errorf(err, entry, "%s", e2.msg);
+            }
+            for (size_t j = 0; j < d->nlengths; j++)
+                if (d->lengths[j] > d->dims[1]) {
+                    free(vals);
+                    return cfg_errorf(err, masks[k].at,
+                                      "lengths[%zu] = %zu exceeds n = %zu: a padded sequence "
+                                      "cannot be longer than the problem (give this entry "
+                                      "sizes n >= %zu, or lengths for each n in their own entry)",
+                                      j, d->lengths[j], d->dims[1], d->lengths[j]);
+                }
         }
     }
     free(vals);
@@ -521,7 +673,8 @@ static int add_method(struct ab_plan *plan, const struct cfg_node *entry, struct
                      ab_backend_name(backends[b]));
         struct ab_values *vals;
         size_t nv;
-        if ((rc = expand_entry(entry, what, "name", "backend", m->params, m->nparams, &vals, &nv,
+        static const char *const method_extra[] = {"backend", NULL};
+        if ((rc = expand_entry(entry, what, "name", method_extra, m->params, m->nparams, &vals, &nv,
                                err)))
             return rc;
         struct ab_plan_method *grown =
@@ -615,8 +768,10 @@ fail:
 
 void ab_plan_free(struct ab_plan *plan)
 {
-    for (size_t i = 0; i < plan->ndata; i++)
+    for (size_t i = 0; i < plan->ndata; i++) {
         free(plan->data[i].params);
+        free(plan->data[i].lengths);
+    }
     for (size_t i = 0; i < plan->nmethods; i++)
         free(plan->methods[i].params);
     free(plan->data);
@@ -659,3 +814,17 @@ int ab_plan_attn(const struct ab_settings *s, size_t n)
 }
 
 size_t ab_plan_instances(const struct ab_plan *plan) { return plan->ndata * plan->set.nseeds; }
+
+int ab_plan_data_make(const struct ab_plan_data *pd, uint64_t seed, struct ab_data *out,
+                      struct ab_err *err)
+{
+    int rc = ab_data_make(pd->kind, &pd->vals, seed, pd->basedir, out, err);
+    if (rc || pd->mask == AB_MASK_NONE)
+        return rc;
+    struct ab_err e2;
+    if ((rc = ab_data_set_mask(out, pd->mask, pd->lengths, pd->nlengths, &e2))) {
+        ab_data_free(out);
+        return ab_errf(err, rc, "%s data: %s", pd->kind->name, e2.msg);
+    }
+    return AB_OK;
+}

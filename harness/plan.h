@@ -63,6 +63,11 @@ struct ab_plan_data {
     const char *basedir; /* the config's folder: relative data paths start there */
     size_t dims[4];    /* H, N, D, DV */
     const struct cfg_node *at;
+    int mask;          /* enum ab_mask: the entry's `mask` (a list expands) */
+    size_t *lengths;   /* mask padding: the entry's `lengths` (one list; a list of
+                        * lists expands); owned */
+    size_t nlengths;
+    char lengths_text[256]; /* "L1 L2 ..." ("" without padding): the CSV column */
 };
 
 struct ab_plan_method {
@@ -98,6 +103,10 @@ void ab_plan_row_id(const struct ab_plan_data *d, uint64_t seed, const struct ab
 /* The problem sizes of a data entry as a problem with no arrays. */
 struct ab_problem ab_plan_problem(const struct ab_plan *plan, const struct ab_plan_data *d);
 size_t ab_plan_instances(const struct ab_plan *plan);
+/* Make a data entry's instance for `seed`, with the entry's mask
+ * (ab_data_make, then ab_data_set_mask). */
+int ab_plan_data_make(const struct ab_plan_data *pd, uint64_t seed, struct ab_data *out,
+                      struct ab_err *err);
 
 /* Whether matrix metrics run for N (and with the spectral norm). */
 int ab_plan_attn(const struct ab_settings *s, size_t n);

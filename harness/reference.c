@@ -48,27 +48,31 @@ static int ref_alloc(struct ab_reference *ref, size_t H, size_t N, size_t DV, st
 }
 
 void ab_reference_rows(const double *qd, const double *kd, const double *lse_h, size_t n, size_t d,
-                       size_t r0, size_t r1, double *S)
+                       size_t valid, int causal, size_t r0, size_t r1, double *S)
 {
     double sc = 1.0 / sqrt((double)d);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), (int)n, (int)d, sc,
                 qd + r0 * d, (int)d, kd, (int)d, 0.0, S, (int)n);
     for (size_t r = r0; r < r1; r++) {
         double *row = S + (r - r0) * n, l = lse_h[r];
-        for (size_t j = 0; j < n; j++)
+        size_t kend = r >= valid ? 0 : causal ? r + 1 : valid;
+        for (size_t j = 0; j < kend; j++)
             row[j] = exp(row[j] - l);
+        for (size_t j = kend; j < n; j++)
+            row[j] = 0.0;
     }
 }
 
 struct spec_ctx {
     const double *qd, *kd, *lse;
-    size_t n, d;
+    size_t n, d, valid;
+    int causal;
 };
 
 static int exact_block(void *ctx, size_t r0, size_t r1, double *rows)
 {
     struct spec_ctx *c = ctx;
-    ab_reference_rows(c->qd, c->kd, c->lse, c->n, c->d, r0, r1, rows);
+    ab_reference_rows(c->qd, c->kd, c->lse, c->n, c->d, c->valid, c->causal, r0, r1, rows);
     return AB_OK;
 }
 
@@ -103,11 +107,20 @@ int ab_reference_compute(const struct ab_data *d, int threads, int want_spec,
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)N, (int)D, sc,
                         qd + r0 * D, (int)D, kd, (int)D, 0.0, L, (int)N);
             for (size_t r = 0; r < rows; r++) {
-                /* one exp per entry: e = exp(s - max); sum e, sum e s, sum e^2 */
+                /* one exp per entry: e = exp(s - max); sum e, sum e s, sum e^2;
+                 * only over the keys the mask leaves (a padded row: none) */
                 double *row = L + r * N, mx = -INFINITY, sum = 0, es = 0, e2 = 0;
-                for (size_t j = 0; j < N; j++)
+                size_t kend = ab_data_keys(d, h, r0 + r);
+                for (size_t j = kend; j < N; j++)
+                    row[j] = 0.0;
+                if (kend == 0) {
+                    ref->lse[h * N + r0 + r] = 0.0;
+                    ent[h * N + r0 + r] = f2[h * N + r0 + r] = 0.0;
+                    continue;
+                }
+                for (size_t j = 0; j < kend; j++)
                     mx = row[j] > mx ? row[j] : mx;
-                for (size_t j = 0; j < N; j++) {
+                for (size_t j = 0; j < kend; j++) {
                     double e = exp(row[j] - mx);
                     sum += e;
                     es += e * row[j];
@@ -115,7 +128,7 @@ int ab_reference_compute(const struct ab_data *d, int threads, int want_spec,
                     row[j] = e;
                 }
                 double inv = 1.0 / sum;
-                for (size_t j = 0; j < N; j++)
+                for (size_t j = 0; j < kend; j++)
                     row[j] *= inv;
                 double lse = mx + log(sum);
                 ref->lse[h * N + r0 + r] = lse;
@@ -128,7 +141,8 @@ int ab_reference_compute(const struct ab_data *d, int threads, int want_spec,
         for (size_t i = 0; i < N; i++)
             ref->fro2[h] += f2[h * N + i];
         if (want_spec) {
-            struct spec_ctx c = {qd, kd, ref->lse + h * N, N, D};
+            struct spec_ctx c = {qd, kd, ref->lse + h * N, N, D, ab_data_valid(d, h),
+                                 d->mask == AB_MASK_CAUSAL};
             double *buf = realloc(work, ab_power_spec_doubles(N) * 8);
             if (!buf) {
                 rc = ab_errf(err, AB_ENOMEM, "reference: no memory for the spectral norm");
@@ -152,9 +166,12 @@ int ab_reference_compute(const struct ab_data *d, int threads, int want_spec,
         return rc;
     }
     double e = 0;
+    size_t rows_valid = 0;
+    for (size_t h = 0; h < H; h++)
+        rows_valid += ab_data_valid(d, h);
     for (size_t i = 0; i < H * N; i++)
         e += ent[i];
-    ref->entropy = e / (double)(H * N);
+    ref->entropy = e / (double)rows_valid; /* padded rows: 0 in ent, not counted */
     free(qd), free(kd), free(vd), free(work), free(ent), free(f2);
     return AB_OK;
 }

@@ -83,6 +83,19 @@ const struct ab_method *const *ab_methods(size_t *count)
     return table;
 }
 
+int ab_mask_supported(const struct ab_method *m, int mask, char *why, size_t cap)
+{
+    unsigned need = mask == AB_MASK_CAUSAL ? AB_CAP_CAUSAL : mask == AB_MASK_PADDING ? AB_CAP_PADDING : 0;
+    if ((m->caps & need) == need)
+        return 1;
+    snprintf(why, cap, "%s does not support mask: %s%s%s", m->name,
+             mask == AB_MASK_CAUSAL ? "causal" : "padding", m->mask_note ? " (" : "",
+             m->mask_note ? m->mask_note : "");
+    if (m->mask_note && strlen(why) + 1 < cap)
+        strcat(why, ")");
+    return 0;
+}
+
 int ab_method_validate(const struct ab_method *m, struct ab_err *err)
 {
     if (!m->name || !*m->name)

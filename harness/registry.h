@@ -25,6 +25,10 @@ const struct ab_method *const *ab_methods(size_t *count);
  * it. Errors name the path: missing file, missing symbol, ABI mismatch,
  * a name that clashes with a registered method, an incomplete struct. */
 int ab_plugin_load(const char *path, struct ab_err *err);
+/* Whether m supports `mask` (enum ab_mask; none always). If not, `why`
+ * says so: "METHOD does not support mask: causal" and the method's
+ * mask_note when it has one. */
+int ab_mask_supported(const struct ab_method *m, int mask, char *why, size_t cap);
 /* Check a method table for completeness (names, required slots, params). */
 int ab_method_validate(const struct ab_method *m, struct ab_err *err);
 

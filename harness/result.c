@@ -38,6 +38,7 @@ void ab_result_init(struct ab_result *r)
     r->out_rel_fro = r->out_max_abs = r->out_cos = NAN;
     r->attn_rel_fro = r->attn_rel_spec = r->row_sum_dev = NAN;
     r->pinv_resid = r->pinv_vs_svd = NAN;
+    r->causal_leak = r->padding_leak = NAN;
     r->t_med = r->t_min = r->t_max = r->prepare_ms = r->flops = r->budget = NAN;
     r->dev_mem_bytes = NAN;
     r->load_avg = r->time_spread = r->time_cv = r->calib_ratio = r->calib_min_ms = NAN;

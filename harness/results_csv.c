@@ -15,12 +15,13 @@ struct flat {
     const char *row_id, *run_id, *config, *data, *data_params, *data_id, *inputs_id, *method;
     const char *params;
     const char *status, *error, *date, *git_rev, *host, *cpu, *blas, *blas_core, *device;
-    const char *backend, *timing;
+    const char *backend, *timing, *mask, *lengths;
     uint64_t heads, n, d, dv, seed, threads;
     double scale, budget, out_rel_fro, out_max_abs, out_cos, attn_rel_fro, attn_rel_spec;
     double row_sum_dev, pinv_resid, pinv_vs_svd, entropy, t_med, t_min, t_max, reps, prepare_ms;
     double flops, gflops, sgemm_gflops, frac_of_sgemm, peak_bytes, rss_bytes, dev_mem_bytes;
     double timing_attempts, time_spread, time_cv, calib_ratio, load_avg;
+    double causal_leak, padding_leak;
 };
 
 enum kind {
@@ -34,7 +35,13 @@ struct column {
     int kind;
     size_t off;
     const char *fmt; /* NUM */
-    int backend;     /* 1: only in plans with a non-CPU method */
+    int group;       /* GROUP_*: when the column is in a plan's file */
+};
+
+enum {
+    GROUP_ALWAYS = 0,
+    GROUP_BACKEND = 1, /* only in plans with a non-CPU method */
+    GROUP_MASK = 2,    /* only in plans with a masked data entry */
 };
 
 #define S(name, field) {name, STR, offsetof(struct flat, field), NULL, 0}
@@ -95,8 +102,12 @@ static const struct column columns[] = {
     S("blas", blas),
     S("blas_core", blas_core),
     S("device", device),
-    {"backend", STR, offsetof(struct flat, backend), NULL, 1},
-    {"dev_mem_bytes", NUM, offsetof(struct flat, dev_mem_bytes), "%.17g", 1},
+    {"backend", STR, offsetof(struct flat, backend), NULL, GROUP_BACKEND},
+    {"dev_mem_bytes", NUM, offsetof(struct flat, dev_mem_bytes), "%.17g", GROUP_BACKEND},
+    {"mask", STR, offsetof(struct flat, mask), NULL, GROUP_MASK},
+    {"lengths", STR, offsetof(struct flat, lengths), NULL, GROUP_MASK},
+    {"causal_leak", NUM, offsetof(struct flat, causal_leak), "%.9g", GROUP_MASK},
+    {"padding_leak", NUM, offsetof(struct flat, padding_leak), "%.9g", GROUP_MASK},
 };
 #undef S
 #undef U
@@ -111,17 +122,26 @@ static int plan_has_backend_columns(const struct ab_plan *plan)
     return 0;
 }
 
+static int plan_has_mask_columns(const struct ab_plan *plan)
+{
+    for (size_t i = 0; i < plan->ndata; i++)
+        if (plan->data[i].mask != AB_MASK_NONE)
+            return 1;
+    return 0;
+}
+
 void ab_results_columns(const struct ab_plan *plan, struct ab_columns *c)
 {
-    int backend = plan_has_backend_columns(plan);
+    int want[3] = {1, plan_has_backend_columns(plan), plan_has_mask_columns(plan)};
     c->n = 0;
     for (size_t i = 0; i < NCOLUMNS; i++)
-        if (!columns[i].backend)
+        if (columns[i].group == GROUP_ALWAYS)
             c->src[c->n] = i, c->names[c->n++] = columns[i].name;
     c->nfixed = c->n;
-    for (size_t i = 0; i < NCOLUMNS; i++)
-        if (columns[i].backend && backend)
-            c->src[c->n] = i, c->names[c->n++] = columns[i].name;
+    for (int g = GROUP_BACKEND; g <= GROUP_MASK; g++)
+        for (size_t i = 0; i < NCOLUMNS; i++)
+            if (columns[i].group == g && want[g])
+                c->src[c->n] = i, c->names[c->n++] = columns[i].name;
     c->nparam0 = c->n;
     /* then every parameter of the methods in the plan, first seen first */
     for (size_t i = 0; i < plan->nmethods; i++) {
@@ -201,6 +221,10 @@ static void flatten(const struct ab_row *row, const char *date, struct flat *f)
         .peak_bytes = r->reps ? (double)r->peak_bytes : NAN,
         .rss_bytes = r->rss_bytes ? (double)r->rss_bytes : NAN,
         .dev_mem_bytes = r->dev_mem_bytes,
+        .mask = ab_mask_name(pd->mask),
+        .lengths = pd->lengths_text,
+        .causal_leak = r->causal_leak,
+        .padding_leak = r->padding_leak,
     };
 }
 

@@ -1,8 +1,10 @@
 /* results_csv.h — the results file's schema and row writer. The columns are
  * one table (results_csv.c): name, where the value comes from, and how it is
  * formatted; the header and every row are written from it. After the fixed
- * columns: `backend` and `dev_mem_bytes` when the plan has a non-CPU method
- * (a CPU-only plan keeps the columns it always had, so --resume works), then
+ * columns: `backend` and `dev_mem_bytes` when the plan has a non-CPU method,
+ * `mask`, `lengths`, `causal_leak` and `padding_leak` when it has a masked
+ * data entry (an unmasked CPU plan keeps the columns it always had, so
+ * --resume works), then
  * one column per parameter of the plan's methods, first seen first. The
  * column names are a public contract (documented in the README).
  * Tests: tests/test_cli.c (header, cells, resume), tests/test_csv.c. */
@@ -20,7 +22,7 @@
 struct ab_columns {
     const char *names[AB_CSV_MAX_COLS];
     size_t n, nfixed;
-    size_t nparam0; /* first parameter column: nfixed, or nfixed + 2 with the backend columns */
+    size_t nparam0; /* first parameter column: after the fixed and the optional groups */
     size_t src[AB_CSV_MAX_COLS]; /* for c < nparam0: its entry in the column table */
 };
 

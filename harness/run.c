@@ -216,7 +216,7 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
             int want_ref = !plan->set.ref_max_n || pd->dims[1] <= plan->set.ref_max_n;
             int drc = data_fits(pd, want_ref, &derr);
             if (drc == AB_OK)
-                drc = ab_data_make(pd->kind, &pd->vals, seed, pd->basedir, &d, &derr);
+                drc = ab_plan_data_make(pd, seed, &d, &derr);
             if (drc == AB_OK && present &&
                 check_present_inputs(&csv, pd, &d, seed, plan, o->out, err) != AB_OK) {
                 ab_data_free(&d);

@@ -21,14 +21,14 @@ static void output_metrics_on_known_cases(void **st)
     double ref[4] = {3, 4, 1, 0};
     float got[4] = {3, 4, 0, 1};
     struct ab_out_metrics m;
-    ab_metrics_output(got, ref, 4, 2, &m);
+    ab_metrics_output(got, ref, 4, 2, 2, NULL, &m);
     assert_true(fabs(m.rel_fro - sqrt(2.0 / 26.0)) < 1e-15);
     assert_true(m.max_abs == 1.0);
     assert_true(fabs(m.cos - 0.5) < 1e-15); /* cos 1 and cos 0 */
     assert_int_equal(m.nonfinite, 0);
     got[3] = NAN;
     got[2] = INFINITY;
-    ab_metrics_output(got, ref, 4, 2, &m);
+    ab_metrics_output(got, ref, 4, 2, 2, NULL, &m);
     assert_int_equal(m.nonfinite, 2);
     assert_int_equal(m.first_bad, 2);
 }

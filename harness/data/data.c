@@ -8,6 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern const struct ab_datakind ab_datakind_gaussian, ab_datakind_lowrank, ab_datakind_clustered,
@@ -36,7 +37,61 @@ void ab_data_free(struct ab_data *d)
     ab_aligned_free(d->q);
     ab_aligned_free(d->k);
     ab_aligned_free(d->v);
+    free(d->lengths);
     memset(d, 0, sizeof *d);
+}
+
+const char *ab_mask_name(int mask)
+{
+    static const char *const names[] = {"none", "causal", "padding"};
+    return mask >= 0 && mask < 3 ? names[mask] : NULL;
+}
+
+int ab_data_set_mask(struct ab_data *d, int mask, const size_t *lengths, size_t nlen,
+                     struct ab_err *err)
+{
+    free(d->lengths);
+    d->lengths = NULL;
+    d->mask = AB_MASK_NONE;
+    if (!ab_mask_name(mask))
+        return ab_errf(err, AB_EINVAL, "mask %d is not none, causal or padding", mask);
+    if (mask == AB_MASK_NONE)
+        return AB_OK;
+    uint64_t id = ab_hash_str("attnbench-mask-v1", d->id);
+    id = ab_hash_str(ab_mask_name(mask), id);
+    if (mask == AB_MASK_PADDING) {
+        if (!lengths || nlen == 0)
+            return ab_errf(err, AB_EINVAL, "mask: padding needs lengths");
+        for (size_t j = 0; j < nlen; j++)
+            if (lengths[j] < 1 || lengths[j] > d->n)
+                return ab_errf(err, AB_EINVAL, "lengths[%zu] = %zu is outside [1, n = %zu]", j,
+                               lengths[j], d->n);
+        if (!(d->lengths = malloc(d->heads * sizeof *d->lengths)))
+            return ab_errf(err, AB_ENOMEM, "out of memory for the lengths");
+        for (size_t h = 0; h < d->heads; h++) {
+            d->lengths[h] = lengths[h % nlen];
+            char t[32];
+            snprintf(t, sizeof t, "%zu", d->lengths[h]); /* text: endian-free */
+            id = ab_hash_str(t, id);
+        }
+    }
+    d->mask = mask;
+    d->id = id;
+    ab_hex64(d->id, d->idhex);
+    return AB_OK;
+}
+
+size_t ab_data_valid(const struct ab_data *d, size_t h)
+{
+    return d->mask == AB_MASK_PADDING && d->lengths ? d->lengths[h] : d->n;
+}
+
+size_t ab_data_keys(const struct ab_data *d, size_t h, size_t i)
+{
+    size_t valid = ab_data_valid(d, h);
+    if (i >= valid)
+        return 0;
+    return d->mask == AB_MASK_CAUSAL ? i + 1 : valid;
 }
 
 /* Largest |x| over count floats, and the index of the first non-finite one

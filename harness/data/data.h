@@ -34,8 +34,11 @@
 struct ab_data {
     size_t heads, n, d, dv;
     float *q, *k, *v;  /* (H,N,D), (H,N,D), (H,N,DV); 64-byte aligned; owned */
-    uint64_t id;       /* stable id: hash of (kind, params, seed) or of the content */
+    uint64_t id;       /* stable id: hash of (kind, params, seed) or of the content,
+                        * and of the mask when there is one */
     char idhex[17];    /* id as 16 hex digits */
+    int mask;          /* enum ab_mask (attnbench.h); AB_MASK_NONE from `make` */
+    size_t *lengths;   /* AB_MASK_PADDING: valid tokens per head (H entries); owned */
 };
 
 struct ab_datakind {
@@ -68,5 +71,18 @@ int ab_data_make(const struct ab_datakind *kind, const struct ab_values *vals, u
  * overflow float32 (a Cauchy-Schwarz bound from the row norms, per head).
  * `scale` is only quoted in the message. */
 int ab_data_check(const struct ab_data *d, double scale, struct ab_err *err);
+
+/* Give made data its mask: AB_MASK_PADDING takes `lengths` (nlen >= 1
+ * values; head h gets lengths[h mod nlen], each in [1, N], else AB_EINVAL
+ * "lengths[j] = L exceeds n = N"). The id then also hashes the mask (the
+ * reference and its cache follow the id); AB_MASK_NONE leaves it as it was. */
+int ab_data_set_mask(struct ab_data *d, int mask, const size_t *lengths, size_t nlen,
+                     struct ab_err *err);
+/* The mask as text: "none", "causal", "padding"; NULL for another value. */
+const char *ab_mask_name(int mask);
+/* The valid tokens of head h (lengths[h] under padding, else N), and the
+ * keys row i attends (as ab_mask_keys in attnbench.h). */
+size_t ab_data_valid(const struct ab_data *d, size_t h);
+size_t ab_data_keys(const struct ab_data *d, size_t h, size_t i);
 
 #endif

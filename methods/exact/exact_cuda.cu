@@ -331,4 +331,5 @@ extern "C" const struct ab_method ab_exact_cuda = {
     .rows = NULL,
     .report = NULL,
     .release = exact_cuda_release,
+    .mask_note = "the CUDA kernels take no mask yet: masks are tested on the CPU methods only",
 };
