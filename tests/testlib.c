@@ -95,6 +95,120 @@ void ab_test_attention_f64(size_t H, size_t N, size_t D, size_t DV, const float 
     free(S);
 }
 
+static size_t oracle_keys(const struct ab_problem *p, size_t h, size_t i)
+{
+    size_t valid = p->mask == AB_MASK_PADDING ? p->lengths[h] : p->n;
+    if (i >= valid)
+        return 0;
+    return p->mask == AB_MASK_CAUSAL ? i + 1 : valid;
+}
+
+void ab_test_attn_matrix_masked_f64(const struct ab_problem *p, size_t h, double *S)
+{
+    size_t N = p->n, D = p->d;
+    const float *q = p->q + h * N * D, *k = p->k + h * N * D;
+    double sc = 1.0 / sqrt((double)D);
+    for (size_t i = 0; i < N; i++) {
+        size_t kend = oracle_keys(p, h, i);
+        double mx = -INFINITY, sum = 0;
+        for (size_t j = 0; j < N; j++) {
+            double s = 0;
+            for (size_t c = 0; c < D; c++)
+                s += (double)q[i * D + c] * k[j * D + c];
+            S[i * N + j] = j < kend ? s * sc : -INFINITY;
+            if (j < kend && S[i * N + j] > mx)
+                mx = S[i * N + j];
+        }
+        for (size_t j = 0; j < N; j++) {
+            S[i * N + j] = j < kend ? exp(S[i * N + j] - mx) : 0.0;
+            sum += S[i * N + j];
+        }
+        for (size_t j = 0; j < N && kend; j++)
+            S[i * N + j] /= sum;
+    }
+}
+
+void ab_test_attention_masked_f64(const struct ab_problem *p, double *out)
+{
+    size_t N = p->n, DV = p->dv;
+    double *S = malloc(N * N * sizeof *S);
+    assert_non_null(S);
+    for (size_t h = 0; h < p->heads; h++) {
+        ab_test_attn_matrix_masked_f64(p, h, S);
+        const float *vh = p->v + h * N * DV;
+        double *oh = out + h * N * DV;
+        for (size_t i = 0; i < N; i++)
+            for (size_t c = 0; c < DV; c++) {
+                double s = 0;
+                for (size_t j = 0; j < N; j++)
+                    s += S[i * N + j] * (double)vh[j * DV + c];
+                oh[i * DV + c] = s;
+            }
+    }
+    free(S);
+}
+
+struct ab_problem ab_test_problem_masked(size_t H, size_t N, size_t D, size_t DV, const float *q,
+                                         const float *k, const float *v, uint64_t seed, int mask,
+                                         const size_t *lengths)
+{
+    struct ab_problem p = ab_test_problem(H, N, D, DV, q, k, v, seed);
+    p.mask = mask;
+    p.lengths = lengths;
+    return p;
+}
+
+double ab_test_leak(const struct ab_method *m, const struct ab_problem *p,
+                    const struct ab_values *vals, uint64_t seed)
+{
+    size_t H = p->heads, N = p->n, D = p->d, DV = p->dv;
+    float *q = malloc(H * N * D * 4), *k = malloc(H * N * D * 4), *v = malloc(H * N * DV * 4);
+    float *o1 = malloc(H * N * DV * 4), *o2 = malloc(H * N * DV * 4);
+    assert_true(q && k && v && o1 && o2);
+    memcpy(q, p->q, H * N * D * 4), memcpy(k, p->k, H * N * D * 4), memcpy(v, p->v, H * N * DV * 4);
+    int causal = p->mask == AB_MASK_CAUSAL;
+    float *fresh = malloc(N * (D > DV ? D : DV) * 4);
+    assert_non_null(fresh);
+    for (size_t h = 0; h < H; h++) {
+        size_t from = causal ? N / 2 : p->lengths[h];
+        float *arr[3] = {q, k, v};
+        size_t cols[3] = {D, D, DV};
+        for (int a = causal ? 1 : 0; a < 3; a++) {
+            ab_test_fill_normal(fresh, (N - from) * cols[a], seed + 31 * h + (uint64_t)a, 1.0);
+            memcpy(arr[a] + (h * N + from) * cols[a], fresh, (N - from) * cols[a] * 4);
+        }
+    }
+    struct ab_problem p2 = *p;
+    p2.q = q, p2.k = k, p2.v = v;
+    struct ab_err err = {{0}};
+    int rc = ab_test_run_method(m, p, vals, o1, &err);
+    if (rc)
+        fail_msg("%s: %s", m->name, err.msg);
+    rc = ab_test_run_method(m, &p2, vals, o2, &err);
+    if (rc)
+        fail_msg("%s (perturbed): %s", m->name, err.msg);
+    double worst = 0;
+    for (size_t h = 0; h < H; h++) {
+        size_t valid = p->mask == AB_MASK_PADDING ? p->lengths[h] : N;
+        for (size_t i = valid; i < N; i++)
+            for (size_t c = 0; c < DV; c++)
+                if (o1[(h * N + i) * DV + c] != 0.0f || o2[(h * N + i) * DV + c] != 0.0f)
+                    fail_msg("%s: padded output row [%zu, %zu] is not zero", m->name, h, i);
+        size_t rows = causal ? N / 2 : valid;
+        for (size_t i = 0; i < rows; i++) {
+            double dn = 0, nn = 0;
+            for (size_t c = 0; c < DV; c++) {
+                double a = o1[(h * N + i) * DV + c], b = o2[(h * N + i) * DV + c];
+                dn += (b - a) * (b - a), nn += a * a;
+            }
+            double r = nn > 0 ? sqrt(dn / nn) : sqrt(dn);
+            worst = r > worst || r != r ? r : worst;
+        }
+    }
+    free(q), free(k), free(v), free(o1), free(o2), free(fresh);
+    return worst;
+}
+
 double ab_test_rel_err(const float *got, const double *ref, size_t count)
 {
     double num = 0, den = 0;

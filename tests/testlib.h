@@ -32,6 +32,26 @@ void ab_test_in_drop(struct ab_test_in *x);
  * q, k: (H,N,D); v: (H,N,DV); out: (H,N,DV). */
 void ab_test_attention_f64(size_t H, size_t N, size_t D, size_t DV, const float *q,
                            const float *k, const float *v, double *out);
+/* The oracle under a mask: p's sizes, arrays, mask and lengths (attnbench.h:
+ * row i of head h attends keys [0, ab_mask_keys(p, h, i)); a padded row's
+ * output is 0). The mask itself from its definition, without the methods'
+ * helpers: causal j <= i, padding j < lengths[h]. */
+void ab_test_attention_masked_f64(const struct ab_problem *p, double *out);
+/* The exact masked attention matrix of head h, N x N (padded rows 0). */
+void ab_test_attn_matrix_masked_f64(const struct ab_problem *p, size_t h, double *S);
+/* A problem with a mask: ab_test_problem plus mask and lengths (lengths
+ * must outlive the problem; NULL unless padding). */
+struct ab_problem ab_test_problem_masked(size_t H, size_t N, size_t D, size_t DV, const float *q,
+                                         const float *k, const float *v, uint64_t seed, int mask,
+                                         const size_t *lengths);
+/* The leak checks the harness runs (measure.c), independently written:
+ * run m on p, then on a copy whose causal future (K, V of tokens >= N/2) or
+ * padded positions (Q, K, V) are fresh N(0,1) values, and return the largest
+ * relative change of a row that must not move (rows < N/2, or valid rows).
+ * Also fails the test unless padded output rows are exactly zero. */
+double ab_test_leak(const struct ab_method *m, const struct ab_problem *p,
+                    const struct ab_values *vals, uint64_t seed);
+
 /* Exact attention matrix of one head, float64, N x N. */
 void ab_test_attn_matrix_f64(size_t N, size_t D, const float *q, const float *k, double *S);
 
