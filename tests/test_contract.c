@@ -27,7 +27,14 @@
  *       AB_CAP_PINV: `report` fills finite pinv_resid and pinv_vs_svd; a
  *       report without AB_CAP_PINV leaves them NaN; AB_CAP_ROWS <=> rows;
  *   (g) a parameter that cannot work for the sizes (landmarks > n, ...) is
- *       AB_EINVAL from estimate and prepare, with a message naming both.
+ *       AB_EINVAL from estimate and prepare, with a message naming both;
+ *   (h) masks: a method declaring AB_CAP_CAUSAL / AB_CAP_PADDING meets all
+ *       of the above on masked problems too (rows of padded queries left
+ *       out of the row sums; AB_CAP_EXACT against the masked float64
+ *       oracle), writes exactly 0 into padded output rows, and with its
+ *       defaults is leak-free: the rows a mask says cannot see the causal
+ *       future or the padded positions do not move, bitwise, when those
+ *       are replaced by fresh values (testlib's ab_test_leak).
  * Methods with AB_CAP_CUDA run only where ab_device_probe finds a device.
  *
  * Every failure names the method, the configuration, the problem, the seed
@@ -108,12 +115,29 @@ static const struct expect *expect_for(const char *name)
 struct shape {
     size_t H, N, D, DV;
     int threads;
+    int mask;          /* enum ab_mask: run for methods that declare it */
+    size_t lengths[2]; /* padding: valid tokens of heads 0 and 1 */
 };
 static const struct shape shapes[] = {
-    {2, 67, 16, 16, 1},
-    {2, 256, 32, 24, 2},
-    {2, 67, 32, 8, 2},
+    {2, 67, 16, 16, 1, AB_MASK_NONE, {0, 0}},
+    {2, 256, 32, 24, 2, AB_MASK_NONE, {0, 0}},
+    {2, 67, 32, 8, 2, AB_MASK_NONE, {0, 0}},
+    {2, 100, 16, 12, 2, AB_MASK_CAUSAL, {0, 0}},
+    {2, 100, 16, 12, 1, AB_MASK_PADDING, {100, 71}},
 };
+
+static int shape_supported(const struct ab_method *m, const struct shape *sh)
+{
+    unsigned need = sh->mask == AB_MASK_CAUSAL    ? AB_CAP_CAUSAL
+                    : sh->mask == AB_MASK_PADDING ? AB_CAP_PADDING
+                                                  : 0;
+    return (m->caps & need) == need;
+}
+
+static size_t shape_valid(const struct shape *sh, size_t h)
+{
+    return sh->mask == AB_MASK_PADDING ? sh->lengths[h] : sh->N;
+}
 
 /* ---- one method's run: failures are counted, not fatal ---- */
 
@@ -130,6 +154,7 @@ struct ctx {
     uint64_t seed; /* of this problem's inputs and prob->seed */
     char cfg[512];
     int cuda, failures;
+    int defaults; /* the configuration is the method's defaults (+ the table's fit) */
     int ones_runs, ones_hold; /* runs, and runs where V = 1 gave 1 */
 };
 
@@ -196,7 +221,8 @@ static struct ab_problem problem_for(const struct ctx *c, const float *q, const 
 {
     struct ab_problem p = {.heads = c->sh->H, .n = c->sh->N, .d = c->sh->D, .dv = c->sh->DV,
                            .q = q, .k = k, .v = v, .seed = c->seed, .threads = c->sh->threads,
-                           .alloc = ab_mem_alloc, .free = ab_mem_free};
+                           .alloc = ab_mem_alloc, .free = ab_mem_free, .mask = c->sh->mask,
+                           .lengths = c->sh->mask == AB_MASK_PADDING ? c->sh->lengths : NULL};
     if (c->cuda)
         p.dev_alloc = ab_dev_alloc, p.dev_free = ab_dev_free;
     return p;
@@ -237,9 +263,11 @@ static void check_rows(struct ctx *c, void *st, const struct ab_test_in *x, cons
     assert_true(S && sv && (ref || !(m->caps & AB_CAP_EXACT)));
     uint64_t count = ab_mem_count(), live = ab_mem_live();
     double worst_sum = 0, worst_rows = 0, worst_exact = 0;
+    struct ab_problem mp = problem_for(c, x->q, x->k, x->v);
+    (void)D;
     for (size_t h = 0; h < H; h++) {
         if (ref)
-            ab_test_attn_matrix_f64(N, D, x->q + h * N * D, x->k + h * N * D, ref);
+            ab_test_attn_matrix_masked_f64(&mp, h, ref);
         double num = 0, den = 0;
         for (size_t r0 = 0; r0 < N; r0 += AB_ROWS_BLOCK) {
             size_t r1 = r0 + AB_ROWS_BLOCK < N ? r0 + AB_ROWS_BLOCK : N, rows = r1 - r0;
@@ -260,7 +288,8 @@ static void check_rows(struct ctx *c, void *st, const struct ab_test_in *x, cons
                 double sum = 0;
                 for (size_t j = 0; j < N; j++)
                     sum += S[i * N + j];
-                worst_sum = fmax(worst_sum, fabs(sum - 1));
+                /* a padded query's row is all 0 */
+                worst_sum = fmax(worst_sum, fabs(sum - (r0 + i < shape_valid(c->sh, h) ? 1 : 0)));
                 for (size_t cc = 0; cc < DV; cc++) {
                     double acc = 0;
                     for (size_t j = 0; j < N; j++)
@@ -320,8 +349,11 @@ static double ones_deviation(struct ctx *c, const struct ab_values *vals, const 
     double dev = -1;
     if (!rc) {
         dev = 0;
-        for (size_t i = 0; i < cnt; i++)
-            dev = fmax(dev, isfinite(o[i]) ? fabs(o[i] - 1.0) : INFINITY);
+        for (size_t i = 0; i < cnt; i++) { /* a padded row is 0 */
+            size_t h = i / (x->N * x->DV), r = i / x->DV % x->N;
+            double want = r < shape_valid(c->sh, h) ? 1.0 : 0.0;
+            dev = fmax(dev, isfinite(o[i]) ? fabs(o[i] - want) : INFINITY);
+        }
     } else {
         complain(c, "with V = 1: %s returned %d: %s", st ? "forward" : "prepare", rc, err.msg);
     }
@@ -467,7 +499,7 @@ static void run_config(struct ctx *c, const struct config *cf)
     if (m->caps & AB_CAP_EXACT) {
         double *ref = malloc(cnt * 8);
         assert_non_null(ref);
-        ab_test_attention_f64(sh->H, sh->N, sh->D, sh->DV, x.q, x.k, x.v, ref);
+        ab_test_attention_masked_f64(&p, ref);
         double e = ab_test_rel_err(x.o, ref, cnt);
         CHECK(c, e <= c->ex->exact_tol,
               "declares AB_CAP_EXACT but ||O - O_f64|| / ||O_f64|| = %.3g (tolerance %g)", e,
@@ -492,6 +524,22 @@ static void run_config(struct ctx *c, const struct config *cf)
     /* (d) refused memory */
     if (peak0) /* prepare's own peak: forward's allocations are reported above */
         check_refused(c, &vals, &x, peak0);
+
+    /* (h) masks: padded rows 0 (ab_test_leak fails the test otherwise) and,
+     * with the defaults, no leak */
+    if (sh->mask != AB_MASK_NONE && !c->cuda) {
+        mem_reset(c, 0, 0);
+        double leak = ab_test_leak(m, &p, &vals, c->seed + 99);
+        print_message("[ mask     ] %-15s %-40s n=%-4zu %s leak %.3g\n", m->name, c->cfg, sh->N,
+                      sh->mask == AB_MASK_CAUSAL ? "causal" : "padding", leak);
+        if (c->defaults)
+            CHECK(c, leak == 0.0,
+                  "declares mask %s but with its defaults a row that must not see the %s "
+                  "moved by %.3g relative when those were replaced",
+                  sh->mask == AB_MASK_CAUSAL ? "causal" : "padding",
+                  sh->mask == AB_MASK_CAUSAL ? "causal future" : "padded positions", leak);
+        mem_reset(c, 0, 0);
+    }
 done:
     if (st)
         m->release(st);
@@ -615,6 +663,8 @@ static void method_keeps_the_contract(void **state)
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         c.sh = &shapes[s];
         c.seed = ab_test_seed() + 1000 * s + 17;
+        if (!shape_supported(m, c.sh))
+            continue;
         /* defaults that do not fit the sizes: estimate says why, then the
          * table's fitting overrides apply to every configuration here */
         struct config fit = {.count = 0};
@@ -639,6 +689,7 @@ static void method_keeps_the_contract(void **state)
             for (int j = 0; j < configs[i].count; j++)
                 config_add(&cf, configs[i].kv[j]);
             c.seed += 1;
+            c.defaults = i == 0;
             run_config(&c, &cf);
         }
         if (c.ex->bad)

@@ -16,6 +16,14 @@
  * FLOPs: 2 N^2 D + 2 N^2 DV per head (exp not counted).
  * `rows` returns exact attention rows (the same for every impl).
  *
+ * Masks (every impl): padding runs head h as a problem of lengths[h] tokens
+ * (queries and keys beyond it never read; padded output rows 0). Causal:
+ * a query tile (stream) or lane block of 32 queries (fused) takes the keys
+ * before its first query unmasked, then the diagonal block with the keys
+ * after each query at -Inf, so no query's arithmetic reads a later key (the
+ * harness's causal_leak is exactly 0); materialize masks the matrix. FLOPs
+ * count the keys attended: N(N+1)/2 per head causal, lengths[h]^2 padded.
+ *
  * Tests: tests/test_exact.c (every impl vs the float64 oracle).
  */
 #include "attnbench.h"
@@ -97,8 +105,12 @@ static int exact_estimate(const struct ab_problem *p, const struct ab_values *va
     if (p->n == 0 || p->d == 0 || p->dv == 0 || p->heads == 0)
         return ab_errf(err, AB_EINVAL, "exact: empty problem (H=%zu, N=%zu, D=%zu, DV=%zu)",
                        p->heads, p->n, p->d, p->dv);
-    double n = (double)p->n, H = (double)p->heads;
-    est->flops = H * (2.0 * n * n * (double)p->d + 2.0 * n * n * (double)p->dv);
+    double n = (double)p->n, pairs = 0; /* (query, key) pairs attended */
+    for (size_t h = 0; h < p->heads; h++) {
+        double L = (double)ab_mask_valid(p, h);
+        pairs += p->mask == AB_MASK_CAUSAL ? n * (n + 1) / 2 : L * L;
+    }
+    est->flops = pairs * (2.0 * (double)p->d + 2.0 * (double)p->dv);
     est->budget = n;
     size_t stride;
     /* what prepare allocates: the state and the workspace */
@@ -150,9 +162,64 @@ static void stream_tile(const struct exact_state *s, size_t h, size_t r0, size_t
                         float *work)
 {
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, DV = p->dv;
-    ab_attend_rows(p->q + (h * N + r0) * D, rows, p->k + h * N * D, p->v + h * N * DV, N, D, DV,
-                   s->tk, (float)(1.0 / sqrt((double)D)), out + (h * N + r0) * DV, work);
+    size_t N = p->n, D = p->d, DV = p->dv, L = ab_mask_valid(p, h);
+    if (r0 + rows > L) { /* padded query rows: zero, and not computed */
+        size_t keep = r0 < L ? L - r0 : 0;
+        memset(out + (h * N + r0 + keep) * DV, 0, (rows - keep) * DV * sizeof(float));
+        rows = keep;
+        if (!rows)
+            return;
+    }
+    const float *q = p->q + (h * N + r0) * D, *k = p->k + h * N * D, *v = p->v + h * N * DV;
+    float scale = (float)(1.0 / sqrt((double)D)), *o = out + (h * N + r0) * DV;
+    if (p->mask != AB_MASK_CAUSAL) {
+        ab_attend_rows(q, rows, k, v, L, D, DV, s->tk, scale, o, work);
+        return;
+    }
+    /* causal: key blocks up to the tile's last query; in a block that
+     * reaches past a query, its later keys at -Inf (block 0 always holds
+     * key 0, so every running max is finite after it) */
+    size_t tk = s->tk, nkeys = r0 + rows;
+    float *Lg = work, *m = work + rows * tk, *l = m + rows;
+    for (size_t r = 0; r < rows; r++)
+        m[r] = -INFINITY, l[r] = 0.0f;
+    memset(o, 0, rows * DV * sizeof(float));
+    for (size_t c0 = 0; c0 < nkeys; c0 += tk) {
+        size_t cols = nkeys - c0 < tk ? nkeys - c0 : tk;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols, (int)D, scale, q,
+                    (int)D, k + c0 * D, (int)D, 0.0f, Lg, (int)cols);
+        if (c0 + cols > r0 + 1)
+            for (size_t r = 0; r < rows; r++)
+                for (size_t j = r0 + r + 1 > c0 ? r0 + r + 1 - c0 : 0; j < cols; j++)
+                    Lg[r * cols + j] = -INFINITY;
+        ab_online_softmax_step(Lg, rows, cols, m, l, o, DV);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)cols, 1.0f,
+                    Lg, (int)cols, v + c0 * DV, (int)DV, 1.0f, o, (int)DV);
+    }
+    for (size_t r = 0; r < rows; r++) {
+        float inv = 1.0f / l[r];
+        for (size_t c = 0; c < DV; c++)
+            o[r * DV + c] *= inv;
+    }
+}
+
+/* Rows [r0, r0 + rows) of head h's logits (row-major, leading dim N) under
+ * the mask: softmax over the keys each row attends, the rest 0; a padded
+ * row all 0. */
+static void masked_softmax_rows(const struct ab_problem *p, size_t h, size_t r0, size_t rows,
+                                float *S)
+{
+    size_t N = p->n;
+    for (size_t r = 0; r < rows; r++) {
+        float *row = S + r * N;
+        size_t kend = ab_mask_keys(p, h, r0 + r);
+        if (kend == 0) {
+            memset(row, 0, N * sizeof(float));
+            continue;
+        }
+        ab_softmax_rows(row, 1, kend, N, NULL);
+        memset(row + kend, 0, (N - kend) * sizeof(float));
+    }
 }
 
 /* impl: fused. One query tile [r0, r0+rows) of head h in lane blocks of 32:
@@ -162,7 +229,15 @@ static void fused_tile(const struct exact_state *s, size_t h, size_t r0, size_t 
                        float *work)
 {
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, DV = p->dv, nb = (rows + QL - 1) / QL;
+    size_t N = p->n, D = p->d, DV = p->dv, L = ab_mask_valid(p, h);
+    if (r0 + rows > L) { /* padded query rows: zero, and not computed */
+        size_t keep = r0 < L ? L - r0 : 0;
+        memset(out + (h * N + r0 + keep) * DV, 0, (rows - keep) * DV * sizeof(float));
+        rows = keep;
+        if (!rows)
+            return;
+    }
+    size_t nb = (rows + QL - 1) / QL;
     float *qt = work, *ot = qt + nb * D * QL, *mx = ot + nb * DV * QL, *st = mx + nb * QL;
     double *sum = (double *)(st + FK * QL); /* 8-byte aligned: every offset is a multiple of 32 */
     const float *q = p->q + (h * N + r0) * D, *k = p->k + h * N * D, *v = p->v + h * N * DV;
@@ -174,7 +249,25 @@ static void fused_tile(const struct exact_state *s, size_t h, size_t r0, size_t 
     memset(ot, 0, nb * DV * QL * sizeof(float));
     for (size_t i = 0; i < nb * QL; i++)
         mx[i] = -INFINITY, sum[i] = 0.0f;
-    ab_qt_attend(qt, nb, D, k, v, DV, N, s->tk, st, ot, mx, sum);
+    if (p->mask != AB_MASK_CAUSAL) {
+        ab_qt_attend(qt, nb, D, k, v, DV, L, s->tk, st, ot, mx, sum);
+    } else {
+        /* each lane block: the keys before its first query, then its
+         * diagonal block with the later keys at -Inf */
+        for (size_t b = 0; b < nb; b++) {
+            size_t r = r0 + b * QL, n = rows - b * QL < QL ? rows - b * QL : QL;
+            float *otb = ot + b * DV * QL, *mxb = mx + b * QL;
+            double *sumb = sum + b * QL;
+            if (r > 0)
+                ab_qt_attend(qt + b * D * QL, 1, D, k, v, DV, r, s->tk, st, otb, mxb, sumb);
+            ab_qt_logits(qt + b * D * QL, D, k + r * D, D, n, st);
+            for (size_t j = 1; j < n; j++)
+                for (size_t l = 0; l < j; l++)
+                    st[j * QL + l] = -INFINITY; /* key r + j after query r + l */
+            ab_qt_online(st, n, mxb, sumb, otb, DV);
+            ab_qt_values(st, n, v + r * DV, DV, DV, otb);
+        }
+    }
     for (size_t b = 0; b < nb; b++) {
         size_t r = b * QL, n = rows - r < QL ? rows - r : QL;
         float inv[QL];
@@ -218,7 +311,10 @@ static int exact_forward(void *state, float *out, struct ab_err *err)
                 size_t r0 = (size_t)b * TB, rows = N - r0 < TB ? N - r0 : TB;
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)N, (int)D,
                             scale, q + r0 * D, (int)D, k, (int)D, 0.0f, S + r0 * N, (int)N);
-                ab_softmax_rows(S + r0 * N, rows, N, N, NULL);
+                if (p->mask == AB_MASK_NONE)
+                    ab_softmax_rows(S + r0 * N, rows, N, N, NULL);
+                else
+                    masked_softmax_rows(p, h, r0, rows, S + r0 * N);
             }
             /* O = S V over the whole matrix: the textbook second product */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(p->threads)
@@ -244,7 +340,10 @@ static int exact_rows(void *state, size_t h, size_t r0, size_t r1, float *S, str
     float scale = (float)(1.0 / sqrt((double)D));
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), (int)N, (int)D, scale,
                 p->q + (h * N + r0) * D, (int)D, p->k + h * N * D, (int)D, 0.0f, S, (int)N);
-    ab_softmax_rows(S, r1 - r0, N, N, NULL);
+    if (p->mask == AB_MASK_NONE)
+        ab_softmax_rows(S, r1 - r0, N, N, NULL);
+    else
+        masked_softmax_rows(p, h, r0, r1 - r0, S);
     return AB_OK;
 }
 
@@ -264,7 +363,8 @@ const struct ab_method ab_exact_cpu = {
     .summary = "exact softmax attention (fused: lane tiles; stream: SGEMM tiles; materialize: N x N)",
     .params = exact_params,
     .nparams = (int)(sizeof exact_params / sizeof exact_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_EXACT,
+    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_EXACT | AB_CAP_CAUSAL |
+            AB_CAP_PADDING,
     .estimate = exact_estimate,
     .prepare = exact_prepare,
     .forward = exact_forward,

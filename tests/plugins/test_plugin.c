@@ -12,6 +12,9 @@
  *   slow     sleeps `sleep_ms` per forward (for interrupt tests)
  *   crash-estimate  dereferences NULL in estimate (which --dry-run and
  *            --shard call: the driver must keep it away from its process)
+ *   leak     claims masks but ignores them: every valid row attends every
+ *            key (padded rows still 0) -> causal_leak / padding_leak > 0
+ * Masks (causal, padding) as attnbench.h defines them, unless `leak`.
  * Built three times: with -DAB_TEST_BAD_ABI it reports a wrong ABI version;
  * with -DAB_TEST_GARBAGE_TABLE its parameter table holds a wild pointer (the
  * driver must check a plugin without trusting it).
@@ -23,11 +26,11 @@
 #include <stdio.h>
 #include <time.h>
 
-enum { F_NONE, F_CRASH, F_ABORT, F_OOM, F_HANG, F_NAN, F_SLOW, F_CRASH_ESTIMATE };
+enum { F_NONE, F_CRASH, F_ABORT, F_OOM, F_HANG, F_NAN, F_SLOW, F_CRASH_ESTIMATE, F_LEAK };
 
 static const struct ab_param params[] = {
     {.name = "fault", .type = AB_PT_ENUM, .def = "none",
-     .choices = "none|crash|abort|oom|hang|nan|slow|crash-estimate",
+     .choices = "none|crash|abort|oom|hang|nan|slow|crash-estimate|leak",
 #ifdef AB_TEST_GARBAGE_TABLE
      .help = (const char *)(uintptr_t)16},
 #else
@@ -115,8 +118,17 @@ static int forward(void *st, float *out, struct ab_err *err)
     for (size_t h = 0; h < p->heads; h++)
         for (size_t i = 0; i < p->n; i++) {
             const float *q = p->q + (h * p->n + i) * p->d;
+            float *o = out + (h * p->n + i) * p->dv;
+            size_t kend = ab_mask_keys(p, h, i);
+            if (kend == 0) { /* a padded row */
+                for (size_t c = 0; c < p->dv; c++)
+                    o[c] = 0.0f;
+                continue;
+            }
+            if (s->fault == F_LEAK)
+                kend = p->n;
             double mx = -INFINITY, sum = 0;
-            for (size_t j = 0; j < p->n; j++) {
+            for (size_t j = 0; j < kend; j++) {
                 const float *k = p->k + (h * p->n + j) * p->d;
                 double dot = 0;
                 for (size_t c = 0; c < p->d; c++)
@@ -124,12 +136,11 @@ static int forward(void *st, float *out, struct ab_err *err)
                 s->row[j] = dot * sc;
                 mx = s->row[j] > mx ? s->row[j] : mx;
             }
-            for (size_t j = 0; j < p->n; j++)
+            for (size_t j = 0; j < kend; j++)
                 sum += (s->row[j] = exp(s->row[j] - mx));
-            float *o = out + (h * p->n + i) * p->dv;
             for (size_t c = 0; c < p->dv; c++) {
                 double acc = 0;
-                for (size_t j = 0; j < p->n; j++)
+                for (size_t j = 0; j < kend; j++)
                     acc += s->row[j] * p->v[(h * p->n + j) * p->dv + c];
                 o[c] = (float)(acc / sum);
             }
@@ -154,7 +165,7 @@ static const struct ab_method method = {
     .summary = "test plugin: naive exact attention, or a chosen failure",
     .params = params,
     .nparams = 2,
-    .caps = AB_CAP_CPU | AB_CAP_ROWS_SUM_1 | AB_CAP_EXACT,
+    .caps = AB_CAP_CPU | AB_CAP_ROWS_SUM_1 | AB_CAP_EXACT | AB_CAP_CAUSAL | AB_CAP_PADDING,
     .estimate = estimate,
     .prepare = prepare,
     .forward = forward,
