@@ -14,6 +14,7 @@
  *            --shard call: the driver must keep it away from its process)
  *   leak     claims masks but ignores them: every valid row attends every
  *            key (padded rows still 0) -> causal_leak / padding_leak > 0
+ *   pad-junk writes 1 into padded output rows      -> status error
  * Masks (causal, padding) as attnbench.h defines them, unless `leak`.
  * Built three times: with -DAB_TEST_BAD_ABI it reports a wrong ABI version;
  * with -DAB_TEST_GARBAGE_TABLE its parameter table holds a wild pointer (the
@@ -26,11 +27,11 @@
 #include <stdio.h>
 #include <time.h>
 
-enum { F_NONE, F_CRASH, F_ABORT, F_OOM, F_HANG, F_NAN, F_SLOW, F_CRASH_ESTIMATE, F_LEAK };
+enum { F_NONE, F_CRASH, F_ABORT, F_OOM, F_HANG, F_NAN, F_SLOW, F_CRASH_ESTIMATE, F_LEAK, F_PAD_JUNK };
 
 static const struct ab_param params[] = {
     {.name = "fault", .type = AB_PT_ENUM, .def = "none",
-     .choices = "none|crash|abort|oom|hang|nan|slow|crash-estimate|leak",
+     .choices = "none|crash|abort|oom|hang|nan|slow|crash-estimate|leak|pad-junk",
 #ifdef AB_TEST_GARBAGE_TABLE
      .help = (const char *)(uintptr_t)16},
 #else
@@ -122,7 +123,7 @@ static int forward(void *st, float *out, struct ab_err *err)
             size_t kend = ab_mask_keys(p, h, i);
             if (kend == 0) { /* a padded row */
                 for (size_t c = 0; c < p->dv; c++)
-                    o[c] = 0.0f;
+                    o[c] = s->fault == F_PAD_JUNK ? 1.0f : 0.0f;
                 continue;
             }
             if (s->fault == F_LEAK)
