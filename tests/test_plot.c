@@ -85,7 +85,7 @@ static void plot_aggregates_seeds_and_fits_slopes(void **s)
     snprintf(out, sizeof out, "%s/plots", dir);
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .svg = 0, .render = 0};
     struct ab_err err;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     /* the time chart's legend has each series' slope */
     char *gp = slurp(path_in(out, "toy-time.gp"));
@@ -120,7 +120,7 @@ static void missing_gnuplot_names_the_package_and_leaves_the_csv(void **s)
     snprintf(out, sizeof out, "%s/plots2", dir);
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .svg = 1, .render = 1};
     struct ab_err err;
-    int rc = ab_plot(csv, &o, &err);
+    int rc = ab_plot((const char *[]){csv}, 1, &o, &err);
     if (path)
         setenv("PATH", path, 1);
     free(path);
@@ -138,19 +138,19 @@ static void empty_or_foreign_csvs_are_clear_errors(void **s)
     struct ab_plot_opts o = {.out_dir = path_in(dir, "p3"), .png = 1, .render = 0};
     struct ab_err err;
     write_text(path_in(dir, "empty.csv"), "");
-    assert_int_equal(ab_plot(path_in(dir, "empty.csv"), &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){path_in(dir, "empty.csv")}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "empty"));
     write_text(path_in(dir, "foreign.csv"), "a,b\n1,2\n");
-    assert_int_equal(ab_plot(path_in(dir, "foreign.csv"), &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){path_in(dir, "foreign.csv")}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "status, method"));
     write_text(path_in(dir, "none.csv"),
                "status,method,params,data,n,out_rel_fro,time_ms_median\ncrashed,a,,g,8,,\n");
-    assert_int_equal(ab_plot(path_in(dir, "none.csv"), &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){path_in(dir, "none.csv")}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "no rows with status ok"));
     write_text(path_in(dir, "ragged.csv"), "status,method\nok\n");
-    assert_int_equal(ab_plot(path_in(dir, "ragged.csv"), &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){path_in(dir, "ragged.csv")}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "ragged.csv:2:"));
-    assert_int_equal(ab_plot(path_in(dir, "nonexistent.csv"), &o, &err), AB_EIO);
+    assert_int_equal(ab_plot((const char *[]){path_in(dir, "nonexistent.csv")}, 1, &o, &err), AB_EIO);
 }
 
 static void heatmap_exact_block_is_the_float64_attention(void **s)
@@ -281,7 +281,7 @@ static void plot_never_runs_text_from_the_csv(void **s)
         print_message("gnuplot is not installed: scripts written, not rendered\n");
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .svg = 1, .render = render};
     struct ab_err err;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     assert_false(markers(dir));
     assert_false(markers(out));
@@ -398,7 +398,7 @@ static void plot_never_pools_a_data_parameter(void **s)
     snprintf(out, sizeof out, "%s/p1", dir);
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0};
     struct ab_err err;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     char *gp = slurp(path_in(out, "orders1-budget.gp")), *dat = slurp(path_in(out, "orders1-budget.dat"));
     assert_non_null(gp);
@@ -427,7 +427,7 @@ static void plot_band_spans_seeds_only(void **s)
     snprintf(out, sizeof out, "%s/p2", dir);
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0};
     struct ab_err err;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     char *gp = slurp(path_in(out, "orders2-budget.gp")), *dat = slurp(path_in(out, "orders2-budget.dat"));
     assert_non_null(gp);
@@ -454,7 +454,7 @@ static void plot_where_filters_rows(void **s)
     const char *where[] = {"order=shuffled", "method=nystrom"};
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0, .where = where, .nwhere = 2};
     struct ab_err err;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     char *gp = slurp(path_in(out, "orders3-budget.gp")), *dat = slurp(path_in(out, "orders3-budget.dat"));
     assert_non_null(gp);
@@ -464,16 +464,16 @@ static void plot_where_filters_rows(void **s)
     free(gp), free(dat);
     const char *bad[] = {"colour=red"};
     o.where = bad, o.nwhere = 1;
-    assert_int_equal(ab_plot(csv, &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){csv}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "colour"));
     const char *none[] = {"method=performer"};
     o.where = none;
-    assert_int_equal(ab_plot(csv, &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){csv}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "--where"));
     /* --by splits panels by a column too */
     const char *by[] = {"method"};
     o.where = NULL, o.nwhere = 0, o.by = by, o.nby = 1;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     gp = slurp(path_in(out, "orders3-budget.gp"));
     assert_non_null(strstr(gp, "set title 'clustered, order=shuffled, method=nystrom'"));
@@ -506,7 +506,7 @@ static void plot_too_many_series_is_a_message(void **s)
     fflush(stderr);
     int saved = dup(2);
     assert_non_null(freopen(log, "w", stderr));
-    int rc = ab_plot(csv, &o, &err);
+    int rc = ab_plot((const char *[]){csv}, 1, &o, &err);
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
@@ -524,7 +524,7 @@ static void plot_too_many_series_is_a_message(void **s)
     /* --where p=3: one series, drawn */
     const char *where[] = {"p=3"};
     o.where = where, o.nwhere = 1;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     assert_int_equal(stat(path_in(out, "many-budget.gp"), &st), 0);
 }

@@ -1161,13 +1161,16 @@ int ab_gnuplot_render(const char *dir, const char *script, struct ab_err *err)
     return AB_OK;
 }
 
-int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *err)
+int ab_plot(const char *const *csvs, size_t ncsv, const struct ab_plot_opts *o, struct ab_err *err)
 {
     struct ctx cx = {0};
     cx.o = o;
     cx.err = err;
     struct ab_table t;
-    int rc = ab_table_load(csv_path, &t, err);
+    if (ncsv == 0)
+        return ab_errf(err, AB_EINVAL, "no results file given");
+    const char *csv_path = csvs[0];
+    int rc = ab_table_load_many(csvs, ncsv, NULL, 0, &t, err);
     if (rc)
         return rc;
     cx.t = &t;
@@ -1253,7 +1256,7 @@ int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *e
         return ab_errf(err, AB_EIO, "%s: %s", o->out_dir, strerror(errno));
     }
     char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s", csv_path);
+    snprintf(tmp, sizeof tmp, "%s", o->name ? o->name : csv_path);
     char *b = basename(tmp), *dot = strrchr(b, '.');
     if (dot && dot != b)
         *dot = '\0';
@@ -1294,7 +1297,8 @@ int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *e
     if (rc == AB_OK) {
         for (size_t i = 0; i < cx.nwritten; i++)
             fprintf(stderr, "attnbench plot: %s/%s.{%s%s%sgp,dat}\n", o->out_dir, cx.written[i],
-                    o->render && o->png ? "png," : "", o->render && o->svg ? "svg," : "", "");
+                    o->render && o->png ? "png," : "", o->render && o->svg ? "svg," : "",
+                    o->render && o->pdf ? "pdf," : "");
         if (*cx.skipped)
             fprintf(stderr, "attnbench plot: skipped (not in this CSV):\n%s", cx.skipped);
     }

@@ -32,7 +32,8 @@
 
 struct ab_plot_opts {
     const char *out_dir;
-    int png, svg;
+    const char *name; /* the files' stem; NULL: the first CSV's name */
+    int png, svg, pdf;
     int render; /* 0: write .dat and .gp only */
     /* --where KEY=VALUE: keep the rows whose data parameter, method parameter
      * or column KEY is VALUE (the same KEY twice: either value). */
@@ -45,7 +46,9 @@ struct ab_plot_opts {
 
 /* AB_OK, AB_EINVAL (bad CSV), AB_EIO (cannot write), AB_EUNSUPPORTED
  * (gnuplot missing or failing: the scripts are written, the CSV untouched). */
-int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *err);
+/* Several CSVs are drawn together: their rows as one table (table.h:
+ * ab_table_load_many; columns by name). */
+int ab_plot(const char *const *csvs, size_t ncsv, const struct ab_plot_opts *o, struct ab_err *err);
 
 /* Write s as a gnuplot string expression made of single-quoted strings:
  * 'text', each ' in the text written as '."'".' (close, a double-quoted
