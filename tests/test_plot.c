@@ -90,8 +90,12 @@ static void plot_aggregates_seeds_and_fits_slopes(void **s)
     /* the time chart's legend has each series' slope */
     char *gp = slurp(path_in(out, "toy-time.gp"));
     assert_non_null(gp);
-    assert_non_null(strstr(gp, "a (slope 2.00; 2 seeds)"));
-    assert_non_null(strstr(gp, "b landmarks=16 (slope 1.00; 2 seeds)"));
+    /* the slope from 3 or more sizes, with the range it was fitted over */
+    assert_non_null(strstr(gp, "a (slope 2.00 over n 1k–16k; 2 seeds)"));
+    assert_non_null(strstr(gp, "b landmarks=16 (slope 1.00 over n 1k–16k; 2 seeds)"));
+    /* the n axis: base 2, a tick at each power of two */
+    assert_non_null(strstr(gp, "set logscale x 2"));
+    assert_non_null(strstr(gp, "\"1k\" 1024, \"2k\" 2048, \"4k\" 4096, \"8k\" 8192, \"16k\" 16384"));
     /* budget chart: b at budget 16 is mean 0.2, min 0.1, max 0.3 over seeds */
     char *dat = slurp(path_in(out, "toy-budget.dat"));
     assert_non_null(dat);
@@ -529,10 +533,69 @@ static void plot_too_many_series_is_a_message(void **s)
     assert_int_equal(stat(path_in(out, "many-budget.gp"), &st), 0);
 }
 
+
+/* Paper charts: legends in numeric order, no slope from 2 sizes, the
+ * uniform method as a floor line (not a series) on error charts, exact as a
+ * vertical line at its time on the Pareto chart (not a point), each Pareto
+ * point labelled with its budget, and a PDF terminal when asked. */
+static void paper_charts_sort_numerically_and_draw_references(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    const char *csv = path_in(dir, "paper.csv");
+    FILE *f = fopen(csv, "w");
+    fputs("row_id,status,method,params,data,n,seed,budget,out_rel_fro,time_ms_median,config,cpu,"
+          "threads\n",
+          f);
+    int id = 0;
+    for (int n = 1024; n <= 2048; n *= 2) {
+        fprintf(f, "%d,ok,exact,,gaussian,%d,1,%d,1e-7,50,p.yaml,cpu,2\n", id++, n, n);
+        fprintf(f, "%d,ok,uniform,,gaussian,%d,1,1,0.9,0.01,p.yaml,cpu,2\n", id++, n);
+        int ms[] = {128, 16, 32};
+        for (int k = 0; k < 3; k++)
+            fprintf(f, "%d,ok,b,landmarks=%d,gaussian,%d,1,%d,%g,%g,p.yaml,cpu,2\n", id++, ms[k], n,
+                    ms[k], 1.0 / ms[k], ms[k] / 10.0);
+    }
+    fclose(f);
+    char out[600];
+    snprintf(out, sizeof out, "%s/paper", dir);
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .pdf = 1, .render = 0};
+    struct ab_err err;
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
+        fail_msg("%s", err.msg);
+    char *gp = slurp(path_in(out, "paper-time.gp"));
+    assert_non_null(gp);
+    const char *a = strstr(gp, "'b landmarks=16"), *b = strstr(gp, "'b landmarks=32"),
+               *c = strstr(gp, "'b landmarks=128");
+    assert_true(a && b && c && a < b && b < c); /* 16 < 32 < 128, not 128 < 16 < 32 */
+    assert_null(strstr(gp, "(slope ")); /* two sizes: no slope in a legend */
+    assert_non_null(strstr(gp, "set terminal pdfcairo"));
+    assert_non_null(strstr(gp, "formats = \"png pdf\""));
+    free(gp);
+    gp = slurp(path_in(out, "paper-budget.gp"));
+    assert_non_null(gp);
+    assert_non_null(strstr(gp, "'uniform (floor) n=1024'"));
+    assert_null(strstr(gp, "'uniform ("
+                           "1 seed)'")); /* not a series */
+    assert_non_null(strstr(gp, "dt 2 lw 2.5 lc rgb \"#888888\""));
+    free(gp);
+    gp = slurp(path_in(out, "paper-pareto.gp"));
+    assert_non_null(gp);
+    assert_non_null(strstr(gp, "set arrow 1 from 50, graph 0 to 50, graph 1 nohead"));
+    assert_non_null(strstr(gp, "'exact: 50 ms'"));
+    assert_null(strstr(gp, "'exact (")); /* exact is no point series */
+    assert_non_null(strstr(gp, "with labels")); /* the budgets */
+    free(gp);
+    char *dat = slurp(path_in(out, "paper-pareto.dat"));
+    assert_null(strstr(dat, "1e-07")); /* exact's error does not stretch the axis */
+    free(dat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plot_aggregates_seeds_and_fits_slopes),
+        cmocka_unit_test(paper_charts_sort_numerically_and_draw_references),
         cmocka_unit_test(missing_gnuplot_names_the_package_and_leaves_the_csv),
         cmocka_unit_test(empty_or_foreign_csvs_are_clear_errors),
         cmocka_unit_test(heatmap_exact_block_is_the_float64_attention),

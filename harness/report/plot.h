@@ -21,6 +21,14 @@
  *              kind, the Pareto front marked
  *   entropy    output error vs the exact attention's entropy, all methods
  * Rows whose method is `peer:<name>` are ordinary series on the same axes.
+ * A method named `uniform` (the mean of V) is drawn on the budget, ratio and
+ * Pareto charts as a dashed grey floor line, "uniform (floor)", not as a
+ * series; exact attention on the Pareto chart is a dotted vertical line at
+ * its time, not a point. Series differ in colour (8), then dash and marker;
+ * legends and panels sort numerically (m=16 before m=128); n axes are log
+ * base 2 with a tick at each power of two; a slope is given only from 3 or
+ * more sizes, with the range of n it was fitted over. Formats: png, svg and
+ * pdf (pdfcairo).
  * Tests: tests/test_plot.c. */
 #ifndef AB_PLOT_H
 #define AB_PLOT_H
