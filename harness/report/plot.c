@@ -744,8 +744,29 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
     } else if (sp->logx) {
         fprintf(f, "set logscale x\nset format x \"%%g\"\nset mxtics 10\n");
     }
-    if (sp->logy)
+    if (sp->logy) {
         fprintf(f, "set logscale y\nset mytics 10\n");
+        /* a range under two decades gets labelled ticks at 1, 2, 5 x 10^k
+         * (else a reader sees only the decade ticks, or none) */
+        double ylo = INFINITY, yhi = -INFINITY;
+        for (size_t i = 0; i < ch->n; i++)
+            for (size_t k = 0; k < ch->s[i].n; k++)
+                if (ch->s[i].p[k].mean > 0)
+                    ylo = fmin(ylo, ch->s[i].p[k].mean), yhi = fmax(yhi, ch->s[i].p[k].mean);
+        if (isfinite(ylo) && yhi / ylo < 100) {
+            fprintf(f, "set ytics add (");
+            int first = 1;
+            for (double dec = pow(10, floor(log10(ylo))); dec <= yhi * 10; dec *= 10)
+                for (int m = 0; m < 3; m++) {
+                    double v = dec * (m == 0 ? 1 : m == 1 ? 2 : 5);
+                    if (v < ylo / 1.5 || v > yhi * 1.5)
+                        continue;
+                    fprintf(f, "%s%.3g", first ? "" : ", ", v);
+                    first = 0;
+                }
+            fprintf(f, "%s)\n", first ? "1" : "");
+        }
+    }
     if (sp->y2label) {
         fprintf(f, "set y2label ");
         ab_gp_quote(f, sp->y2label);
