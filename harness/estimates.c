@@ -2,6 +2,7 @@
 #include "estimates.h"
 
 #include "isolate.h"
+#include "formats/config.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -61,4 +62,70 @@ int ab_plan_estimates(const struct ab_plan *plan, int no_fork, struct ab_est **o
         }
     }
     return AB_OK;
+}
+
+/* One method point's verdict: invalid at every size, and why. */
+struct verdict {
+    int everywhere;
+    char msg[240];
+};
+
+struct vjob {
+    const struct ab_plan *plan;
+};
+
+static void judge(const struct ab_plan *plan, size_t mi, struct verdict *v)
+{
+    const struct ab_plan_method *pm = &plan->methods[mi];
+    memset(v, 0, sizeof *v);
+    v->everywhere = plan->ndata > 0;
+    for (size_t di = 0; di < plan->ndata && v->everywhere; di++)
+        for (int big = 0; big < 2 && v->everywhere; big++) {
+            struct ab_problem p = ab_plan_problem(plan, &plan->data[di]);
+            if (big)
+                p.n = p.n > ((size_t)1 << 20) ? p.n : (size_t)1 << 20;
+            struct ab_estimate est;
+            struct ab_err e = {{0}};
+            memset(&est, 0, sizeof est);
+            int rc = pm->m->estimate(&p, &pm->vals, &est, &e);
+            if (rc != AB_EINVAL)
+                v->everywhere = 0;
+            else if (!v->msg[0])
+                snprintf(v->msg, sizeof v->msg, "%s", e.msg);
+        }
+}
+
+static void vchild(const void *arg, void *reply)
+{
+    const struct vjob *j = arg;
+    struct verdict *v = reply;
+    for (size_t i = 0; i < j->plan->nmethods; i++)
+        judge(j->plan, i, &v[i]);
+}
+
+int ab_plan_check_valid(const struct ab_plan *plan, int no_fork, struct ab_err *err)
+{
+    size_t n = plan->nmethods;
+    struct verdict *v = calloc(n ? n : 1, sizeof *v);
+    if (!v)
+        return ab_errf(err, AB_ENOMEM, "out of memory");
+    struct vjob j = {plan};
+    if (no_fork) {
+        vchild(&j, v);
+    } else {
+        struct ab_isolate_end end;
+        if (ab_isolate(vchild, &j, v, n * sizeof *v, 60, 0, NULL, &end) != AB_ISO_OK)
+            memset(v, 0, n * sizeof *v); /* a crashing estimate: the rows will say so */
+    }
+    int rc = AB_OK;
+    for (size_t i = 0; i < n && rc == AB_OK; i++)
+        if (v[i].everywhere) {
+            const struct ab_plan_method *pm = &plan->methods[i];
+            rc = cfg_errorf(err, pm->at,
+                            "method '%s' (%s) is invalid for every data size, so every row of it "
+                            "would be `invalid`: %s",
+                            pm->m->name, pm->params, v[i].msg);
+        }
+    free(v);
+    return rc;
 }

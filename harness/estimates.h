@@ -23,4 +23,14 @@ struct ab_est {
 int ab_plan_estimates(const struct ab_plan *plan, int no_fork, struct ab_est **out,
                       struct ab_err *err);
 
+/* A method point that no size can take: its estimate is AB_EINVAL for every
+ * data entry of the plan and for each of them at N = 2^20 (so a point that
+ * is invalid only because its budget exceeds the plan's sizes, m > n, is
+ * not one: that row is `invalid` and expected in a grid). Such a point (e.g.
+ * nystrom with both landmarks and landmark_ratio) is a config error naming
+ * its entry (file:line:column) and the method's reason. Estimates run in a
+ * child unless no_fork; one that crashes or hangs is not judged here.
+ * AB_OK or AB_EINVAL. */
+int ab_plan_check_valid(const struct ab_plan *plan, int no_fork, struct ab_err *err);
+
 #endif

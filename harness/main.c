@@ -46,7 +46,7 @@ static void usage_run(FILE *f)
           "  --resume             keep the rows already in the results file, measure the rest\n"
           "                       (a row measured on other input content is an error)\n"
           "  --retry-failed       --resume, and measure again the rows that did not succeed\n"
-          "                       (status other than ok and refused)\n"
+          "                       (status other than ok, refused and invalid)\n"
           "  --force              replace an existing results file\n"
           "  --set KEY=VALUE      override the config: KEY, data.[KIND.]PARAM or\n"
           "                       methods.[NAME.]PARAM; VALUE is YAML, e.g. n=[512,1024]\n"
@@ -59,8 +59,16 @@ static void usage_run(FILE *f)
           "                       output results/<name>.shard-I-of-N.csv (see `merge`)\n"
           "  --progress MODE      bar (default on a terminal), lines, or quiet\n"
           "\n"
-          "exit status: 0 every row ok (or refused); 3 some rows in the file failed (see\n"
-          "             status; rows kept by --resume count);\n"
+          "A row listed twice (a repeated list value or seed, an alias, a --set that makes\n"
+          "two entries equal) is measured and written once; stderr says how many and names\n"
+          "one. A parameter point that a size cannot take (landmarks m > n in an n x m grid)\n"
+          "is an `invalid` row; a point that no size can take (landmarks together with\n"
+          "landmark_ratio) is a config error at its file:line:column.\n"
+          "\n"
+          "exit status: 0 every row in the file ok, refused (past a method's memory cap) or\n"
+          "             invalid (a size the point cannot take);\n"
+          "             3 some rows in the file failed: oom, error, nan, timeout, crashed or\n"
+          "             skipped (see status; rows kept by --resume count);\n"
           "             2 bad config or usage; 130 interrupted (the CSV keeps complete rows)\n",
           f);
 }
@@ -72,6 +80,31 @@ static void usage_list(FILE *f)
           "Prints every method (built-in and loaded plugins) and every data kind, with\n"
           "each parameter's type, default and allowed range or choices.\n",
           f);
+}
+
+/* --format: a comma list of png, svg and pdf (at least one). */
+static int parse_formats(const char *cmd, const char *f, int *png, int *svg, int *pdf)
+{
+    char rest[64];
+    snprintf(rest, sizeof rest, "%s", f);
+    *png = *svg = *pdf = 0;
+    for (char *save = NULL, *t = strtok_r(rest, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "png"))
+            *png = 1;
+        else if (!strcmp(t, "svg"))
+            *svg = 1;
+        else if (!strcmp(t, "pdf"))
+            *pdf = 1;
+        else {
+            fprintf(stderr, "attnbench %s: --format takes png, svg and/or pdf, got '%s'\n", cmd, t);
+            return 2;
+        }
+    }
+    if (!*png && !*svg && !*pdf) {
+        fprintf(stderr, "attnbench %s: --format takes png, svg and/or pdf, got '%s'\n", cmd, f);
+        return 2;
+    }
+    return 0;
 }
 
 static void usage_plot(FILE *f)
@@ -107,9 +140,23 @@ static void usage_plot(FILE *f)
           f);
 }
 
+static int cmd_plot_parse(int argc, char **argv, const char **csvs, size_t *ncsv);
+
 static int cmd_plot(int argc, char **argv)
 {
-    const char *csv = NULL;
+    const char **csvs = calloc((size_t)argc + 1, sizeof *csvs);
+    size_t ncsv = 0;
+    if (!csvs) {
+        fprintf(stderr, "attnbench plot: out of memory\n");
+        return 2;
+    }
+    int rc = cmd_plot_parse(argc, argv, csvs, &ncsv);
+    free(csvs);
+    return rc;
+}
+
+static int cmd_plot_parse(int argc, char **argv, const char **csvs, size_t *ncsv)
+{
     struct ab_plot_opts o = {.out_dir = "plots", .png = 1, .svg = 1, .render = 1};
     const char *where[64], *by[16];
     for (int i = 0; i < argc; i++) {
@@ -136,35 +183,33 @@ static int cmd_plot(int argc, char **argv)
             o.by = by;
         } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
             o.out_dir = argv[++i];
+        } else if (!strcmp(argv[i], "--name") && i + 1 < argc) {
+            o.name = argv[++i];
+            char why[160];
+            if (!ab_plan_name_ok(o.name, why, sizeof why)) {
+                fprintf(stderr, "attnbench plot: --name '%s' %s (it names files: letters, digits, "
+                                "'.', '_', '-')\n",
+                        o.name, why);
+                return 2;
+            }
         } else if (!strcmp(argv[i], "--no-render")) {
             o.render = 0;
         } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            const char *f = argv[++i];
-            o.png = strstr(f, "png") != NULL;
-            o.svg = strstr(f, "svg") != NULL;
-            char rest[64];
-            snprintf(rest, sizeof rest, "%s", f);
-            for (char *save = NULL, *t = strtok_r(rest, ",", &save); t; t = strtok_r(NULL, ",", &save))
-                if (strcmp(t, "png") && strcmp(t, "svg")) {
-                    fprintf(stderr, "attnbench plot: --format takes png and/or svg, got '%s'\n", t);
-                    return 2;
-                }
+            if (parse_formats("plot", argv[++i], &o.png, &o.svg, &o.pdf))
+                return 2;
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "attnbench plot: unknown or incomplete option '%s' (see --help)\n", argv[i]);
             return 2;
-        } else if (!csv) {
-            csv = argv[i];
         } else {
-            fprintf(stderr, "attnbench plot: one results file at a time\n");
-            return 2;
+            csvs[(*ncsv)++] = argv[i];
         }
     }
-    if (!csv) {
+    if (!*ncsv) {
         usage_plot(stderr);
         return 2;
     }
     struct ab_err err;
-    int rc = ab_plot(csv, &o, &err);
+    int rc = ab_plot(csvs, *ncsv, &o, &err);
     if (rc) {
         fprintf(stderr, "attnbench plot: %s\n", err.msg);
         return rc == AB_EUNSUPPORTED ? 3 : 2;
@@ -200,9 +245,24 @@ static void usage_check(FILE *f)
           f);
 }
 
+static int cmd_check_run(int argc, char **argv, const char **results, size_t *nresults);
+
 static int cmd_check(int argc, char **argv)
 {
-    const char *results = NULL, *baseline = NULL;
+    const char **results = calloc((size_t)argc + 1, sizeof *results);
+    size_t nresults = 0;
+    if (!results) {
+        fprintf(stderr, "attnbench check: out of memory\n");
+        return 2;
+    }
+    int rc = cmd_check_run(argc, argv, results, &nresults);
+    free(results);
+    return rc;
+}
+
+static int cmd_check_run(int argc, char **argv, const char **results, size_t *nresults)
+{
+    const char *baseline = NULL;
     struct ab_check_opts o;
     struct ab_err err;
     ab_check_defaults(&o);
@@ -233,19 +293,16 @@ static int cmd_check(int argc, char **argv)
         } else if (a[0] == '-') {
             fprintf(stderr, "attnbench check: unknown or incomplete option '%s' (see --help)\n", a);
             return 2;
-        } else if (!results) {
-            results = a;
         } else {
-            fprintf(stderr, "attnbench check: one results file, and the baseline with --baseline\n");
-            return 2;
+            results[(*nresults)++] = a;
         }
     }
-    if (!results || !baseline) {
+    if (!*nresults || !baseline) {
         usage_check(stderr);
         return 2;
     }
     struct ab_check_summary sum;
-    if (ab_check(results, baseline, &o, stdout, &sum, &err)) {
+    if (ab_check(results, *nresults, baseline, &o, stdout, &sum, &err)) {
         fprintf(stderr, "attnbench check: %s\n", err.msg);
         return 2;
     }
@@ -671,6 +728,12 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr, "%s\n", err.msg);
             return 2;
         }
+        if (plan.dup_rows)
+            fprintf(stderr,
+                    "attnbench: %s: %zu row%s listed more than once, measured once (%zu "
+                    "distinct row%s); e.g. %s\n",
+                    configs[c], plan.dup_rows, plan.dup_rows == 1 ? " is" : "s are",
+                    ab_plan_rows(&plan), ab_plan_rows(&plan) == 1 ? "" : "s", plan.dup_example);
         char path[1200];
         if (!out && !plan.set.name[0]) {
             fprintf(stderr,

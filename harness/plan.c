@@ -704,6 +704,63 @@ static int add_method(struct ab_plan *plan, const struct cfg_node *entry, struct
     return AB_OK;
 }
 
+/* Rows are data x seeds x methods and a row_id hashes (data kind, data
+ * params, seed, method, params): equal rows come from equal data entries,
+ * equal seeds or equal method entries. Keep the first of each, count the
+ * rows dropped and name one. */
+static void dedup(struct ab_plan *plan)
+{
+    size_t nd0 = plan->ndata, nm0 = plan->nmethods, ns0 = plan->set.nseeds;
+    char ex[400] = "";
+    size_t w = 0;
+    for (size_t i = 0; i < plan->ndata; i++) {
+        struct ab_plan_data *d = &plan->data[i];
+        int dup = 0;
+        for (size_t j = 0; j < w && !dup; j++)
+            dup = plan->data[j].kind == d->kind && !strcmp(plan->data[j].params, d->params);
+        if (dup) {
+            if (!*ex)
+                snprintf(ex, sizeof ex, "data %s(%s) (%s:%d:%d) is listed twice", d->kind->name,
+                         d->params, d->at && d->at->src ? d->at->src->name : plan->config, d->at ? d->at->line : 0, d->at ? d->at->col : 0);
+            free(d->params);
+            continue;
+        }
+        plan->data[w++] = *d;
+    }
+    plan->ndata = w;
+    w = 0;
+    for (size_t i = 0; i < plan->nmethods; i++) {
+        struct ab_plan_method *m = &plan->methods[i];
+        int dup = 0;
+        for (size_t j = 0; j < w && !dup; j++)
+            dup = !strcmp(plan->methods[j].m->name, m->m->name) &&
+                  !strcmp(plan->methods[j].params, m->params);
+        if (dup) {
+            if (!*ex)
+                snprintf(ex, sizeof ex, "method %s(%s) (%s:%d:%d) is listed twice", m->m->name,
+                         m->params, m->at && m->at->src ? m->at->src->name : plan->config, m->at ? m->at->line : 0, m->at ? m->at->col : 0);
+            free(m->params);
+            continue;
+        }
+        plan->methods[w++] = *m;
+    }
+    plan->nmethods = w;
+    w = 0;
+    for (size_t i = 0; i < plan->set.nseeds; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < w && !dup; j++)
+            dup = plan->set.seeds[j] == plan->set.seeds[i];
+        if (dup && !*ex)
+            snprintf(ex, sizeof ex, "seed %llu is listed twice",
+                     (unsigned long long)plan->set.seeds[i]);
+        if (!dup)
+            plan->set.seeds[w++] = plan->set.seeds[i];
+    }
+    plan->set.nseeds = w;
+    plan->dup_rows = nd0 * nm0 * ns0 - ab_plan_rows(plan);
+    snprintf(plan->dup_example, sizeof plan->dup_example, "%s", plan->dup_rows ? ex : "");
+}
+
 int ab_plan_load(const char *path, const char *const *sets, size_t nsets, struct ab_plan *plan,
                  struct ab_err *err)
 {
@@ -760,6 +817,7 @@ int ab_plan_load(const char *path, const char *const *sets, size_t nsets, struct
     for (size_t i = 0; i < methods->count; i++)
         if ((rc = add_method(plan, methods->items[i], err)))
             goto fail;
+    dedup(plan);
     return AB_OK;
 fail:
     ab_plan_free(plan);

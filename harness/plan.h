@@ -87,10 +87,16 @@ struct ab_plan {
     struct ab_plan_method *methods;
     size_t nmethods;
     struct cfg_doc *doc; /* owns the strings that values point to */
+    /* rows the config lists more than once (a repeated list value or seed,
+     * an entry repeated by an alias, an explicit default, a --set that makes
+     * two entries equal): each is measured and written once. dup_rows counts
+     * the rows dropped; dup_example names one ("" when none). */
+    size_t dup_rows;
+    char dup_example[400];
 };
 
-/* Load, apply overrides, validate, expand. On error err->msg is positioned
- * and the plan is empty. */
+/* Load, apply overrides, validate, expand, de-duplicate (no row_id twice:
+ * see dup_rows). On error err->msg is positioned and the plan is empty. */
 int ab_plan_load(const char *path, const char *const *sets, size_t nsets, struct ab_plan *plan,
                  struct ab_err *err);
 void ab_plan_free(struct ab_plan *plan);

@@ -30,31 +30,35 @@ enum kind {
     NUM, /* double with its format; NaN = empty cell */
 };
 
+enum {
+    BACKEND = 1, /* only in plans with a non-CPU method */
+    KEY = 2,     /* identifies a row: a file to resume must have it */
+    MASK = 4,    /* only in plans with a masked data entry */
+};
+
 struct column {
     const char *name;
     int kind;
     size_t off;
     const char *fmt; /* NUM */
-    int group;       /* GROUP_*: when the column is in a plan's file */
-};
-
-enum {
-    GROUP_ALWAYS = 0,
-    GROUP_BACKEND = 1, /* only in plans with a non-CPU method */
-    GROUP_MASK = 2,    /* only in plans with a masked data entry */
+    int flags;       /* BACKEND, KEY, MASK */
 };
 
 #define S(name, field) {name, STR, offsetof(struct flat, field), NULL, 0}
+#define SK(name, field) {name, STR, offsetof(struct flat, field), NULL, KEY}
 #define U(name, field) {name, U64, offsetof(struct flat, field), NULL, 0}
+#define UK(name, field) {name, U64, offsetof(struct flat, field), NULL, KEY}
 #define N(name, field, fmt) {name, NUM, offsetof(struct flat, field), fmt, 0}
 
-/* The results file's columns, in file order. */
+/* The results file's columns, in file order. A new column is one entry here
+ * (and its field in struct flat); older files without it still resume, merge
+ * and plot (their rows have it empty). */
 static const struct column columns[] = {
-    S("row_id", row_id),
+    SK("row_id", row_id),
     S("run_id", run_id),
     S("config", config),
-    S("data", data),
-    S("data_params", data_params),
+    SK("data", data),
+    SK("data_params", data_params),
     S("data_id", data_id),
     S("inputs_id", inputs_id),
     U("heads", heads),
@@ -62,11 +66,11 @@ static const struct column columns[] = {
     U("d", d),
     U("dv", dv),
     N("scale", scale, "%.17g"),
-    U("seed", seed),
-    S("method", method),
-    S("params", params),
+    UK("seed", seed),
+    SK("method", method),
+    SK("params", params),
     N("budget", budget, "%.17g"),
-    S("status", status),
+    SK("status", status),
     S("error", error),
     N("out_rel_fro", out_rel_fro, "%.9g"),
     N("out_max_abs", out_max_abs, "%.9g"),
@@ -102,15 +106,17 @@ static const struct column columns[] = {
     S("blas", blas),
     S("blas_core", blas_core),
     S("device", device),
-    {"backend", STR, offsetof(struct flat, backend), NULL, GROUP_BACKEND},
-    {"dev_mem_bytes", NUM, offsetof(struct flat, dev_mem_bytes), "%.17g", GROUP_BACKEND},
-    {"mask", STR, offsetof(struct flat, mask), NULL, GROUP_MASK},
-    {"lengths", STR, offsetof(struct flat, lengths), NULL, GROUP_MASK},
-    {"causal_leak", NUM, offsetof(struct flat, causal_leak), "%.9g", GROUP_MASK},
-    {"padding_leak", NUM, offsetof(struct flat, padding_leak), "%.9g", GROUP_MASK},
+    {"backend", STR, offsetof(struct flat, backend), NULL, BACKEND},
+    {"dev_mem_bytes", NUM, offsetof(struct flat, dev_mem_bytes), "%.17g", BACKEND},
+    {"mask", STR, offsetof(struct flat, mask), NULL, MASK},
+    {"lengths", STR, offsetof(struct flat, lengths), NULL, MASK},
+    {"causal_leak", NUM, offsetof(struct flat, causal_leak), "%.9g", MASK},
+    {"padding_leak", NUM, offsetof(struct flat, padding_leak), "%.9g", MASK},
 };
 #undef S
+#undef SK
 #undef U
+#undef UK
 #undef N
 enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
 
@@ -130,18 +136,46 @@ static int plan_has_mask_columns(const struct ab_plan *plan)
     return 0;
 }
 
+static int has_name(const struct ab_columns *c, const char *name)
+{
+    for (size_t j = 0; j < c->n; j++)
+        if (!strcmp(c->names[j], name))
+            return 1;
+    return 0;
+}
+
 void ab_results_columns(const struct ab_plan *plan, struct ab_columns *c)
 {
-    int want[3] = {1, plan_has_backend_columns(plan), plan_has_mask_columns(plan)};
-    c->n = 0;
+    int backend = plan_has_backend_columns(plan), mask = plan_has_mask_columns(plan);
+    c->n = c->nkeys = 0;
     for (size_t i = 0; i < NCOLUMNS; i++)
-        if (columns[i].group == GROUP_ALWAYS)
+        if (!(columns[i].flags & (BACKEND | MASK))) {
             c->src[c->n] = i, c->names[c->n++] = columns[i].name;
+            if ((columns[i].flags & KEY) && c->nkeys < sizeof c->keys / sizeof c->keys[0])
+                c->keys[c->nkeys++] = columns[i].name;
+        }
     c->nfixed = c->n;
-    for (int g = GROUP_BACKEND; g <= GROUP_MASK; g++)
-        for (size_t i = 0; i < NCOLUMNS; i++)
-            if (columns[i].group == g && want[g])
-                c->src[c->n] = i, c->names[c->n++] = columns[i].name;
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        if ((columns[i].flags & BACKEND) && backend)
+            c->src[c->n] = i, c->names[c->n++] = columns[i].name;
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        if ((columns[i].flags & MASK) && mask)
+            c->src[c->n] = i, c->names[c->n++] = columns[i].name;
+    c->ndata0 = c->n;
+    /* every parameter of the data kinds in the plan that is not a fixed
+     * column, as data.PARAM, first seen first */
+    for (size_t i = 0; i < plan->ndata; i++) {
+        const struct ab_datakind *k = plan->data[i].kind;
+        for (int p = 0; p < k->nparams && c->n < AB_CSV_MAX_COLS; p++) {
+            char name[sizeof c->dnames[0]];
+            snprintf(name, sizeof name, "data.%s", k->params[p].name);
+            if (has_name(c, k->params[p].name) || has_name(c, name))
+                continue;
+            memcpy(c->dnames[c->n], name, sizeof name);
+            c->names[c->n] = c->dnames[c->n];
+            c->n++;
+        }
+    }
     c->nparam0 = c->n;
     /* then every parameter of the methods in the plan, first seen first */
     for (size_t i = 0; i < plan->nmethods; i++) {
@@ -240,7 +274,7 @@ int ab_results_write(struct ab_csv *csv, const struct ab_columns *cols, const st
     flatten(row, date, &f);
     const char *base = (const char *)&f;
     /* the fixed (and backend) columns, from the table */
-    for (size_t c = 0; c < cols->nparam0; c++) {
+    for (size_t c = 0; c < cols->ndata0; c++) {
         const struct column *col = &columns[cols->src[c]];
         const void *p = base + col->off;
         switch (col->kind) {
@@ -261,17 +295,19 @@ int ab_results_write(struct ab_csv *csv, const struct ab_columns *cols, const st
         }
         }
     }
-    /* parameter columns: this method's value, or empty */
+    /* parameter columns: this data's or method's value, or empty */
     const struct ab_plan_method *pm = row->pm;
-    for (size_t c = cols->nparam0; c < cols->n; c++) {
+    for (size_t c = cols->ndata0; c < cols->n; c++) {
+        const struct ab_values *vals = c < cols->nparam0 ? &row->pd->vals : &pm->vals;
+        const char *name = c < cols->nparam0 ? cols->names[c] + 5 /* "data." */ : cols->names[c];
         cells[c] = "";
-        for (int k = 0; k < pm->vals.count; k++)
-            if (pm->vals.set[k] && !strcmp(pm->vals.params[k].name, cols->names[c])) {
-                if (pm->vals.params[k].type == AB_PT_STRING) { /* a path: whole, never cut */
-                    cells[c] = pm->vals.str[k] ? pm->vals.str[k] : "";
+        for (int k = 0; k < vals->count; k++)
+            if (vals->set[k] && !strcmp(vals->params[k].name, name)) {
+                if (vals->params[k].type == AB_PT_STRING) { /* a path: whole, never cut */
+                    cells[c] = vals->str[k] ? vals->str[k] : "";
                     continue;
                 }
-                ab_value_format(&pm->vals.params[k], pm->vals.v[k], pm->vals.str[k], cellbuf[c], W);
+                ab_value_format(&vals->params[k], vals->v[k], vals->str[k], cellbuf[c], W);
                 cells[c] = cellbuf[c];
             }
     }

@@ -54,11 +54,15 @@ static int data_fits(const struct ab_plan_data *pd, int want_ref, struct ab_err 
     return AB_OK;
 }
 
-/* A status cell of a row that did not succeed (neither ok nor refused). */
+/* A status cell of a row that did not succeed: neither ok, nor refused (a
+ * size past the method's memory cap), nor invalid (a parameter point the
+ * size cannot take, m > n: expected in a grid sweep; a point no size can
+ * take is a config error before anything runs, ab_plan_check_valid). */
 static int status_failed(const char *status)
 {
     return strcmp(status, ab_row_status_name(AB_ROW_OK)) != 0 &&
-           strcmp(status, ab_row_status_name(AB_ROW_REFUSED)) != 0;
+           strcmp(status, ab_row_status_name(AB_ROW_REFUSED)) != 0 &&
+           strcmp(status, ab_row_status_name(AB_ROW_INVALID)) != 0;
 }
 
 /* --resume: the rows of instance (pd, seed) already in the file must have
@@ -109,6 +113,8 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
     /* plugin code in the parent only behind isolation: the estimates that
      * --dry-run prints and --shard balances on come from a child */
     struct ab_est *est = NULL;
+    if (ab_plan_check_valid(plan, o->no_fork, err))
+        return AB_EXIT_USAGE;
     if ((o->dry_run || o->nshards > 0) && ab_plan_estimates(plan, o->no_fork, &est, err))
         return AB_EXIT_USAGE;
     unsigned char *mask = ab_plan_shard_mask(plan, est, o->shard, o->nshards, err);
@@ -146,7 +152,8 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
                AB_EXIT_USAGE;
     }
     struct ab_csv csv;
-    if (ab_csv_open(&csv, o->out, cols.names, cols.n, o->resume, o->force, err)) {
+    if (ab_csv_open(&csv, o->out, cols.names, cols.n, cols.keys, cols.nkeys, o->resume,
+                    o->force, err)) {
         free(mask);
         return AB_EXIT_USAGE;
     }
@@ -300,7 +307,7 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
                     break;
                 }
                 written++;
-                failed += res.status != AB_ROW_OK && res.status != AB_ROW_REFUSED;
+                failed += status_failed(ab_row_status_name(res.status));
                 ab_progress_row(&pg, pd, seed, pm, &res, 0);
             }
             ab_reference_free(&ref);

@@ -1,26 +1,30 @@
 # scaling-entropy.gp — written by `attnbench plot`; data in scaling-entropy.dat (blocks: x mean min max y2).
 # Render again with: gnuplot scaling-entropy.gp (in this directory).
 formats = "png svg"
+set encoding utf8
 set grid lw 0.5 lc rgb "#dddddd"
-set key below left Left reverse font ",8" maxcols 2
-set xlabel 'entropy (nats)'
-set ylabel '||O^ - O||_F / ||O||_F'
+set border lw 1
+set key below left Left reverse noenhanced maxcols 2 spacing 1.1
+set xlabel 'mean row entropy of the exact attention (nats)'
+set ylabel 'relative output error ‖Ô − O‖_F / ‖O‖_F'
 set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 set format y "%g"
 set logscale y
+set mytics 10
 do for [fmt in formats] {
-  if (fmt eq "png") { set terminal pngcairo noenhanced size 960,462 font "sans,9"; set output 'scaling-entropy.png' }
-  if (fmt eq "svg") { set terminal svg noenhanced size 960,462 dynamic font "sans,9"; set output 'scaling-entropy.svg' }
-  set multiplot layout 1,1 title 'output error vs mean row entropy of the exact attention (all data)' . "\n" . 'experiments/scaling.yaml - Intel(R) Xeon(R) Processor - 2 threads'
-  set title ''
+  if (fmt eq "png") { set terminal pngcairo enhanced size 1000,582 font "sans,11"; set output 'scaling-entropy.png' }
+  if (fmt eq "svg") { set terminal svg enhanced size 1000,582 dynamic font "sans,11"; set output 'scaling-entropy.svg' }
+  if (fmt eq "pdf") { set terminal pdfcairo enhanced size 9.09in,5.29in font "sans,9"; set output 'scaling-entropy.pdf' }
+  set multiplot layout 1,1 title 'output error vs mean row entropy of the exact attention (all data)' . "\n" . 'experiments/scaling.yaml - Intel(R) Xeon(R) Processor - 2 threads' noenhanced
+  set title '' noenhanced
   plot \
-    'scaling-entropy.dat' index 0 using 1:2 with points lc 1 pt 7 ps 0.7 title 'linformer (1 seed)', \
-    'scaling-entropy.dat' index 1 using 1:2 with points lc 2 pt 7 ps 0.7 title 'local (1 seed)', \
-    'scaling-entropy.dat' index 2 using 1:2 with points lc 3 pt 7 ps 0.7 title 'nystrom landmarks=128 (1 seed)', \
-    'scaling-entropy.dat' index 3 using 1:2 with points lc 4 pt 7 ps 0.7 title 'nystrom landmarks=32 (1 seed)', \
-    'scaling-entropy.dat' index 4 using 1:2 with points lc 5 pt 7 ps 0.7 title 'nystrom landmarks=64 (1 seed)', \
-    'scaling-entropy.dat' index 5 using 1:2 with points lc 6 pt 7 ps 0.7 title 'performer (1 seed)'
+    'scaling-entropy.dat' index 0 using 1:2 with points lc rgb "#0072B2" dt 1 lw 1.5 pt 7 ps 0.9 title 'linformer (1 seed)', \
+    'scaling-entropy.dat' index 1 using 1:2 with points lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title 'local (1 seed)', \
+    'scaling-entropy.dat' index 2 using 1:2 with points lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title 'nystrom landmarks=32 (1 seed)', \
+    'scaling-entropy.dat' index 3 using 1:2 with points lc rgb "#CC79A7" dt 1 lw 1.5 pt 13 ps 0.9 title 'nystrom landmarks=64 (1 seed)', \
+    'scaling-entropy.dat' index 4 using 1:2 with points lc rgb "#E69F00" dt 1 lw 1.5 pt 11 ps 0.9 title 'nystrom landmarks=128 (1 seed)', \
+    'scaling-entropy.dat' index 5 using 1:2 with points lc rgb "#56B4E9" dt 1 lw 1.5 pt 3 ps 0.9 title 'performer (1 seed)'
   unset multiplot
   unset output
 }

@@ -1,31 +1,36 @@
 # scaling-peers-memory.gp — written by `attnbench plot`; data in scaling-peers-memory.dat (blocks: x mean min max y2).
 # Render again with: gnuplot scaling-peers-memory.gp (in this directory).
 formats = "png svg"
+set encoding utf8
 set grid lw 0.5 lc rgb "#dddddd"
-set key below left Left reverse font ",8" maxcols 2
-set xlabel "n (tokens)"
-set ylabel "MiB"
+set border lw 1
+set key below left Left reverse noenhanced maxcols 2 spacing 1.1
+set xlabel 'sequence length n (tokens)'
+set ylabel 'peak working memory (MiB)'
 set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 set format y "%g"
-set logscale x
+set logscale x 2
+set xtics ("512" 512, "1k" 1024, "2k" 2048, "4k" 4096, "8k" 8192, "16k" 16384, "32k" 32768, "64k" 65536)
 set logscale y
+set mytics 10
 do for [fmt in formats] {
-  if (fmt eq "png") { set terminal pngcairo noenhanced size 960,490 font "sans,9"; set output "scaling-peers-memory.png" }
-  if (fmt eq "svg") { set terminal svg noenhanced size 960,490 dynamic font "sans,9"; set output "scaling-peers-memory.svg" }
-  set multiplot layout 1,1 title "peak working memory vs n (harness allocator; inputs and output excluded)\nexperiments/scaling.yaml - Intel(R) Xeon(R) Processor - 2 threads"
-  set title ""
+  if (fmt eq "png") { set terminal pngcairo enhanced size 1000,630 font "sans,11"; set output 'scaling-peers-memory.png' }
+  if (fmt eq "svg") { set terminal svg enhanced size 1000,630 dynamic font "sans,11"; set output 'scaling-peers-memory.svg' }
+  if (fmt eq "pdf") { set terminal pdfcairo enhanced size 9.09in,5.73in font "sans,9"; set output 'scaling-peers-memory.pdf' }
+  set multiplot layout 1,1 title 'peak working memory vs n (harness allocator; inputs and output excluded)' . "\n" . 'experiments/scaling.yaml - Intel(R) Xeon(R) Processor - 2 threads' noenhanced
+  set title 'gaussian' noenhanced
   plot \
-    "scaling-peers-memory.dat" index 0 using 1:2 with linespoints lc 1 pt 7 ps 0.7 title "exact impl=fused", \
-    "scaling-peers-memory.dat" index 1 using 1:2 with linespoints lc 2 pt 7 ps 0.7 title "exact impl=materialize", \
-    "scaling-peers-memory.dat" index 2 using 1:2 with points pt 2 ps 1.6 lc rgb "red" title "exact impl=materialize [refused: drawn at the top]", \
-    "scaling-peers-memory.dat" index 3 using 1:2 with linespoints lc 3 pt 7 ps 0.7 title "exact impl=stream", \
-    "scaling-peers-memory.dat" index 4 using 1:2 with linespoints lc 4 pt 7 ps 0.7 title "linformer", \
-    "scaling-peers-memory.dat" index 5 using 1:2 with linespoints lc 5 pt 7 ps 0.7 title "local", \
-    "scaling-peers-memory.dat" index 6 using 1:2 with linespoints lc 6 pt 7 ps 0.7 title "nystrom landmarks=128", \
-    "scaling-peers-memory.dat" index 7 using 1:2 with linespoints lc 7 pt 7 ps 0.7 title "nystrom landmarks=32", \
-    "scaling-peers-memory.dat" index 8 using 1:2 with linespoints lc 8 pt 7 ps 0.7 title "nystrom landmarks=64", \
-    "scaling-peers-memory.dat" index 9 using 1:2 with linespoints lc 9 pt 7 ps 0.7 title "performer"
+    'scaling-peers-memory.dat' index 0 using 1:2 with linespoints lc rgb "#0072B2" dt 1 lw 1.5 pt 7 ps 0.9 title 'exact impl=fused (1 seed)', \
+    'scaling-peers-memory.dat' index 1 using 1:2 with linespoints lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title 'exact impl=materialize (1 seed)', \
+    'scaling-peers-memory.dat' index 2 using 1:2 with points pt 2 ps 1.6 lc rgb "red" title 'exact impl=materialize [refused: drawn at the top]', \
+    'scaling-peers-memory.dat' index 3 using 1:2 with linespoints lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title 'exact impl=stream (1 seed)', \
+    'scaling-peers-memory.dat' index 4 using 1:2 with linespoints lc rgb "#CC79A7" dt 1 lw 1.5 pt 13 ps 0.9 title 'linformer (1 seed)', \
+    'scaling-peers-memory.dat' index 5 using 1:2 with linespoints lc rgb "#E69F00" dt 1 lw 1.5 pt 11 ps 0.9 title 'local (1 seed)', \
+    'scaling-peers-memory.dat' index 6 using 1:2 with linespoints lc rgb "#56B4E9" dt 1 lw 1.5 pt 3 ps 0.9 title 'nystrom landmarks=32 (1 seed)', \
+    'scaling-peers-memory.dat' index 7 using 1:2 with linespoints lc rgb "#000000" dt 1 lw 1.5 pt 7 ps 0.9 title 'nystrom landmarks=64 (1 seed)', \
+    'scaling-peers-memory.dat' index 8 using 1:2 with linespoints lc rgb "#F0E442" dt 1 lw 1.5 pt 5 ps 0.9 title 'nystrom landmarks=128 (1 seed)', \
+    'scaling-peers-memory.dat' index 9 using 1:2 with linespoints lc rgb "#0072B2" dt 2 lw 1.5 pt 5 ps 0.9 title 'performer (1 seed)'
   unset multiplot
   unset output
 }

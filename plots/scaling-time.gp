@@ -1,30 +1,35 @@
 # scaling-time.gp — written by `attnbench plot`; data in scaling-time.dat (blocks: x mean min max y2).
 # Render again with: gnuplot scaling-time.gp (in this directory).
 formats = "png svg"
+set encoding utf8
 set grid lw 0.5 lc rgb "#dddddd"
-set key below left Left reverse font ",8" maxcols 2
-set xlabel 'n (tokens)'
-set ylabel 'time (ms)'
+set border lw 1
+set key below left Left reverse noenhanced maxcols 2 spacing 1.1
+set xlabel 'sequence length n (tokens)'
+set ylabel 'median forward time (ms)'
 set autoscale xfix
 set offsets graph 0.03, graph 0.03, 0, 0
 set format y "%g"
-set logscale x
+set logscale x 2
+set xtics ("512" 512, "1k" 1024, "2k" 2048, "4k" 4096, "8k" 8192, "16k" 16384, "32k" 32768, "64k" 65536)
 set logscale y
+set mytics 10
 do for [fmt in formats] {
-  if (fmt eq "png") { set terminal pngcairo noenhanced size 960,490 font "sans,9"; set output 'scaling-time.png' }
-  if (fmt eq "svg") { set terminal svg noenhanced size 960,490 dynamic font "sans,9"; set output 'scaling-time.svg' }
-  set multiplot layout 1,1 title 'median forward time vs n (log-log; slope fitted on the upper half of n)' . "\n" . 'experiments/scaling.yaml - Intel(R) Xeon(R) Processor - 2 threads'
-  set title 'gaussian'
+  if (fmt eq "png") { set terminal pngcairo enhanced size 1000,630 font "sans,11"; set output 'scaling-time.png' }
+  if (fmt eq "svg") { set terminal svg enhanced size 1000,630 dynamic font "sans,11"; set output 'scaling-time.svg' }
+  if (fmt eq "pdf") { set terminal pdfcairo enhanced size 9.09in,5.73in font "sans,9"; set output 'scaling-time.pdf' }
+  set multiplot layout 1,1 title 'median forward time vs n (log-log; slope: least squares on log time vs log n, upper half of n, from 3 or more sizes)' . "\n" . 'experiments/scaling.yaml - Intel(R) Xeon(R) Processor - 2 threads' noenhanced
+  set title 'gaussian' noenhanced
   plot \
-    'scaling-time.dat' index 0 using 1:2 with linespoints lc 1 pt 7 ps 0.7 title 'exact impl=fused (slope 2.01; 1 seed)', \
-    'scaling-time.dat' index 1 using 1:2 with linespoints lc 2 pt 7 ps 0.7 title 'exact impl=materialize (slope 2.15; 1 seed)', \
-    'scaling-time.dat' index 2 using 1:2 with linespoints lc 3 pt 7 ps 0.7 title 'exact impl=stream (slope 1.97; 1 seed)', \
-    'scaling-time.dat' index 3 using 1:2 with linespoints lc 4 pt 7 ps 0.7 title 'linformer (slope 1.09; 1 seed)', \
-    'scaling-time.dat' index 4 using 1:2 with linespoints lc 5 pt 7 ps 0.7 title 'local (slope 1.05; 1 seed)', \
-    'scaling-time.dat' index 5 using 1:2 with linespoints lc 6 pt 7 ps 0.7 title 'nystrom landmarks=128 (slope 0.82; 1 seed)', \
-    'scaling-time.dat' index 6 using 1:2 with linespoints lc 7 pt 7 ps 0.7 title 'nystrom landmarks=32 (slope 1.00; 1 seed)', \
-    'scaling-time.dat' index 7 using 1:2 with linespoints lc 8 pt 7 ps 0.7 title 'nystrom landmarks=64 (slope 0.97; 1 seed)', \
-    'scaling-time.dat' index 8 using 1:2 with linespoints lc 9 pt 7 ps 0.7 title 'performer (slope 1.01; 1 seed)'
+    'scaling-time.dat' index 0 using 1:2 with linespoints lc rgb "#0072B2" dt 1 lw 1.5 pt 7 ps 0.9 title 'exact impl=fused (slope 2.01 over n 8k–64k; 1 seed)', \
+    'scaling-time.dat' index 1 using 1:2 with linespoints lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title 'exact impl=materialize (slope 2.15 over n 4k–16k; 1 seed)', \
+    'scaling-time.dat' index 2 using 1:2 with linespoints lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title 'exact impl=stream (slope 1.97 over n 8k–64k; 1 seed)', \
+    'scaling-time.dat' index 3 using 1:2 with linespoints lc rgb "#CC79A7" dt 1 lw 1.5 pt 13 ps 0.9 title 'linformer (slope 1.09 over n 8k–64k; 1 seed)', \
+    'scaling-time.dat' index 4 using 1:2 with linespoints lc rgb "#E69F00" dt 1 lw 1.5 pt 11 ps 0.9 title 'local (slope 1.05 over n 8k–64k; 1 seed)', \
+    'scaling-time.dat' index 5 using 1:2 with linespoints lc rgb "#56B4E9" dt 1 lw 1.5 pt 3 ps 0.9 title 'nystrom landmarks=32 (slope 1.00 over n 8k–64k; 1 seed)', \
+    'scaling-time.dat' index 6 using 1:2 with linespoints lc rgb "#000000" dt 1 lw 1.5 pt 7 ps 0.9 title 'nystrom landmarks=64 (slope 0.97 over n 8k–64k; 1 seed)', \
+    'scaling-time.dat' index 7 using 1:2 with linespoints lc rgb "#F0E442" dt 1 lw 1.5 pt 5 ps 0.9 title 'nystrom landmarks=128 (slope 0.82 over n 8k–64k; 1 seed)', \
+    'scaling-time.dat' index 8 using 1:2 with linespoints lc rgb "#0072B2" dt 2 lw 1.5 pt 5 ps 0.9 title 'performer (slope 1.01 over n 8k–64k; 1 seed)'
   unset multiplot
   unset output
 }

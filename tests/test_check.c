@@ -38,7 +38,7 @@ static struct ab_check_summary run_check(const char *res, const char *base,
     struct ab_check_summary sum;
     struct ab_err err;
     FILE *devnull = fopen("/dev/null", "w");
-    if (ab_check(res, base, o, devnull, &sum, &err))
+    if (ab_check((const char *[]){res}, 1, base, o, devnull, &sum, &err))
         fail_msg("%s", err.msg);
     fclose(devnull);
     return sum;
@@ -150,15 +150,15 @@ static void tolerances_from_yaml_and_bad_input(void **s)
     fclose(f);
     struct ab_check_summary sum;
     FILE *devnull = fopen("/dev/null", "w");
-    assert_int_equal(ab_check(path, base, &o, devnull, &sum, &err), AB_EINVAL);
+    assert_int_equal(ab_check((const char *[]){path}, 1, base, &o, devnull, &sum, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "ragged.csv:2:"));
     snprintf(path, sizeof path, "%s/foreign.csv", ab_test_tmpdir());
     f = fopen(path, "w");
     fputs("x,y\n1,2\n", f);
     fclose(f);
-    assert_int_equal(ab_check(path, base, &o, devnull, &sum, &err), AB_EINVAL);
-    assert_non_null(strstr(err.msg, "no 'row_id' column"));
-    assert_int_equal(ab_check("/nonexistent.csv", base, &o, devnull, &sum, &err), AB_EIO);
+    assert_int_equal(ab_check((const char *[]){path}, 1, base, &o, devnull, &sum, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "lacks the column(s) row_id"));
+    assert_int_equal(ab_check((const char *[]){"/nonexistent.csv"}, 1, base, &o, devnull, &sum, &err), AB_EIO);
     fclose(devnull);
 }
 
@@ -181,7 +181,7 @@ static int check_err(const char *res, const char *base, struct ab_err *err)
     struct ab_check_summary sum;
     ab_check_defaults(&o);
     FILE *devnull = fopen("/dev/null", "w");
-    int rc = ab_check(res, base, &o, devnull, &sum, err);
+    int rc = ab_check((const char *[]){res}, 1, base, &o, devnull, &sum, err);
     fclose(devnull);
     if (rc == AB_OK)
         print_error("ab_check passed: %zu compared, %zu regressions\n", sum.compared, sum.regressions);

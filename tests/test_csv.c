@@ -49,7 +49,7 @@ static void rows_round_trip_and_resume_sees_their_ids(void **s)
     snprintf(path, sizeof path, "%s/r.csv", ab_test_tmpdir());
     struct ab_csv csv;
     struct ab_err err;
-    assert_int_equal(ab_csv_open(&csv, path, cols, 4, 0, 1, &err), AB_OK);
+    assert_int_equal(ab_csv_open(&csv, path, cols, 4, NULL, 0, 0, 1, &err), AB_OK);
     const char *r1[] = {"id1", "ok", "", "1.5"};
     const char *r2[] = {"id2", "crashed", "killed, by \"signal\"\nhere", NULL};
     assert_int_equal(ab_csv_append(&csv, r1, &err), AB_OK);
@@ -58,9 +58,9 @@ static void rows_round_trip_and_resume_sees_their_ids(void **s)
     assert_string_equal(slurp(path), "row_id,status,error,x\nid1,ok,,1.5\n"
                                      "id2,crashed,\"killed, by \"\"signal\"\" here\",\n");
     /* without --resume or --force, an existing file is kept */
-    assert_int_equal(ab_csv_open(&csv, path, cols, 4, 0, 0, &err), AB_EINVAL);
+    assert_int_equal(ab_csv_open(&csv, path, cols, 4, NULL, 0, 0, 0, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "--resume"));
-    assert_int_equal(ab_csv_open(&csv, path, cols, 4, 1, 0, &err), AB_OK);
+    assert_int_equal(ab_csv_open(&csv, path, cols, 4, NULL, 0, 1, 0, &err), AB_OK);
     assert_true(ab_csv_has(&csv, "id1") && ab_csv_has(&csv, "id2") && !ab_csv_has(&csv, "id3"));
     const char *r3[] = {"id3", "ok", "", "2"};
     assert_int_equal(ab_csv_append(&csv, r3, &err), AB_OK);
@@ -78,16 +78,49 @@ static void resume_cuts_a_torn_last_line_and_checks_the_header(void **s)
     fclose(f);
     struct ab_csv csv;
     struct ab_err err;
-    assert_int_equal(ab_csv_open(&csv, path, cols, 4, 1, 0, &err), AB_OK);
+    assert_int_equal(ab_csv_open(&csv, path, cols, 4, NULL, 0, 1, 0, &err), AB_OK);
     assert_true(ab_csv_has(&csv, "id1"));
     assert_false(ab_csv_has(&csv, "id2"));
     ab_csv_close(&csv);
     assert_string_equal(slurp(path), "row_id,status,error,x\nid1,ok,,1\n");
-    const char *other[] = {"row_id", "status", "error", "y"};
-    assert_int_equal(ab_csv_open(&csv, path, other, 4, 1, 0, &err), AB_EINVAL);
-    assert_non_null(strstr(err.msg, "columns differ"));
-    assert_int_equal(ab_csv_open(&csv, "/nonexistent-dir/r.csv", cols, 4, 0, 0, &err), AB_EIO);
+    /* a file without a key column is not resumed, and not touched */
+    const char *nokey[] = {"id", "status"};
+    assert_int_equal(ab_csv_open(&csv, path, nokey, 2, nokey, 2, 1, 0, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "torn.csv:1: lacks the column(s) id"));
+    assert_string_equal(slurp(path), "row_id,status,error,x\nid1,ok,,1\n");
+
+    assert_int_equal(ab_csv_open(&csv, "/nonexistent-dir/r.csv", cols, 4, NULL, 0, 0, 0, &err), AB_EIO);
     assert_non_null(strstr(err.msg, "/nonexistent-dir/r.csv"));
+}
+
+static const char *put(const char *name, const char *text, size_t len);
+
+/* A study that grew: the file lacks a column of this run (added at the end,
+ * old rows empty there) and has one this run lacks (kept, empty in new
+ * rows); cells go by name, whatever the order. */
+static void resume_takes_the_union_of_columns_and_writes_cells_by_name(void **s)
+{
+    (void)s;
+    const char *old = "row_id,x,status,gone\nid1,1,ok,g\n";
+    const char *path = put("grow.csv", old, strlen(old));
+    const char *now[] = {"row_id", "status", "x", "newp"};
+    const char *keys[] = {"row_id", "status"};
+    struct ab_csv csv;
+    struct ab_err err;
+    assert_int_equal(ab_csv_open(&csv, path, now, 4, keys, 2, 1, 0, &err), AB_OK);
+    assert_true(ab_csv_has(&csv, "id1"));
+    assert_string_equal(ab_csv_prev_cell(&csv, 0, "x"), "1");
+    assert_string_equal(ab_csv_prev_cell(&csv, 0, "newp"), "");
+    const char *r2[] = {"id2", "ok", "2", "p"};
+    assert_int_equal(ab_csv_append(&csv, r2, &err), AB_OK);
+    assert_true(ab_csv_has(&csv, "id2"));
+    ab_csv_close(&csv);
+    assert_string_equal(slurp(path), "row_id,x,status,gone,newp\nid1,1,ok,g,\nid2,2,ok,,p\n");
+    /* resumed again with the same columns: nothing rewritten, both rows there */
+    assert_int_equal(ab_csv_open(&csv, path, now, 4, keys, 2, 1, 0, &err), AB_OK);
+    assert_true(ab_csv_has(&csv, "id1") && ab_csv_has(&csv, "id2"));
+    ab_csv_close(&csv);
+    assert_string_equal(slurp(path), "row_id,x,status,gone,newp\nid1,1,ok,g,\nid2,2,ok,,p\n");
 }
 
 static void a_full_disk_is_an_error_not_a_lost_row(void **s)
@@ -96,7 +129,7 @@ static void a_full_disk_is_an_error_not_a_lost_row(void **s)
     struct ab_csv csv;
     struct ab_err err;
     /* /dev/full accepts the open and fails every write */
-    int rc = ab_csv_open(&csv, "/dev/full", cols, 4, 0, 1, &err);
+    int rc = ab_csv_open(&csv, "/dev/full", cols, 4, NULL, 0, 0, 1, &err);
     assert_int_equal(rc, AB_EIO);
     assert_non_null(strstr(err.msg, "/dev/full"));
 }
@@ -199,7 +232,7 @@ static void resume_reader_reports_nul_bytes_and_ragged_lines(void **s)
     struct ab_err err;
     const char nul[] = "row_id,status,error,x\nid1,ok,,1\nid2,\0k,,1\nid3,ok,,1\n";
     const char *path = put("rnul.csv", nul, sizeof nul - 1);
-    assert_int_equal(ab_csv_open(&csv, path, cols, 4, 1, 0, &err), AB_EINVAL);
+    assert_int_equal(ab_csv_open(&csv, path, cols, 4, NULL, 0, 1, 0, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "rnul.csv:3: a NUL byte at column 5"));
     /* the file is not cut */
     struct stat st;
@@ -207,11 +240,11 @@ static void resume_reader_reports_nul_bytes_and_ragged_lines(void **s)
     assert_int_equal((size_t)st.st_size, sizeof nul - 1);
     const char *wide = "row_id,status,error,x\nid1,ok,,1,extra\n";
     path = put("rwide.csv", wide, strlen(wide));
-    assert_int_equal(ab_csv_open(&csv, path, cols, 4, 1, 0, &err), AB_EINVAL);
+    assert_int_equal(ab_csv_open(&csv, path, cols, 4, NULL, 0, 1, 0, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "rwide.csv:2: line 2 has 5 fields, the header has 4"));
     const char *bom = "\xEF\xBB\xBFrow_id,status,error,x\nid1,ok,,1\n";
     path = put("rbom.csv", bom, strlen(bom));
-    assert_int_equal(ab_csv_open(&csv, path, cols, 4, 1, 0, &err), AB_OK);
+    assert_int_equal(ab_csv_open(&csv, path, cols, 4, NULL, 0, 1, 0, &err), AB_OK);
     assert_true(ab_csv_has(&csv, "id1"));
     ab_csv_close(&csv);
 }
@@ -225,11 +258,11 @@ static void a_second_writer_is_refused(void **s)
     snprintf(path, sizeof path, "%s/locked.csv", ab_test_tmpdir());
     struct ab_csv a, b;
     struct ab_err err;
-    assert_int_equal(ab_csv_open(&a, path, cols, 4, 0, 1, &err), AB_OK);
+    assert_int_equal(ab_csv_open(&a, path, cols, 4, NULL, 0, 0, 1, &err), AB_OK);
     const char *r1[] = {"id1", "ok", "", "1"};
     assert_int_equal(ab_csv_append(&a, r1, &err), AB_OK);
     for (int mode = 0; mode < 3; mode++) { /* --resume, --force, neither */
-        assert_int_not_equal(ab_csv_open(&b, path, cols, 4, mode == 0, mode == 1, &err), AB_OK);
+        assert_int_not_equal(ab_csv_open(&b, path, cols, 4, NULL, 0, mode == 0, mode == 1, &err), AB_OK);
         if (mode < 2)
             assert_non_null(strstr(err.msg, "in use by another attnbench run"));
     }
@@ -239,10 +272,10 @@ static void a_second_writer_is_refused(void **s)
     int fd = open(path, O_RDONLY);
     assert_true(fd >= 0);
     assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
-    assert_int_equal(ab_csv_open(&b, path, cols, 4, 1, 0, &err), AB_EIO);
+    assert_int_equal(ab_csv_open(&b, path, cols, 4, NULL, 0, 1, 0, &err), AB_EIO);
     assert_non_null(strstr(err.msg, "locked.csv is in use by another attnbench run"));
     close(fd);
-    assert_int_equal(ab_csv_open(&b, path, cols, 4, 1, 0, &err), AB_OK);
+    assert_int_equal(ab_csv_open(&b, path, cols, 4, NULL, 0, 1, 0, &err), AB_OK);
     assert_true(ab_csv_has(&b, "id1"));
     ab_csv_close(&b);
 }
@@ -253,6 +286,7 @@ int main(void)
         cmocka_unit_test(split_handles_quotes_commas_and_empty_fields),
         cmocka_unit_test(rows_round_trip_and_resume_sees_their_ids),
         cmocka_unit_test(resume_cuts_a_torn_last_line_and_checks_the_header),
+        cmocka_unit_test(resume_takes_the_union_of_columns_and_writes_cells_by_name),
         cmocka_unit_test(a_full_disk_is_an_error_not_a_lost_row),
         cmocka_unit_test(split_counts_fields_beyond_max),
         cmocka_unit_test(table_reader_names_every_bad_line),

@@ -73,7 +73,7 @@ static void shards_cover_every_row_once_balanced_and_deterministic(void **s)
     ab_plan_free(&plan);
 }
 
-static void merge_keeps_ok_rows_reports_missing_and_checks_columns(void **s)
+static void merge_keeps_ok_rows_and_takes_the_union_of_columns_by_name(void **s)
 {
     (void)s;
     const char *hdr = "row_id,status,x\n";
@@ -96,9 +96,29 @@ static void merge_keeps_ok_rows_reports_missing_and_checks_columns(void **s)
     text[n] = '\0';
     fclose(f);
     assert_string_equal(text, "row_id,status,x\nr1,ok,1\nr2,ok,2\nr3,ok,3\n");
+    /* a file with another parameter column: the union, cells by name */
     const char *in2[] = {a, c};
-    assert_int_equal(ab_merge(in2, 2, NULL, 0, out, NULL, &sum, &err), AB_EINVAL);
-    assert_non_null(strstr(err.msg, "c.csv: its columns differ"));
+    assert_int_equal(ab_merge(in2, 2, NULL, 0, out, NULL, &sum, &err), AB_OK);
+    f = fopen(out, "r");
+    n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    assert_string_equal(text, "row_id,status,x,y\nr1,ok,1,\nr2,crashed,,\nr4,ok,,4\n");
+    /* the columns in another order still go by name */
+    char d[600], e[600];
+    snprintf(d, sizeof d, "%s", write_text("d.csv", "x,status,row_id\n7,ok,r7\n"));
+    const char *in3[] = {a, d};
+    assert_int_equal(ab_merge(in3, 2, NULL, 0, out, NULL, &sum, &err), AB_OK);
+    f = fopen(out, "r");
+    n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(text, "\nr7,ok,7\n"));
+    /* a file without the key columns is not merged */
+    snprintf(e, sizeof e, "%s", write_text("e.csv", "id,status,x\nr9,ok,9\n"));
+    const char *in4[] = {a, e};
+    assert_int_equal(ab_merge(in4, 2, NULL, 0, out, NULL, &sum, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "e.csv: lacks the column(s) row_id"));
 }
 
 static const char *path_or(const char *dir, const char *name)
@@ -328,7 +348,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shards_cover_every_row_once_balanced_and_deterministic),
-        cmocka_unit_test(merge_keeps_ok_rows_reports_missing_and_checks_columns),
+        cmocka_unit_test(merge_keeps_ok_rows_and_takes_the_union_of_columns_by_name),
         cmocka_unit_test(merge_reports_bad_inputs_and_keeps_its_output_safe),
         cmocka_unit_test(a_full_disk_leaves_the_old_output),
         cmocka_unit_test(three_shards_merged_equal_a_single_run),

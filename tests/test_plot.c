@@ -85,13 +85,17 @@ static void plot_aggregates_seeds_and_fits_slopes(void **s)
     snprintf(out, sizeof out, "%s/plots", dir);
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .svg = 0, .render = 0};
     struct ab_err err;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     /* the time chart's legend has each series' slope */
     char *gp = slurp(path_in(out, "toy-time.gp"));
     assert_non_null(gp);
-    assert_non_null(strstr(gp, "a (slope 2.00; 2 seeds)"));
-    assert_non_null(strstr(gp, "b landmarks=16 (slope 1.00; 2 seeds)"));
+    /* the slope from 3 or more sizes, with the range it was fitted over */
+    assert_non_null(strstr(gp, "a (slope 2.00 over n 1k–16k; 2 seeds)"));
+    assert_non_null(strstr(gp, "b landmarks=16 (slope 1.00 over n 1k–16k; 2 seeds)"));
+    /* the n axis: base 2, a tick at each power of two */
+    assert_non_null(strstr(gp, "set logscale x 2"));
+    assert_non_null(strstr(gp, "\"1k\" 1024, \"2k\" 2048, \"4k\" 4096, \"8k\" 8192, \"16k\" 16384"));
     /* budget chart: b at budget 16 is mean 0.2, min 0.1, max 0.3 over seeds */
     char *dat = slurp(path_in(out, "toy-budget.dat"));
     assert_non_null(dat);
@@ -120,7 +124,7 @@ static void missing_gnuplot_names_the_package_and_leaves_the_csv(void **s)
     snprintf(out, sizeof out, "%s/plots2", dir);
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .svg = 1, .render = 1};
     struct ab_err err;
-    int rc = ab_plot(csv, &o, &err);
+    int rc = ab_plot((const char *[]){csv}, 1, &o, &err);
     if (path)
         setenv("PATH", path, 1);
     free(path);
@@ -138,19 +142,19 @@ static void empty_or_foreign_csvs_are_clear_errors(void **s)
     struct ab_plot_opts o = {.out_dir = path_in(dir, "p3"), .png = 1, .render = 0};
     struct ab_err err;
     write_text(path_in(dir, "empty.csv"), "");
-    assert_int_equal(ab_plot(path_in(dir, "empty.csv"), &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){path_in(dir, "empty.csv")}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "empty"));
     write_text(path_in(dir, "foreign.csv"), "a,b\n1,2\n");
-    assert_int_equal(ab_plot(path_in(dir, "foreign.csv"), &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){path_in(dir, "foreign.csv")}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "status, method"));
     write_text(path_in(dir, "none.csv"),
                "status,method,params,data,n,out_rel_fro,time_ms_median\ncrashed,a,,g,8,,\n");
-    assert_int_equal(ab_plot(path_in(dir, "none.csv"), &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){path_in(dir, "none.csv")}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "no rows with status ok"));
     write_text(path_in(dir, "ragged.csv"), "status,method\nok\n");
-    assert_int_equal(ab_plot(path_in(dir, "ragged.csv"), &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){path_in(dir, "ragged.csv")}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "ragged.csv:2:"));
-    assert_int_equal(ab_plot(path_in(dir, "nonexistent.csv"), &o, &err), AB_EIO);
+    assert_int_equal(ab_plot((const char *[]){path_in(dir, "nonexistent.csv")}, 1, &o, &err), AB_EIO);
 }
 
 static void heatmap_exact_block_is_the_float64_attention(void **s)
@@ -281,7 +285,7 @@ static void plot_never_runs_text_from_the_csv(void **s)
         print_message("gnuplot is not installed: scripts written, not rendered\n");
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .svg = 1, .render = render};
     struct ab_err err;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     assert_false(markers(dir));
     assert_false(markers(out));
@@ -398,7 +402,7 @@ static void plot_never_pools_a_data_parameter(void **s)
     snprintf(out, sizeof out, "%s/p1", dir);
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0};
     struct ab_err err;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     char *gp = slurp(path_in(out, "orders1-budget.gp")), *dat = slurp(path_in(out, "orders1-budget.dat"));
     assert_non_null(gp);
@@ -427,7 +431,7 @@ static void plot_band_spans_seeds_only(void **s)
     snprintf(out, sizeof out, "%s/p2", dir);
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0};
     struct ab_err err;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     char *gp = slurp(path_in(out, "orders2-budget.gp")), *dat = slurp(path_in(out, "orders2-budget.dat"));
     assert_non_null(gp);
@@ -454,7 +458,7 @@ static void plot_where_filters_rows(void **s)
     const char *where[] = {"order=shuffled", "method=nystrom"};
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0, .where = where, .nwhere = 2};
     struct ab_err err;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     char *gp = slurp(path_in(out, "orders3-budget.gp")), *dat = slurp(path_in(out, "orders3-budget.dat"));
     assert_non_null(gp);
@@ -464,16 +468,16 @@ static void plot_where_filters_rows(void **s)
     free(gp), free(dat);
     const char *bad[] = {"colour=red"};
     o.where = bad, o.nwhere = 1;
-    assert_int_equal(ab_plot(csv, &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){csv}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "colour"));
     const char *none[] = {"method=performer"};
     o.where = none;
-    assert_int_equal(ab_plot(csv, &o, &err), AB_EINVAL);
+    assert_int_equal(ab_plot((const char *[]){csv}, 1, &o, &err), AB_EINVAL);
     assert_non_null(strstr(err.msg, "--where"));
     /* --by splits panels by a column too */
     const char *by[] = {"method"};
     o.where = NULL, o.nwhere = 0, o.by = by, o.nby = 1;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     gp = slurp(path_in(out, "orders3-budget.gp"));
     assert_non_null(strstr(gp, "set title 'clustered, order=shuffled, method=nystrom'"));
@@ -506,7 +510,7 @@ static void plot_too_many_series_is_a_message(void **s)
     fflush(stderr);
     int saved = dup(2);
     assert_non_null(freopen(log, "w", stderr));
-    int rc = ab_plot(csv, &o, &err);
+    int rc = ab_plot((const char *[]){csv}, 1, &o, &err);
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
@@ -524,15 +528,74 @@ static void plot_too_many_series_is_a_message(void **s)
     /* --where p=3: one series, drawn */
     const char *where[] = {"p=3"};
     o.where = where, o.nwhere = 1;
-    if (ab_plot(csv, &o, &err))
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     assert_int_equal(stat(path_in(out, "many-budget.gp"), &st), 0);
+}
+
+
+/* Paper charts: legends in numeric order, no slope from 2 sizes, the
+ * uniform method as a floor line (not a series) on error charts, exact as a
+ * vertical line at its time on the Pareto chart (not a point), each Pareto
+ * point labelled with its budget, and a PDF terminal when asked. */
+static void paper_charts_sort_numerically_and_draw_references(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    const char *csv = path_in(dir, "paper.csv");
+    FILE *f = fopen(csv, "w");
+    fputs("row_id,status,method,params,data,n,seed,budget,out_rel_fro,time_ms_median,config,cpu,"
+          "threads\n",
+          f);
+    int id = 0;
+    for (int n = 1024; n <= 2048; n *= 2) {
+        fprintf(f, "%d,ok,exact,,gaussian,%d,1,%d,1e-7,50,p.yaml,cpu,2\n", id++, n, n);
+        fprintf(f, "%d,ok,uniform,,gaussian,%d,1,1,0.9,0.01,p.yaml,cpu,2\n", id++, n);
+        int ms[] = {128, 16, 32};
+        for (int k = 0; k < 3; k++)
+            fprintf(f, "%d,ok,b,landmarks=%d,gaussian,%d,1,%d,%g,%g,p.yaml,cpu,2\n", id++, ms[k], n,
+                    ms[k], 1.0 / ms[k], ms[k] / 10.0);
+    }
+    fclose(f);
+    char out[600];
+    snprintf(out, sizeof out, "%s/paper", dir);
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .pdf = 1, .render = 0};
+    struct ab_err err;
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
+        fail_msg("%s", err.msg);
+    char *gp = slurp(path_in(out, "paper-time.gp"));
+    assert_non_null(gp);
+    const char *a = strstr(gp, "'b landmarks=16"), *b = strstr(gp, "'b landmarks=32"),
+               *c = strstr(gp, "'b landmarks=128");
+    assert_true(a && b && c && a < b && b < c); /* 16 < 32 < 128, not 128 < 16 < 32 */
+    assert_null(strstr(gp, "(slope ")); /* two sizes: no slope in a legend */
+    assert_non_null(strstr(gp, "set terminal pdfcairo"));
+    assert_non_null(strstr(gp, "formats = \"png pdf\""));
+    free(gp);
+    gp = slurp(path_in(out, "paper-budget.gp"));
+    assert_non_null(gp);
+    assert_non_null(strstr(gp, "'uniform (floor) n=1024'"));
+    assert_null(strstr(gp, "'uniform ("
+                           "1 seed)'")); /* not a series */
+    assert_non_null(strstr(gp, "dt 2 lw 2.5 lc rgb \"#888888\""));
+    free(gp);
+    gp = slurp(path_in(out, "paper-pareto.gp"));
+    assert_non_null(gp);
+    assert_non_null(strstr(gp, "set arrow 1 from 50, graph 0 to 50, graph 1 nohead"));
+    assert_non_null(strstr(gp, "'exact: 50 ms'"));
+    assert_null(strstr(gp, "'exact (")); /* exact is no point series */
+    assert_non_null(strstr(gp, "with labels")); /* the budgets */
+    free(gp);
+    char *dat = slurp(path_in(out, "paper-pareto.dat"));
+    assert_null(strstr(dat, "1e-07")); /* exact's error does not stretch the axis */
+    free(dat);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plot_aggregates_seeds_and_fits_slopes),
+        cmocka_unit_test(paper_charts_sort_numerically_and_draw_references),
         cmocka_unit_test(missing_gnuplot_names_the_package_and_leaves_the_csv),
         cmocka_unit_test(empty_or_foreign_csvs_are_clear_errors),
         cmocka_unit_test(heatmap_exact_block_is_the_float64_attention),

@@ -131,9 +131,79 @@ static int add_prev(struct ab_csv *csv, char *raw, int lineno)
     return AB_OK;
 }
 
+/* Fields of a line, at most: its commas + 1 (quoted commas only make it fewer). */
+static size_t max_fields(const char *line)
+{
+    size_t n = 1;
+    for (; *line; line++)
+        n += *line == ',';
+    return n;
+}
+
+/* The file's header (fields, nf of them) against the caller's columns: every
+ * key must be there; the columns become the file's, then the caller's that
+ * it lacks (each mapped to the caller's cell by name). */
+static int take_header(struct ab_csv *csv, char **fields, int nf, const char *const *keys,
+                       size_t nkeys, const char *path, struct ab_err *err)
+{
+    char missing[512] = "";
+    for (size_t k = 0; k < nkeys; k++) {
+        int found = 0;
+        for (int i = 0; i < nf && !found; i++)
+            found = !strcmp(fields[i], keys[k]);
+        if (!found)
+            snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
+                     *missing ? ", " : "", keys[k]);
+    }
+    if (*missing)
+        return ab_errf(err, AB_EINVAL,
+                       "%s:1: lacks the column(s) %s that identify a row: not a results file "
+                       "this run can continue; write to a new file or use --force to replace it",
+                       path, missing);
+    size_t n = (size_t)nf;
+    for (size_t c = 0; c < csv->ncaller; c++) {
+        int found = 0;
+        for (int i = 0; i < nf && !found; i++)
+            found = !strcmp(fields[i], csv->cols[c]);
+        n += !found;
+    }
+    char **cols = calloc(n, sizeof *cols);
+    int *src = calloc(n, sizeof *src);
+    if (!cols || !src) {
+        free(cols), free(src);
+        return ab_errf(err, AB_ENOMEM, "out of memory reading %s", path);
+    }
+    size_t w = 0;
+    int bad = 0;
+    for (int i = 0; i < nf; i++, w++) {
+        bad |= !(cols[w] = strdup(fields[i]));
+        src[w] = -1;
+        for (size_t c = 0; c < csv->ncaller; c++)
+            if (!strcmp(fields[i], csv->cols[c]))
+                src[w] = (int)c;
+    }
+    for (size_t c = 0; c < csv->ncaller; c++) {
+        int found = 0;
+        for (int i = 0; i < nf && !found; i++)
+            found = !strcmp(fields[i], csv->cols[c]);
+        if (!found) {
+            bad |= !(cols[w] = strdup(csv->cols[c]));
+            src[w++] = (int)c;
+        }
+    }
+    for (size_t i = 0; i < csv->ncols; i++)
+        free(csv->cols[i]);
+    free(csv->cols);
+    free(csv->src);
+    csv->cols = cols, csv->src = src, csv->ncols = n;
+    return bad ? ab_errf(err, AB_ENOMEM, "out of memory reading %s", path) : AB_OK;
+}
+
 /* Read an existing results file through f (open for reading and writing,
- * locked): check the header, collect row ids, and cut a torn last line. */
-static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct ab_err *err)
+ * locked): check the header, collect row ids, and cut a torn last line.
+ * *nfile: the file's own column count (the rows have that many fields). */
+static int load_existing(struct ab_csv *csv, FILE *f, const char *path, const char *const *keys,
+                         size_t nkeys, size_t *nfile, struct ab_err *err)
 {
     char *line = NULL;
     size_t cap = 0;
@@ -141,12 +211,9 @@ static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct a
     long good_end = 0;
     int lineno = 0, idcol = -1, rc = AB_OK;
     char *raw = NULL; /* this line, whole */
-    char **fields = calloc(csv->ncols + 1, sizeof *fields);
-    if (!fields)
-        return ab_errf(err, AB_ENOMEM, "out of memory reading %s", path);
-    for (size_t i = 0; i < csv->ncols; i++)
-        if (!strcmp(csv->cols[i], "row_id"))
-            idcol = (int)i;
+    char **fields = NULL;
+    size_t nfields = 0;
+    *nfile = csv->ncols;
     while ((len = getline(&line, &cap, f)) > 0) {
         lineno++;
         char *nul = memchr(line, '\0', (size_t)len);
@@ -171,7 +238,16 @@ static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct a
         if (lineno == 1 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
             (unsigned char)text[2] == 0xBF)
             text += 3; /* a UTF-8 byte order mark */
-        int nf = ab_csv_split(text, fields, (int)csv->ncols + 1);
+        size_t want = lineno == 1 ? max_fields(text) : *nfile + 1;
+        if (want > nfields) {
+            free(fields);
+            if (!(fields = calloc(want, sizeof *fields))) {
+                rc = ab_errf(err, AB_ENOMEM, "out of memory reading %s", path);
+                break;
+            }
+            nfields = want;
+        }
+        int nf = ab_csv_split(text, fields, (int)want);
         if (nf < 0) {
             rc = ab_errf(err, AB_EINVAL,
                          "%s:%d: a malformed quoted field (a quote not closed on its line, or "
@@ -180,21 +256,16 @@ static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct a
             break;
         }
         if (lineno == 1) {
-            int same = nf == (int)csv->ncols;
-            for (int i = 0; same && i < nf; i++)
-                same = strcmp(fields[i], csv->cols[i]) == 0;
-            if (!same) {
-                rc = ab_errf(err, AB_EINVAL,
-                             "%s:1: its columns differ from this run's (%d columns there, %zu in "
-                             "this run: different methods or attnbench version): write to a new "
-                             "file or use --force to replace it",
-                             path, nf, csv->ncols);
+            if ((rc = take_header(csv, fields, nf, keys, nkeys, path, err)))
                 break;
-            }
+            *nfile = (size_t)nf;
+            for (size_t i = 0; i < csv->ncols; i++)
+                if (!strcmp(csv->cols[i], "row_id"))
+                    idcol = (int)i;
         } else {
-            if (nf != (int)csv->ncols) {
+            if (nf != (int)*nfile) {
                 rc = ab_errf(err, AB_EINVAL, "%s:%d: line %d has %d fields, the header has %zu",
-                             path, lineno, lineno, nf, csv->ncols);
+                             path, lineno, lineno, nf, *nfile);
                 break;
             }
             int bad = add_prev(csv, raw, lineno) || (idcol >= 0 && add_done(csv, fields[idcol]));
@@ -218,22 +289,53 @@ static int load_existing(struct ab_csv *csv, FILE *f, const char *path, struct a
     return rc;
 }
 
+/* The file gained columns (at the end of its header): each old row gets as
+ * many empty cells, and the file is rewritten with the new header. */
+static int widen_file(struct ab_csv *csv, size_t nfile, struct ab_err *err)
+{
+    size_t extra = csv->ncols - nfile;
+    for (size_t i = 0; i < csv->nprev; i++) {
+        char *raw = csv->prev[i].raw;
+        size_t len = strlen(raw);
+        while (len && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
+            len--;
+        char *wide = malloc(len + extra + 2);
+        if (!wide)
+            return ab_errf(err, AB_ENOMEM, "out of memory");
+        memcpy(wide, raw, len);
+        memset(wide + len, ',', extra);
+        memcpy(wide + len + extra, "\n", 2);
+        free(raw);
+        csv->prev[i].raw = wide;
+    }
+    unsigned char *keep = malloc(csv->nprev ? csv->nprev : 1);
+    if (!keep)
+        return ab_errf(err, AB_ENOMEM, "out of memory");
+    memset(keep, 1, csv->nprev ? csv->nprev : 1);
+    int rc = ab_csv_keep_prev(csv, keep, err);
+    free(keep);
+    return rc;
+}
+
 int ab_csv_open(struct ab_csv *csv, const char *path, const char *const *cols, size_t ncols,
-                int resume, int force, struct ab_err *err)
+                const char *const *keys, size_t nkeys, int resume, int force, struct ab_err *err)
 {
     memset(csv, 0, sizeof *csv);
     csv->path = strdup(path);
     csv->cols = calloc(ncols ? ncols : 1, sizeof *csv->cols);
-    if (!csv->path || !csv->cols) {
+    csv->src = calloc(ncols ? ncols : 1, sizeof *csv->src);
+    if (!csv->path || !csv->cols || !csv->src) {
         ab_csv_close(csv);
         return ab_errf(err, AB_ENOMEM, "out of memory opening %s", path);
     }
-    csv->ncols = ncols;
-    for (size_t i = 0; i < ncols; i++)
+    csv->ncols = csv->ncaller = ncols;
+    for (size_t i = 0; i < ncols; i++) {
+        csv->src[i] = (int)i;
         if (!(csv->cols[i] = strdup(cols[i]))) {
             ab_csv_close(csv);
             return ab_errf(err, AB_ENOMEM, "out of memory opening %s", path);
         }
+    }
     struct stat st;
     int exists = stat(path, &st) == 0;
     int rc = AB_OK;
@@ -274,7 +376,10 @@ int ab_csv_open(struct ab_csv *csv, const char *path, const char *const *cols, s
     if (fstat(fd, &st) != 0) {
         rc = ab_errf(err, AB_EIO, "%s: %s", path, strerror(errno));
     } else if (resume && S_ISREG(st.st_mode) && st.st_size > 0) {
-        rc = load_existing(csv, csv->f, path, err);
+        size_t nfile;
+        rc = load_existing(csv, csv->f, path, keys, nkeys, &nfile, err);
+        if (rc == AB_OK && nfile < csv->ncols)
+            rc = widen_file(csv, nfile, err);
         append = 1;
     } else if (S_ISREG(st.st_mode) && st.st_size > 0 && ftruncate(fd, 0) != 0) {
         rc = ab_errf(err, AB_EIO, "%s: cannot replace it: %s", path, strerror(errno));
@@ -315,10 +420,14 @@ int ab_csv_append(struct ab_csv *csv, const char *const *cells, struct ab_err *e
     FILE *m = open_memstream(&buf, &len);
     if (!m)
         return ab_errf(err, AB_ENOMEM, "out of memory formatting a row");
+    const char *id = NULL;
     for (size_t i = 0; i < csv->ncols; i++) {
         if (i)
             fputc(',', m);
-        put_cell(m, cells[i]);
+        const char *cell = csv->src[i] >= 0 ? cells[csv->src[i]] : NULL;
+        put_cell(m, cell);
+        if (cell && !strcmp(csv->cols[i], "row_id"))
+            id = cell;
     }
     fputc('\n', m);
     fclose(m);
@@ -326,7 +435,7 @@ int ab_csv_append(struct ab_csv *csv, const char *const *cells, struct ab_err *e
     free(buf);
     if (!ok)
         return ab_errf(err, AB_EIO, "%s: cannot write a row: %s", csv->path, strerror(errno));
-    if (cells[0] && add_done(csv, cells[0]))
+    if (id && add_done(csv, id))
         return ab_errf(err, AB_ENOMEM, "out of memory");
     return AB_OK;
 }
@@ -424,6 +533,7 @@ void ab_csv_close(struct ab_csv *csv)
     for (size_t i = 0; csv->cols && i < csv->ncols; i++)
         free(csv->cols[i]);
     free(csv->cols);
+    free(csv->src);
     for (size_t i = 0; i < csv->ndone; i++)
         free(csv->done[i]);
     free(csv->done);

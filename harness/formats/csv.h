@@ -30,7 +30,9 @@ struct ab_csv {
     FILE *f; /* its descriptor holds the exclusive flock until ab_csv_close */
     char *path;
     size_t ncols;
-    char **cols;
+    char **cols; /* the file's columns: with resume, the file's then the caller's new ones */
+    int *src;    /* per file column: the caller's column index, or -1 (left empty) */
+    size_t ncaller;
     char **done; /* row_ids already in the file (resume) */
     size_t ndone, capdone;
     struct ab_csv_row *prev; /* the rows found in the file (resume) */
@@ -39,14 +41,20 @@ struct ab_csv {
 
 /* Open `path` for appending rows with these columns. Without resume the
  * file is created (an existing file is an error unless force). With resume
- * an existing file must have exactly these columns; its row_ids are loaded,
- * and a torn last line (no newline) is cut off (with a note on stderr); a NUL
- * byte or a line with another field count is an error naming file:line. A
- * UTF-8 byte order mark before the header is accepted. The file is locked
- * (flock LOCK_EX | LOCK_NB) before it is read or truncated: if another
- * process holds it, AB_EIO with "in use by another attnbench run". */
+ * an existing file must have every column of `keys` (nkeys of them; the
+ * identity columns that make its rows comparable); its other columns may be
+ * a subset or a superset of `cols`: cells go to columns by name. A column of
+ * `cols` the file lacks is added at the end of its header, the file being
+ * rewritten first (through a temporary file, as ab_csv_keep_prev; the old
+ * rows get an empty cell there); a column only the file has stays, empty in
+ * new rows. Its row_ids are loaded, and a torn last line (no newline) is cut
+ * off (with a note on stderr); a NUL byte or a line with another field count
+ * is an error naming file:line. A UTF-8 byte order mark before the header is
+ * accepted. The file is locked (flock LOCK_EX | LOCK_NB) before it is read or
+ * truncated: if another process holds it, AB_EIO with "in use by another
+ * attnbench run". */
 int ab_csv_open(struct ab_csv *csv, const char *path, const char *const *cols, size_t ncols,
-                int resume, int force, struct ab_err *err);
+                const char *const *keys, size_t nkeys, int resume, int force, struct ab_err *err);
 int ab_csv_has(const struct ab_csv *csv, const char *row_id);
 /* The rows that were in the file (resume), in file order: their count, a
  * cell by column name ("" for an absent column), their line number. */
@@ -59,7 +67,8 @@ int ab_csv_prev_line(const struct ab_csv *csv, size_t row);
  * never let go and a failure leaves the file as it was. The dropped rows are
  * no longer `done`. */
 int ab_csv_keep_prev(struct ab_csv *csv, const unsigned char *keep, struct ab_err *err);
-/* Write one row: cells[i] for column i (NULL or "" = empty), then flush. */
+/* Write one row: cells[i] for the caller's column i (as given to
+ * ab_csv_open; NULL or "" = empty), then flush. */
 int ab_csv_append(struct ab_csv *csv, const char *const *cells, struct ab_err *err);
 /* Flush and fsync: AB_EIO (naming the file and the cause, e.g. ENOSPC) when
  * the rows did not reach the disk. */

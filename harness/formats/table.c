@@ -14,7 +14,15 @@
 
 void ab_table_free(struct ab_table *t)
 {
-    free(t->text);
+    if (t->texts) {
+        for (size_t i = 0; i < t->nfiles; i++)
+            free(t->texts[i]), free(t->paths[i]);
+    } else {
+        free(t->text);
+    }
+    free(t->texts);
+    free(t->paths);
+    free(t->rowfile);
     free(t->cols);
     free(t->cells);
     free(t->lines);
@@ -132,6 +140,91 @@ int ab_table_load(const char *path, struct ab_table *t, struct ab_err *err)
 }
 
 size_t ab_table_line(const struct ab_table *t, size_t row) { return t->lines[row]; }
+
+const char *ab_table_path(const struct ab_table *t, size_t row)
+{
+    if (!t->paths)
+        return "";
+    return t->paths[t->rowfile ? t->rowfile[row] : 0];
+}
+
+/* An empty cell for a column a file lacks (never written through). */
+static char empty_cell[1];
+
+int ab_table_load_many(const char *const *paths, size_t npaths, const char *const *need,
+                       size_t nneed, struct ab_table *t, struct ab_err *err)
+{
+    memset(t, 0, sizeof *t);
+    if (npaths == 0)
+        return ab_errf(err, AB_EINVAL, "no results file given");
+    struct ab_table *one = calloc(npaths, sizeof *one);
+    t->texts = calloc(npaths, sizeof *t->texts);
+    t->paths = calloc(npaths, sizeof *t->paths);
+    if (!one || !t->texts || !t->paths) {
+        free(one);
+        return fail(t, err, AB_ENOMEM, "out of memory");
+    }
+    int rc = AB_OK;
+    size_t rows = 0, most = 0;
+    for (size_t i = 0; i < npaths && rc == AB_OK; i++) {
+        if ((rc = ab_table_load(paths[i], &one[i], err)))
+            break;
+        t->nfiles++;
+        t->texts[i] = one[i].text, one[i].text = NULL;
+        if (!(t->paths[i] = strdup(paths[i])))
+            rc = ab_errf(err, AB_ENOMEM, "out of memory");
+        char missing[512] = "";
+        for (size_t k = 0; k < nneed; k++)
+            if (ab_table_col(&one[i], need[k]) < 0)
+                snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
+                         *missing ? ", " : "", need[k]);
+        if (rc == AB_OK && *missing)
+            rc = ab_errf(err, AB_EINVAL,
+                         "%s: lacks the column(s) %s: not an attnbench results file?", paths[i],
+                         missing);
+        rows += one[i].nrows, most += one[i].ncols;
+    }
+    /* the union of the columns, first seen first */
+    if (rc == AB_OK && !(t->cols = malloc((most ? most : 1) * sizeof *t->cols)))
+        rc = ab_errf(err, AB_ENOMEM, "out of memory");
+    for (size_t i = 0; i < npaths && rc == AB_OK; i++)
+        for (size_t c = 0; c < one[i].ncols; c++)
+            if (ab_table_col(t, one[i].cols[c]) < 0)
+                t->cols[t->ncols++] = one[i].cols[c];
+    if (rc == AB_OK) {
+        t->cells = malloc((rows ? rows : 1) * (t->ncols ? t->ncols : 1) * sizeof *t->cells);
+        t->lines = malloc((rows ? rows : 1) * sizeof *t->lines);
+        t->rowfile = malloc((rows ? rows : 1) * sizeof *t->rowfile);
+        if (!t->cells || !t->lines || !t->rowfile)
+            rc = ab_errf(err, AB_ENOMEM, "out of memory for %zu rows", rows);
+    }
+    for (size_t i = 0; i < npaths && rc == AB_OK; i++) {
+        int *map = malloc((t->ncols ? t->ncols : 1) * sizeof *map);
+        if (!map) {
+            rc = ab_errf(err, AB_ENOMEM, "out of memory");
+            break;
+        }
+        for (size_t c = 0; c < t->ncols; c++)
+            map[c] = ab_table_col(&one[i], t->cols[c]);
+        for (size_t r = 0; r < one[i].nrows; r++, t->nrows++) {
+            for (size_t c = 0; c < t->ncols; c++)
+                t->cells[t->nrows * t->ncols + c] =
+                    map[c] < 0 ? empty_cell : one[i].cells[r * one[i].ncols + (size_t)map[c]];
+            t->lines[t->nrows] = one[i].lines[r];
+            t->rowfile[t->nrows] = i;
+        }
+        free(map);
+    }
+    for (size_t i = 0; i < npaths; i++)
+        ab_table_free(&one[i]); /* the texts stay: t owns them */
+    free(one);
+    if (rc) {
+        ab_table_free(t);
+        return rc;
+    }
+    t->text = t->texts[0];
+    return AB_OK;
+}
 
 int ab_table_col(const struct ab_table *t, const char *name)
 {

@@ -201,19 +201,17 @@ static void free_side(struct side *s)
     s->byid = NULL;
 }
 
-static int load_side(const char *path, struct side *s, int is_baseline, struct ab_err *err)
+/* Several files are one side: their rows together, columns by name (a file
+ * may lack a parameter column another has). `path` names them in messages
+ * about the side as a whole; a row's own file is ab_table_path. */
+static int load_side(const char *const *paths, size_t npaths, struct side *s, int is_baseline,
+                     struct ab_err *err)
 {
-    s->path = path;
-    int rc = ab_table_load(path, &s->t, err);
+    const char *path = s->path = paths[0];
+    static const char *const need[] = {"row_id", "status", "method", "params", "data_id", "seed"};
+    int rc = ab_table_load_many(paths, npaths, need, sizeof need / sizeof need[0], &s->t, err);
     if (rc)
         return rc;
-    const char *need[] = {"row_id", "status", "method", "params", "data_id", "seed"};
-    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
-        if (ab_table_col(&s->t, need[i]) < 0) {
-            free_side(s);
-            return ab_errf(err, AB_EINVAL, "%s: no '%s' column: not an attnbench results file?", path,
-                           need[i]);
-        }
     s->id = ab_table_col(&s->t, "row_id"), s->status = ab_table_col(&s->t, "status");
     s->method = ab_table_col(&s->t, "method"), s->params = ab_table_col(&s->t, "params");
     s->data = ab_table_col(&s->t, "data"), s->data_id = ab_table_col(&s->t, "data_id");
@@ -245,12 +243,19 @@ static int load_side(const char *path, struct side *s, int is_baseline, struct a
         size_t r = s->byid[i];
         const char *id = ab_table_str(&s->t, r, s->id);
         if (!*id) {
-            rc = ab_errf(err, AB_EINVAL, "%s:%zu: an empty row_id", path, ab_table_line(&s->t, r));
+            rc = ab_errf(err, AB_EINVAL, "%s:%zu: an empty row_id", ab_table_path(&s->t, r),
+                         ab_table_line(&s->t, r));
         } else if (i > 0 && !strcmp(id, ab_table_str(&s->t, s->byid[i - 1], s->id))) {
+            const char *first_path = ab_table_path(&s->t, s->byid[i - 1]);
+            int same_file = !strcmp(first_path, ab_table_path(&s->t, r));
+            char first_path_colon[520];
+            snprintf(first_path_colon, sizeof first_path_colon, "%s:", first_path);
             rc = ab_errf(err, AB_EINVAL,
-                         "%s:%zu: row_id %s again (first on line %zu): a row is there twice, so "
+                         "%s:%zu: row_id %s again (first %s%s%zu): a row is there twice, so "
                          "which one to compare is ambiguous",
-                         path, ab_table_line(&s->t, r), id, ab_table_line(&s->t, s->byid[i - 1]));
+                         ab_table_path(&s->t, r), ab_table_line(&s->t, r), id,
+                         same_file ? "on line " : "at ", same_file ? "" : first_path_colon,
+                         ab_table_line(&s->t, s->byid[i - 1]));
         }
         if (rc) {
             free_side(s);
@@ -266,7 +271,7 @@ static int load_side(const char *path, struct side *s, int is_baseline, struct a
             rc = ab_errf(err, AB_EINVAL,
                          "%s:%zu: column 'status': '%.40s' is not a status (ok, invalid, refused, "
                          "oom, error, nan, timeout, crashed, skipped)",
-                         path, ab_table_line(&s->t, r), st);
+                         ab_table_path(&s->t, r), ab_table_line(&s->t, r), st);
             break;
         }
         for (size_t c = 0; c < NERR && !rc; c++) {
@@ -277,7 +282,8 @@ static int load_side(const char *path, struct side *s, int is_baseline, struct a
                 rc = ab_errf(err, AB_EINVAL,
                              "%s:%zu: column '%s' = '%.40s' is impossible (%s): the baseline "
                              "cannot hold results to it",
-                             path, ab_table_line(&s->t, r), error_cols[c].name, cell, why);
+                             ab_table_path(&s->t, r), ab_table_line(&s->t, r), error_cols[c].name,
+                             cell, why);
         }
         if (rc)
             break;
@@ -327,15 +333,22 @@ static void line(FILE *out, const char *kind, const struct side *s, size_t r, co
             ab_table_str(&s->t, r, s->method), ab_table_str(&s->t, r, s->params), col, base, now, note);
 }
 
-int ab_check(const char *results, const char *baseline, const struct ab_check_opts *o, FILE *out,
-             struct ab_check_summary *sum, struct ab_err *err)
+int ab_check(const char *const *resultv, size_t nresults, const char *baseline,
+             const struct ab_check_opts *o, FILE *out, struct ab_check_summary *sum,
+             struct ab_err *err)
 {
     memset(sum, 0, sizeof *sum);
     struct side a = {0}, b = {0};
-    int rc = load_side(results, &a, 0, err);
+    if (nresults == 0)
+        return ab_errf(err, AB_EINVAL, "no results file given");
+    const char *results = resultv[0];
+    char resultsall[600];
+    snprintf(resultsall, sizeof resultsall, "%s%s", results,
+             nresults > 1 ? " (and the other results files)" : "");
+    int rc = load_side(resultv, nresults, &a, 0, err);
     if (rc)
         return rc;
-    if ((rc = load_side(baseline, &b, 1, err))) {
+    if ((rc = load_side(&baseline, 1, &b, 1, err))) {
         free_side(&a);
         return rc;
     }
@@ -365,8 +378,8 @@ int ab_check(const char *results, const char *baseline, const struct ab_check_op
             const char *cell = ab_table_str(&a.t, r, a.err[c]);
             if (cell_value(cell, c, &va, &why) == V_BAD) {
                 char note[160];
-                snprintf(note, sizeof note, "impossible value (%s) at %s:%zu", why, results,
-                         ab_table_line(&a.t, r));
+                snprintf(note, sizeof note, "impossible value (%s) at %s:%zu", why,
+                         ab_table_path(&a.t, r), ab_table_line(&a.t, r));
                 char bs[32];
                 double vb;
                 const char *w2;
@@ -386,8 +399,8 @@ int ab_check(const char *results, const char *baseline, const struct ab_check_op
             const char *why = ab_table_str(&a.t, r, ab_table_col(&a.t, "error"));
             char note[200];
             if (ka < 0)
-                snprintf(note, sizeof note, "'%.40s' is not a status (%s:%zu)", sa, results,
-                         ab_table_line(&a.t, r));
+                snprintf(note, sizeof note, "'%.40s' is not a status (%s:%zu)", sa,
+                         ab_table_path(&a.t, r), ab_table_line(&a.t, r));
             else if (ka == kb)
                 snprintf(note, sizeof note, "another %s: %.150s",
                          ka == 0 ? "failure" : "refusal", why);
@@ -448,7 +461,7 @@ int ab_check(const char *results, const char *baseline, const struct ab_check_op
         rc = ab_errf(err, AB_EINVAL,
                      "nothing compared: none of the %zu rows of %s has its row_id in %s (another "
                      "config, or the wrong file?)",
-                     b.t.nrows, baseline, results);
+                     b.t.nrows, baseline, resultsall);
     free_side(&a);
     free_side(&b);
     return rc;

@@ -63,7 +63,10 @@ int ab_check_parse_tol(struct ab_check_opts *o, const char *spec, struct ab_err 
 int ab_check_load_config(struct ab_check_opts *o, const char *path, struct ab_err *err);
 /* Compare; the table goes to out. AB_OK with the summary (the verdict is in
  * it), or an error for unreadable or foreign files. */
-int ab_check(const char *results, const char *baseline, const struct ab_check_opts *o, FILE *out,
-             struct ab_check_summary *sum, struct ab_err *err);
+/* results: one or more files, read as one (their rows together; columns by
+ * name, so files of a study that grew compare together). */
+int ab_check(const char *const *results, size_t nresults, const char *baseline,
+             const struct ab_check_opts *o, FILE *out, struct ab_check_summary *sum,
+             struct ab_err *err);
 
 #endif

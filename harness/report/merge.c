@@ -54,37 +54,22 @@ int ab_merge(const char *const *inputs, size_t ninputs, const struct ab_merge_pl
     memset(sum, 0, sizeof *sum);
     if (ninputs == 0)
         return ab_errf(err, AB_EINVAL, "merge: no input files");
-    struct ab_table *t = calloc(ninputs, sizeof *t);
-    if (!t)
-        return ab_errf(err, AB_ENOMEM, "out of memory");
-    int rc = AB_OK, idcol = -1, stcol = -1;
-    size_t total = 0;
-    for (size_t i = 0; i < ninputs && rc == AB_OK; i++) {
-        if ((rc = ab_table_load(inputs[i], &t[i], err)))
-            break;
-        int same = t[i].ncols == t[0].ncols;
-        for (size_t c = 0; same && c < t[i].ncols; c++)
-            same = !strcmp(t[i].cols[c], t[0].cols[c]);
-        if (!same)
-            rc = ab_errf(err, AB_EINVAL, "%s: its columns differ from %s's (another config or attnbench "
-                                         "version?)",
-                         inputs[i], inputs[0]);
-        total += t[i].nrows;
-    }
-    if (rc == AB_OK) {
-        idcol = ab_table_col(&t[0], "row_id"), stcol = ab_table_col(&t[0], "status");
-        if (idcol < 0)
-            rc = ab_errf(err, AB_EINVAL, "%s: no row_id column: not an attnbench results file?",
-                         inputs[0]);
-    }
+    /* one table: the union of the inputs' columns, cells by name */
+    static const char *const need[] = {"row_id", "status"};
+    struct ab_table tab;
+    int rc = ab_table_load_many(inputs, ninputs, need, 2, &tab, err), idcol = -1, stcol = -1;
+    if (rc)
+        return rc;
+    const struct ab_table *t = &tab;
+    size_t total = tab.nrows;
+    idcol = ab_table_col(t, "row_id"), stcol = ab_table_col(t, "status");
     struct pick *v = NULL;
     size_t nv = 0;
     if (rc == AB_OK && !(v = calloc(total ? total : 1, sizeof *v)))
         rc = ab_errf(err, AB_ENOMEM, "out of memory");
     /* one entry per row_id: the first ok row, else the first row */
-    for (size_t i = 0; rc == AB_OK && i < ninputs; i++)
-        for (size_t r = 0; r < t[i].nrows; r++)
-            v[nv] = (struct pick){&t[i], r, nv, ab_table_str(&t[i], r, idcol), 0}, nv++;
+    for (size_t r = 0; rc == AB_OK && r < t->nrows; r++)
+        v[nv] = (struct pick){t, r, nv, ab_table_str(t, r, idcol), 0}, nv++;
     if (rc == AB_OK) {
         qsort(v, nv, sizeof *v, pick_cmp);
         size_t w = 0;
@@ -113,7 +98,7 @@ int ab_merge(const char *const *inputs, size_t ninputs, const struct ab_merge_pl
         rc = ab_errf(err, AB_ENOMEM, "out of memory");
     if (rc == AB_OK) {
         ab_tmp_path(out, tmp, tlen);
-        rc = ab_csv_open(&csv, tmp, (const char *const *)t[0].cols, t[0].ncols, 0, 0, err);
+        rc = ab_csv_open(&csv, tmp, (const char *const *)t->cols, t->ncols, NULL, 0, 0, 0, err);
     }
     if (rc == AB_OK) {
         for (size_t p = 0; planned && p < nplanned && rc == AB_OK; p++) {
@@ -153,8 +138,6 @@ int ab_merge(const char *const *inputs, size_t ninputs, const struct ab_merge_pl
     }
     free(tmp);
     free(v);
-    for (size_t i = 0; i < ninputs; i++)
-        ab_table_free(&t[i]);
-    free(t);
+    ab_table_free(&tab);
     return rc;
 }

@@ -1,7 +1,11 @@
 /* merge.h — `attnbench merge`: shard CSVs into one results file.
  *
- * Every input must have the same columns in the same order (else an error
- * naming the file). Rows with the same row_id are one measurement run twice:
+ * Every input must have the key columns row_id and status (else an error
+ * naming the file); their other columns may differ (a study that gained a
+ * method, a data kind or a column): the output has the union of the
+ * columns (the first input's in its order, then each new one first seen
+ * first), a row's cell empty where its file lacks the column, and cells are
+ * read by name. Rows with the same row_id are one measurement run twice:
  * one is kept (an ok one if any) and the duplicates are counted. With the
  * planned rows (those of the config the shards ran, in the order a
  * single-machine run writes them), rows are written in that order and the

@@ -393,12 +393,37 @@ static void obs_add(struct obsv *v, struct ctx *cx, size_t r, int errchart, cons
     o->x = x, o->y = y, o->y2 = y2;
 }
 
+/* Text order with digit runs compared as numbers ("m=16" < "m=128",
+ * "0.0625" < "0.125" < "0.25"): legends and panels sorted as a reader
+ * expects. A run with a decimal point compares by its value. */
+static int natcmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        int da = (*a >= '0' && *a <= '9'), db = (*b >= '0' && *b <= '9');
+        if (da && db) {
+            char *ea, *eb;
+            double x = strtod(a, &ea), y = strtod(b, &eb);
+            if (x != y)
+                return x < y ? -1 : 1;
+            int c = strncmp(a, b, (size_t)(ea - a) < (size_t)(eb - b) ? (size_t)(ea - a) : (size_t)(eb - b));
+            if (c)
+                return c;
+            a = ea, b = eb;
+            continue;
+        }
+        if (*a != *b)
+            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++, b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
 static int obs_cmp(const void *a, const void *b)
 {
     const struct obs *p = a, *q = b;
-    int c = strcmp(p->panel, q->panel);
+    int c = natcmp(p->panel, q->panel);
     if (!c)
-        c = strcmp(p->series, q->series);
+        c = natcmp(p->series, q->series);
     if (!c)
         c = (p->x > q->x) - (p->x < q->x);
     if (!c)
@@ -414,7 +439,22 @@ struct pt {
     int seeds, rows;
 };
 
-enum { ST_LINE, ST_FRONT, ST_REFLINE, ST_FAILED };
+enum { ST_LINE, ST_FRONT, ST_REFLINE, ST_FAILED, ST_FLOOR, ST_VLINE };
+
+/* Series k's look: 8 colours (Okabe-Ito, safe for colour-blind readers and
+ * in grey), then the dash pattern and the marker change, so 8 x 4 x 6
+ * series stay distinct. */
+static const char *const palette[8] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                       "#E69F00", "#56B4E9", "#000000", "#F0E442"};
+static const int markers[6] = {7, 5, 9, 13, 11, 3}; /* filled circle, square, triangles, diamond, star */
+static void series_style(int k, char *out, size_t cap, int points_only, int peer)
+{
+    int dash = (k / 8) % 4 + 1, pt = markers[(k / 8 + k % 8) % 6];
+    if (peer)
+        dash = 2, pt = markers[(k % 6)] - 1; /* open markers: the peers */
+    snprintf(out, cap, "%s lc rgb \"%s\" dt %d lw 1.5 pt %d ps 0.9",
+             points_only ? "points" : "linespoints", palette[k % 8], dash, pt);
+}
 
 struct series {
     char panel[200], name[200];
@@ -587,6 +627,8 @@ static int write_dat(struct ctx *cx, const char *path, const struct chart *ch)
 struct spec {
     const char *name, *title, *xlabel, *ylabel, *y2label;
     int logx, logy, logy2, band, points_only;
+    int nx;        /* x is n: log base 2, a tick at each power of two */
+    int labels_y2; /* label each point with its y2 (the Pareto chart: its budget) */
 };
 
 /* A chart: one panel per distinct panel name, one plot clause per series. */
@@ -640,14 +682,42 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
             k += !strcmp(ch->s[i].panel, ch->npanels ? ch->panels[pi] : "");
         most = k > most ? k : most;
     }
-    size_t width = cols == 1 ? 960 : 520 * cols, height = 380 + 14 * ((most + 1) / (cols == 1 ? 2 : 1));
+    size_t width = cols == 1 ? 1000 : 600 * cols,
+           height = 460 + 24 * ((most + 1) / (cols == 1 ? 2 : 1));
+    size_t W = width, H = height * rows + 50;
+    /* one look per series name across panels, in legend (natural) order */
+    const char *names[256];
+    size_t nnames = 0;
+    for (size_t i = 0; i < ch->n && nnames < 256; i++) {
+        if (ch->s[i].style != ST_LINE)
+            continue;
+        size_t j = 0;
+        while (j < nnames && strcmp(names[j], ch->s[i].name))
+            j++;
+        if (j == nnames)
+            names[nnames++] = ch->s[i].name;
+    }
+    for (size_t a = 1; a < nnames; a++) /* insertion sort: a few names */
+        for (size_t b = a; b > 0 && natcmp(names[b - 1], names[b]) > 0; b--) {
+            const char *tmp = names[b];
+            names[b] = names[b - 1], names[b - 1] = tmp;
+        }
+    /* the x range (the n axis's ticks, the floor lines) */
+    double xlo = INFINITY, xhi = -INFINITY;
+    for (size_t i = 0; i < ch->n; i++)
+        for (size_t k = 0; k < ch->s[i].n; k++)
+            if (ch->s[i].style != ST_VLINE)
+                xlo = fmin(xlo, ch->s[i].p[k].x), xhi = fmax(xhi, ch->s[i].p[k].x);
     fprintf(f, "# %s.gp — written by `attnbench plot`; data in %s.dat (blocks: x mean min max y2).\n"
                "# Render again with: gnuplot %s.gp (in this directory).\n",
             base, base, base);
-    fprintf(f, "formats = \"%s%s%s\"\n", cx->o->png ? "png" : "", cx->o->png && cx->o->svg ? " " : "",
-            cx->o->svg ? "svg" : "");
-    fprintf(f, "set grid lw 0.5 lc rgb \"#dddddd\"\nset key below left Left reverse font \",8\" "
-               "maxcols %d\n",
+    fprintf(f, "formats = \"%s%s%s%s%s\"\n", cx->o->png ? "png" : "",
+            cx->o->png && (cx->o->svg || cx->o->pdf) ? " " : "", cx->o->svg ? "svg" : "",
+            cx->o->svg && cx->o->pdf ? " " : "", cx->o->pdf ? "pdf" : "");
+    /* enhanced text for our own axis labels (subscripts); every text from
+     * the CSV (titles, legends) is noenhanced */
+    fprintf(f, "set encoding utf8\nset grid lw 0.5 lc rgb \"#dddddd\"\nset border lw 1\n"
+               "set key below left Left reverse noenhanced maxcols %d spacing 1.1\n",
             cols == 1 ? 2 : 1);
     fprintf(f, "set xlabel ");
     ab_gp_quote(f, sp->xlabel);
@@ -655,10 +725,48 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
     ab_gp_quote(f, sp->ylabel);
     fputc('\n', f);
     fprintf(f, "set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\nset format y \"%%g\"\n");
-    if (sp->logx)
-        fprintf(f, "set logscale x\n");
-    if (sp->logy)
-        fprintf(f, "set logscale y\n");
+    if (sp->nx && isfinite(xlo) && xlo > 0) {
+        /* an n axis: log base 2, a tick at every power of two ("1k" = 1024) */
+        fprintf(f, "set logscale x 2\nset xtics (");
+        int first = 1;
+        for (double v = exp2(floor(log2(xlo))); v <= xhi * 1.0001; v *= 2) {
+            char lab[32];
+            if (v >= 1048576)
+                snprintf(lab, sizeof lab, "%gM", v / 1048576);
+            else if (v >= 1024)
+                snprintf(lab, sizeof lab, "%gk", v / 1024);
+            else
+                snprintf(lab, sizeof lab, "%g", v);
+            fprintf(f, "%s\"%s\" %.17g", first ? "" : ", ", lab, v);
+            first = 0;
+        }
+        fprintf(f, ")\n");
+    } else if (sp->logx) {
+        fprintf(f, "set logscale x\nset format x \"%%g\"\nset mxtics 10\n");
+    }
+    if (sp->logy) {
+        fprintf(f, "set logscale y\nset mytics 10\n");
+        /* a range under two decades gets labelled ticks at 1, 2, 5 x 10^k
+         * (else a reader sees only the decade ticks, or none) */
+        double ylo = INFINITY, yhi = -INFINITY;
+        for (size_t i = 0; i < ch->n; i++)
+            for (size_t k = 0; k < ch->s[i].n; k++)
+                if (ch->s[i].p[k].mean > 0)
+                    ylo = fmin(ylo, ch->s[i].p[k].mean), yhi = fmax(yhi, ch->s[i].p[k].mean);
+        if (isfinite(ylo) && yhi / ylo < 100) {
+            fprintf(f, "set ytics add (");
+            int first = 1;
+            for (double dec = pow(10, floor(log10(ylo))); dec <= yhi * 10; dec *= 10)
+                for (int m = 0; m < 3; m++) {
+                    double v = dec * (m == 0 ? 1 : m == 1 ? 2 : 5);
+                    if (v < ylo / 1.5 || v > yhi * 1.5)
+                        continue;
+                    fprintf(f, "%s%.3g", first ? "" : ", ", v);
+                    first = 0;
+                }
+            fprintf(f, "%s)\n", first ? "1" : "");
+        }
+    }
     if (sp->y2label) {
         fprintf(f, "set y2label ");
         ab_gp_quote(f, sp->y2label);
@@ -667,36 +775,67 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
             fprintf(f, "set logscale y2\n");
     }
     /* every text from the CSV or a file name goes out through ab_gp_quote */
-    char png[420], svg[420], datf[420];
+    char png[420], svg[420], pdf[420], datf[420];
     snprintf(png, sizeof png, "%s.png", base);
     snprintf(svg, sizeof svg, "%s.svg", base);
+    snprintf(pdf, sizeof pdf, "%s.pdf", base);
     snprintf(datf, sizeof datf, "%s.dat", base);
     fprintf(f, "do for [fmt in formats] {\n"
-               "  if (fmt eq \"png\") { set terminal pngcairo noenhanced size %zu,%zu font \"sans,9\"; "
+               "  if (fmt eq \"png\") { set terminal pngcairo enhanced size %zu,%zu font \"sans,11\"; "
                "set output ",
-            width, height * rows + 40);
+            W, H);
     ab_gp_quote(f, png);
-    fprintf(f, " }\n  if (fmt eq \"svg\") { set terminal svg noenhanced size %zu,%zu dynamic font "
-               "\"sans,9\"; set output ",
-            width, height * rows + 40);
+    fprintf(f, " }\n  if (fmt eq \"svg\") { set terminal svg enhanced size %zu,%zu dynamic font "
+               "\"sans,11\"; set output ",
+            W, H);
     ab_gp_quote(f, svg);
+    fprintf(f, " }\n  if (fmt eq \"pdf\") { set terminal pdfcairo enhanced size %.2fin,%.2fin font "
+               "\"sans,9\"; set output ",
+            W / 110.0, H / 110.0);
+    ab_gp_quote(f, pdf);
     fprintf(f, " }\n  set multiplot layout %zu,%zu title ", rows, cols);
     ab_gp_quote(f, sp->title);
     fputs(" . \"\\n\" . ", f);
     ab_gp_quote(f, cx->subtitle);
-    fputc('\n', f);
+    fputs(" noenhanced\n", f);
     for (size_t pi = 0; pi < np; pi++) {
         const char *panel = ch->npanels ? ch->panels[pi] : "";
         fprintf(f, "  set title ");
         ab_gp_quote(f, panel);
-        fprintf(f, "\n  plot ");
-        int first = 1, color = 1;
+        fprintf(f, " noenhanced\n");
+        /* vertical reference lines (exact's time on the Pareto chart) */
+        int arrows = 0;
         for (size_t i = 0; i < ch->n; i++) {
             const struct series *s = &ch->s[i];
-            if (strcmp(s->panel, panel))
+            if (s->style != ST_VLINE || strcmp(s->panel, panel) || !s->n)
+                continue;
+            fprintf(f, "  set arrow %d from %.9g, graph 0 to %.9g, graph 1 nohead dt 3 lw 1.5 lc rgb "
+                       "\"#444444\"\n  set label %d ",
+                    arrows + 1, s->p[0].x, s->p[0].x, arrows + 1);
+            ab_gp_quote(f, s->name);
+            fprintf(f, " at %.9g, graph 0.97 right offset -0.5,0 noenhanced font \",9\" tc rgb "
+                       "\"#444444\"\n",
+                    s->p[0].x);
+            arrows++;
+        }
+        if (arrows) { /* the reference line inside the panel: x reaches it */
+            double top = xhi;
+            for (size_t i = 0; i < ch->n; i++)
+                if (ch->s[i].style == ST_VLINE && !strcmp(ch->s[i].panel, panel) && ch->s[i].n)
+                    top = fmax(top, ch->s[i].p[0].x);
+            fprintf(f, "  set xrange [*:%.9g]\n", top * 1.3);
+        }
+        fprintf(f, "  plot ");
+        int first = 1;
+        for (size_t i = 0; i < ch->n; i++) {
+            const struct series *s = &ch->s[i];
+            if (strcmp(s->panel, panel) || s->style == ST_VLINE)
                 continue;
             if (s->style == ST_LINE && s->n < 2 && !sp->points_only)
                 continue; /* a line needs two points: a lone point is another chart's */
+            int k = 0;
+            while ((size_t)k < nnames && strcmp(names[k], s->name))
+                k++;
             char lab[400], seeds[64] = "";
             if (s->style == ST_LINE && s->maxseeds) {
                 if (s->minseeds == s->maxseeds)
@@ -714,29 +853,31 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
                 name = lab;
             }
             const char *with;
-            char w[160];
+            char w[200];
             switch (s->style) {
             case ST_FRONT:
                 with = "steps lw 2 lc rgb \"black\"";
                 break;
             case ST_REFLINE:
-                snprintf(w, sizeof w, "lines dt 3 lw 1.5 lc %d", color);
+                snprintf(w, sizeof w, "lines dt 3 lw 1.5 lc rgb \"%s\"", palette[k % 8]);
                 with = w;
+                break;
+            case ST_FLOOR:
+                with = "lines dt 2 lw 2.5 lc rgb \"#888888\"";
                 break;
             case ST_FAILED:
                 with = "points pt 2 ps 1.6 lc rgb \"red\"";
                 break;
             default: /* peers (experiments/peers: method peer:NAME) dashed, open points */
-                snprintf(w, sizeof w, "%s lc %d %s ps 0.7", sp->points_only ? "points" : "linespoints",
-                         color, strncmp(s->name, "peer:", 5) ? "pt 7" : "dt 2 pt 6");
+                series_style(k, w, sizeof w, sp->points_only, !strncmp(s->name, "peer:", 5));
                 with = w;
             }
             if (sp->band && s->style == ST_LINE && s->n > 1 && s->maxseeds > 1) {
                 fprintf(f, "%s\\\n    ", first ? "" : ", ");
                 ab_gp_quote(f, datf);
-                fprintf(f, " index %zu using 1:3:4 with filledcurves fs transparent solid 0.15 lc %d "
-                           "notitle",
-                        i, color);
+                fprintf(f, " index %zu using 1:3:4 with filledcurves fs transparent solid 0.15 lc rgb "
+                           "\"%s\" notitle",
+                        i, palette[k % 8]);
                 first = 0;
             }
             fprintf(f, "%s\\\n    ", first ? "" : ", ");
@@ -744,18 +885,23 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
             fprintf(f, " index %zu using 1:2 with %s title ", i, with);
             ab_gp_quote(f, name);
             first = 0;
-            if (sp->y2label && s->style == ST_LINE)
-            {
+            if (sp->labels_y2 && s->style == ST_LINE) { /* each point's budget beside it */
                 fputs(", \\\n    ", f);
                 ab_gp_quote(f, datf);
-                fprintf(f, " index %zu using 1:5 axes x1y2 with linespoints dt 2 pt 6 ps 0.7 lc %d "
-                           "notitle",
-                        i, color);
+                fprintf(f, " index %zu using 1:2:(($5 == $5) ? sprintf(\"%%g\", $5) : \"\") with "
+                           "labels left offset 0.5,0.35 font \",8\" tc rgb \"%s\" notitle",
+                        i, palette[k % 8]);
+            } else if (sp->y2label && s->style == ST_LINE) {
+                fputs(", \\\n    ", f);
+                ab_gp_quote(f, datf);
+                fprintf(f, " index %zu using 1:5 axes x1y2 with linespoints dt 2 pt 6 ps 0.7 lc rgb "
+                           "\"%s\" notitle",
+                        i, palette[k % 8]);
             }
-            if (s->style == ST_LINE || s->style == ST_REFLINE)
-                color++;
         }
         fputc('\n', f);
+        if (arrows)
+            fputs("  unset arrow\n  unset label\n  set autoscale xfix\n", f);
     }
     fprintf(f, "  unset multiplot\n  unset output\n}\n");
     int bad = ferror(f);
@@ -775,36 +921,54 @@ static void skip(struct ctx *cx, const char *name, const char *why)
 /* ---- the charts ---- */
 
 struct fit {
-    double slope;
+    double slope, lo, hi; /* over n in [lo, hi] */
     int ok;
 };
 
-/* Least-squares slope of log y vs log x over the upper half of the points. */
+/* Least-squares slope of log y vs log x over the upper half of the points
+ * (all of them below 6), only from 3 or more sizes. */
 static struct fit loglog_slope(const struct series *s)
 {
-    struct fit r = {NAN, 0};
-    size_t from = s->n >= 4 ? s->n / 2 : 0;
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    struct fit r = {NAN, NAN, NAN, 0};
+    size_t from = s->n >= 6 ? s->n / 2 : 0;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, lo = INFINITY, hi = -INFINITY;
     int k = 0;
     for (size_t i = from; i < s->n; i++) {
         if (!(s->p[i].x > 0 && s->p[i].mean > 0))
             continue;
         double x = log(s->p[i].x), y = log(s->p[i].mean);
         sx += x, sy += y, sxx += x * x, sxy += x * y, k++;
+        lo = fmin(lo, s->p[i].x), hi = fmax(hi, s->p[i].x);
     }
-    if (k >= 2 && k * sxx - sx * sx > 0) {
+    if (k >= 3 && k * sxx - sx * sx > 0) {
         r.slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+        r.lo = lo, r.hi = hi;
         r.ok = 1;
     }
     return r;
 }
 
+/* 1024 -> "1k", 65536 -> "64k", 1536 -> "1.5k". */
+static void n_short(double n, char *out, size_t cap)
+{
+    if (n >= 1048576)
+        snprintf(out, cap, "%gM", n / 1048576);
+    else if (n >= 1024)
+        snprintf(out, cap, "%gk", n / 1024);
+    else
+        snprintf(out, cap, "%g", n);
+}
+
 static const char *slope_legend(const struct series *s, const char *seeds, char *buf, size_t cap)
 {
     struct fit f = loglog_slope(s);
-    if (f.ok)
-        snprintf(buf, cap, "%s (slope %.2f%s%s)", s->name, f.slope, *seeds ? "; " : "", seeds);
-    else if (*seeds)
+    if (f.ok) {
+        char lo[16], hi[16];
+        n_short(f.lo, lo, sizeof lo);
+        n_short(f.hi, hi, sizeof hi);
+        snprintf(buf, cap, "%s (slope %.2f over n %s–%s%s%s)", s->name, f.slope, lo, hi,
+                 *seeds ? "; " : "", seeds);
+    } else if (*seeds)
         snprintf(buf, cap, "%s (%s)", s->name, seeds);
     else
         snprintf(buf, cap, "%s", s->name);
@@ -831,8 +995,8 @@ static int chart_time(struct ctx *cx)
         skip(cx, "time", "no series with two or more n");
     else
         rc = write_chart(cx,
-                         &(struct spec){"time", "median forward time vs n (log-log; slope fitted on the upper half of n)",
-                                        "n (tokens)", "time (ms)", NULL, 1, 1, 0, 0, 0},
+                         &(struct spec){"time", "median forward time vs n (log-log; slope: least squares on log time vs log n, upper half of n, from 3 or more sizes)",
+                                        "sequence length n (tokens)", "median forward time (ms)", NULL, 1, 1, 0, 0, 0, 1, 0},
                          &ch, slope_legend);
     chart_free(&ch);
     return rc;
@@ -879,10 +1043,75 @@ static int chart_memory(struct ctx *cx)
     else
         rc = write_chart(cx,
                          &(struct spec){"memory", "peak working memory vs n (harness allocator; inputs and output excluded)",
-                                        "n (tokens)", "MiB", NULL, 1, 1, 0, 0, 0},
+                                        "sequence length n (tokens)", "peak working memory (MiB)", NULL, 1, 1, 0, 0, 0, 1, 0},
                          &ch, NULL);
     chart_free(&ch);
     return rc;
+}
+
+/* The trivial floor: a method named `uniform` (uniform attention, the mean
+ * of V) is not a series on the error charts but a dashed grey line across
+ * each panel at its error, one per n in the panel. */
+static int is_uniform(const struct ctx *cx, size_t r)
+{
+    return !strcmp(ab_table_str(cx->t, r, cx->c.method), "uniform");
+}
+
+typedef void (*panel_fn)(struct ctx *cx, size_t r, char *out, size_t cap);
+
+static void budget_panel(struct ctx *cx, size_t r, char *out, size_t cap)
+{
+    panel_of(cx, r, 1, budget_keys, NBUDGET, out, cap);
+}
+
+static void plain_panel(struct ctx *cx, size_t r, char *out, size_t cap)
+{
+    panel_of(cx, r, 1, NULL, 0, out, cap);
+}
+
+static void add_floors(struct ctx *cx, struct chart *ch, panel_fn pf, double only_n)
+{
+    size_t nseries = ch->n;
+    for (size_t pi = 0; pi < ch->npanels; pi++) {
+        const char *panel = ch->panels[pi];
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < nseries; i++)
+            if (!strcmp(ch->s[i].panel, panel) && ch->s[i].style == ST_LINE)
+                for (size_t k = 0; k < ch->s[i].n; k++)
+                    lo = fmin(lo, ch->s[i].p[k].x), hi = fmax(hi, ch->s[i].p[k].x);
+        if (!(lo <= hi))
+            continue;
+        double ns[32], sum[32];
+        int cnt[32], nn = 0;
+        for (size_t r = 0; r < cx->t->nrows; r++) {
+            if (!is_ok(cx, r) || !is_uniform(cx, r))
+                continue;
+            double n = ab_table_num(cx->t, r, cx->c.n), e = ab_table_num(cx->t, r, cx->c.out);
+            if ((only_n >= 0 && n != only_n) || !isfinite(e))
+                continue;
+            char rp[200];
+            pf(cx, r, rp, sizeof rp);
+            if (strcmp(rp, panel))
+                continue;
+            int j = 0;
+            while (j < nn && ns[j] != n)
+                j++;
+            if (j == nn && nn < 32)
+                ns[nn] = n, sum[nn] = 0, cnt[nn] = 0, nn++;
+            if (j < nn)
+                sum[j] += e, cnt[j]++;
+        }
+        for (int j = 0; j < nn; j++) {
+            char lab[80];
+            if (nn > 1)
+                snprintf(lab, sizeof lab, "uniform (floor) n=%.0f", ns[j]);
+            else
+                snprintf(lab, sizeof lab, "uniform (floor)");
+            double y = sum[j] / cnt[j];
+            struct pt line[2] = {{lo, y, y, y, NAN, 0, 0}, {hi, y, y, y, NAN, 0, 0}};
+            chart_add(ch, panel, lab, line, 2, ST_FLOOR);
+        }
+    }
 }
 
 /* error vs budget (ratio = 0) or vs budget / n (ratio = 1), panel per data kind */
@@ -898,7 +1127,8 @@ static int chart_budget(struct ctx *cx, int ratio)
     for (int with_n = !ratio; with_n < 2; with_n++) {
         struct obsv v = {0};
         for (size_t r = 0; r < cx->t->nrows; r++) {
-            if (!is_ok(cx, r) || !strcmp(ab_table_str(cx->t, r, cx->c.method), "exact"))
+            if (!is_ok(cx, r) || !strcmp(ab_table_str(cx->t, r, cx->c.method), "exact") ||
+                is_uniform(cx, r))
                 continue;
             char lab[200], panel[200];
             label_of(cx, r, budget_keys, NBUDGET, 1, lab, sizeof lab - 24);
@@ -916,14 +1146,16 @@ static int chart_budget(struct ctx *cx, int ratio)
         chart_free(&ch);
     }
     int rc = AB_OK;
+    if (max_points(&ch) >= 2)
+        add_floors(cx, &ch, budget_panel, -1);
     if (max_points(&ch) < 2)
         skip(cx, name, "no method swept over its budget");
     else
         rc = write_chart(cx,
                          ratio ? &(struct spec){"ratio", "output error vs budget / n (landmark ratio); band: min-max over seeds",
-                                                "budget / n", "||O^ - O||_F / ||O||_F", NULL, 1, 1, 0, 1, 0}
+                                                "budget / n (landmark ratio m/n)", "relative output error ‖Ô − O‖_F / ‖O‖_F", NULL, 1, 1, 0, 1, 0, 0, 0}
                                : &(struct spec){"budget", "output error vs budget (landmarks m, projection k, features r, window w); band: min-max over seeds",
-                                                "budget", "||O^ - O||_F / ||O||_F", NULL, 1, 1, 0, 1, 0},
+                                                "budget (m, k, r or w)", "relative output error ‖Ô − O‖_F / ‖O‖_F", NULL, 1, 1, 0, 1, 0, 0, 0},
                          &ch, NULL);
     chart_free(&ch);
     return rc;
@@ -994,7 +1226,7 @@ static int chart_pinv(struct ctx *cx)
         add_svd_lines(cx, &ch);
         rc = write_chart(cx,
                          &(struct spec){"pinv", "output error (solid) and ||I - AZ||_F (dashed, right axis) vs pseudo-inverse iterations; dotted: SVD pseudo-inverse",
-                                        "pinv iterations", "||O^ - O||_F / ||O||_F", "||I - AZ||_F", 1, 1, 1, 0, 0},
+                                        "pseudo-inverse iterations", "relative output error ‖Ô − O‖_F / ‖O‖_F", "‖I − AZ‖_F", 1, 1, 1, 0, 0, 0, 0},
                          &ch, NULL);
     }
     chart_free(&ch);
@@ -1056,27 +1288,53 @@ static int chart_pareto(struct ctx *cx)
         skip(cx, "pareto", "no n with two or more methods");
         return AB_OK;
     }
-    struct obsv v = {0};
+    struct obsv v = {0}, ex = {0};
     for (size_t r = 0; r < cx->t->nrows; r++) {
-        if (!is_ok(cx, r) || ab_table_num(cx->t, r, cx->c.n) != best_n)
+        if (!is_ok(cx, r) || ab_table_num(cx->t, r, cx->c.n) != best_n || is_uniform(cx, r))
             continue;
         /* series per method, points only: each row is its own point (x = its
-         * time), so nothing is averaged */
+         * time), labelled with its budget; exact is a vertical line at its
+         * time (its error, ~1e-7, would stretch the error axis over decades) */
         char panel[200];
         panel_of(cx, r, 1, NULL, 0, panel, sizeof panel);
-        obs_add(&v, cx, r, 0, panel, ab_table_str(cx->t, r, cx->c.method),
-                ab_table_num(cx->t, r, cx->c.time), ab_table_num(cx->t, r, cx->c.out), NAN);
+        int exact = !strcmp(ab_table_str(cx->t, r, cx->c.method), "exact");
+        obs_add(exact ? &ex : &v, cx, r, 0, panel, ab_table_str(cx->t, r, cx->c.method),
+                ab_table_num(cx->t, r, cx->c.time), ab_table_num(cx->t, r, cx->c.out),
+                ab_table_num(cx->t, r, cx->c.budget));
     }
-    struct chart ch;
+    struct chart ch, exch;
     aggregate(&v, &ch);
+    aggregate(&ex, &exch);
     free(v.o);
-    char title[200];
-    snprintf(title, sizeof title, "output error vs median time at n = %.0f; black: the Pareto front",
+    free(ex.o);
+    char title[300];
+    snprintf(title, sizeof title,
+             "output error vs median time at n = %.0f; labels: each point's budget; black: the "
+             "Pareto front; dotted: exact attention's time",
              best_n);
     add_fronts(&ch);
-    int rc = write_chart(cx,
-                         &(struct spec){"pareto", title, "time (ms)", "||O^ - O||_F / ||O||_F", NULL, 1,
-                                        1, 0, 0, 1},
+    add_floors(cx, &ch, plain_panel, best_n);
+    /* exact: the fastest exact implementation's mean time, per panel */
+    for (size_t pi = 0; pi < exch.npanels; pi++) {
+        double best = INFINITY;
+        for (size_t i = 0; i < exch.n; i++)
+            if (!strcmp(exch.s[i].panel, exch.panels[pi]))
+                for (size_t k = 0; k < exch.s[i].n; k++)
+                    best = fmin(best, exch.s[i].p[k].x);
+        char lab[80];
+        snprintf(lab, sizeof lab, "exact: %.3g ms", best);
+        struct pt p = {best, NAN, NAN, NAN, NAN, 0, 0};
+        if (isfinite(best))
+            chart_add(&ch, exch.panels[pi], lab, &p, 1, ST_VLINE);
+    }
+    chart_free(&exch);
+    int rc = AB_OK;
+    if (max_points(&ch) < 1)
+        skip(cx, "pareto", "no approximate method at the largest n");
+    else
+        rc = write_chart(cx,
+                         &(struct spec){"pareto", title, "median forward time (ms)", "relative output error ‖Ô − O‖_F / ‖O‖_F", NULL, 1,
+                                        1, 0, 0, 1, 0, 1},
                          &ch, NULL);
     chart_free(&ch);
     return rc;
@@ -1111,7 +1369,7 @@ static int chart_entropy(struct ctx *cx)
     else
         rc = write_chart(cx,
                          &(struct spec){"entropy", "output error vs mean row entropy of the exact attention (all data)",
-                                        "entropy (nats)", "||O^ - O||_F / ||O||_F", NULL, 0, 1, 0, 0, 1},
+                                        "mean row entropy of the exact attention (nats)", "relative output error ‖Ô − O‖_F / ‖O‖_F", NULL, 0, 1, 0, 0, 1, 0, 0},
                          &ch, NULL);
     chart_free(&ch);
     return rc;
@@ -1161,13 +1419,16 @@ int ab_gnuplot_render(const char *dir, const char *script, struct ab_err *err)
     return AB_OK;
 }
 
-int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *err)
+int ab_plot(const char *const *csvs, size_t ncsv, const struct ab_plot_opts *o, struct ab_err *err)
 {
     struct ctx cx = {0};
     cx.o = o;
     cx.err = err;
     struct ab_table t;
-    int rc = ab_table_load(csv_path, &t, err);
+    if (ncsv == 0)
+        return ab_errf(err, AB_EINVAL, "no results file given");
+    const char *csv_path = csvs[0];
+    int rc = ab_table_load_many(csvs, ncsv, NULL, 0, &t, err);
     if (rc)
         return rc;
     cx.t = &t;
@@ -1253,7 +1514,7 @@ int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *e
         return ab_errf(err, AB_EIO, "%s: %s", o->out_dir, strerror(errno));
     }
     char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s", csv_path);
+    snprintf(tmp, sizeof tmp, "%s", o->name ? o->name : csv_path);
     char *b = basename(tmp), *dot = strrchr(b, '.');
     if (dot && dot != b)
         *dot = '\0';
@@ -1294,7 +1555,8 @@ int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *e
     if (rc == AB_OK) {
         for (size_t i = 0; i < cx.nwritten; i++)
             fprintf(stderr, "attnbench plot: %s/%s.{%s%s%sgp,dat}\n", o->out_dir, cx.written[i],
-                    o->render && o->png ? "png," : "", o->render && o->svg ? "svg," : "", "");
+                    o->render && o->png ? "png," : "", o->render && o->svg ? "svg," : "",
+                    o->render && o->pdf ? "pdf," : "");
         if (*cx.skipped)
             fprintf(stderr, "attnbench plot: skipped (not in this CSV):\n%s", cx.skipped);
     }

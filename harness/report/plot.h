@@ -21,6 +21,14 @@
  *              kind, the Pareto front marked
  *   entropy    output error vs the exact attention's entropy, all methods
  * Rows whose method is `peer:<name>` are ordinary series on the same axes.
+ * A method named `uniform` (the mean of V) is drawn on the budget, ratio and
+ * Pareto charts as a dashed grey floor line, "uniform (floor)", not as a
+ * series; exact attention on the Pareto chart is a dotted vertical line at
+ * its time, not a point. Series differ in colour (8), then dash and marker;
+ * legends and panels sort numerically (m=16 before m=128); n axes are log
+ * base 2 with a tick at each power of two; a slope is given only from 3 or
+ * more sizes, with the range of n it was fitted over. Formats: png, svg and
+ * pdf (pdfcairo).
  * Tests: tests/test_plot.c. */
 #ifndef AB_PLOT_H
 #define AB_PLOT_H
@@ -32,7 +40,8 @@
 
 struct ab_plot_opts {
     const char *out_dir;
-    int png, svg;
+    const char *name; /* the files' stem; NULL: the first CSV's name */
+    int png, svg, pdf;
     int render; /* 0: write .dat and .gp only */
     /* --where KEY=VALUE: keep the rows whose data parameter, method parameter
      * or column KEY is VALUE (the same KEY twice: either value). */
@@ -45,7 +54,9 @@ struct ab_plot_opts {
 
 /* AB_OK, AB_EINVAL (bad CSV), AB_EIO (cannot write), AB_EUNSUPPORTED
  * (gnuplot missing or failing: the scripts are written, the CSV untouched). */
-int ab_plot(const char *csv_path, const struct ab_plot_opts *o, struct ab_err *err);
+/* Several CSVs are drawn together: their rows as one table (table.h:
+ * ab_table_load_many; columns by name). */
+int ab_plot(const char *const *csvs, size_t ncsv, const struct ab_plot_opts *o, struct ab_err *err);
 
 /* Write s as a gnuplot string expression made of single-quoted strings:
  * 'text', each ' in the text written as '."'".' (close, a double-quoted
