@@ -27,7 +27,13 @@
  *       AB_CAP_PINV: `report` fills finite pinv_resid and pinv_vs_svd; a
  *       report without AB_CAP_PINV leaves them NaN; AB_CAP_ROWS <=> rows;
  *   (g) a parameter that cannot work for the sizes (landmarks > n, ...) is
- *       AB_EINVAL from estimate and prepare, with a message naming both.
+ *       AB_EINVAL from estimate and prepare, with a message naming both;
+ *   (h) AB_CAP_CAUSAL / AB_CAP_PADDING: (a)-(f) again on every shape and
+ *       configuration under that mask (padding: lengths N - N/3 and 7), with
+ *       the masked meanings: rows of `rows` sum to 1 on valid rows and are 0
+ *       on padded ones (and with V = 1 the output is 1 and 0), AB_CAP_EXACT
+ *       against the masked float64 reference, and padded output rows of
+ *       forward exactly 0.
  * Methods with AB_CAP_CUDA run only where ab_device_probe finds a device.
  *
  * Every failure names the method, the configuration, the problem, the seed
@@ -128,6 +134,8 @@ struct ctx {
     const struct expect *ex;
     const struct shape *sh;
     uint64_t seed; /* of this problem's inputs and prob->seed */
+    int mask;      /* (h): enum ab_mask of the problems */
+    size_t lengths[4];
     char cfg[512];
     int cuda, failures;
     int ones_runs, ones_hold; /* runs, and runs where V = 1 gave 1 */
@@ -197,6 +205,8 @@ static struct ab_problem problem_for(const struct ctx *c, const float *q, const 
     struct ab_problem p = {.heads = c->sh->H, .n = c->sh->N, .d = c->sh->D, .dv = c->sh->DV,
                            .q = q, .k = k, .v = v, .seed = c->seed, .threads = c->sh->threads,
                            .alloc = ab_mem_alloc, .free = ab_mem_free};
+    p.mask = c->mask;
+    p.lengths = c->mask == AB_MASK_PADDING ? c->lengths : NULL;
     if (c->cuda)
         p.dev_alloc = ab_dev_alloc, p.dev_free = ab_dev_free;
     return p;
@@ -237,8 +247,11 @@ static void check_rows(struct ctx *c, void *st, const struct ab_test_in *x, cons
     assert_true(S && sv && (ref || !(m->caps & AB_CAP_EXACT)));
     uint64_t count = ab_mem_count(), live = ab_mem_live();
     double worst_sum = 0, worst_rows = 0, worst_exact = 0;
+    struct ab_problem p = problem_for(c, x->q, x->k, x->v);
     for (size_t h = 0; h < H; h++) {
-        if (ref)
+        if (ref && c->mask)
+            ab_test_attn_matrix_masked_f64(&p, h, ref);
+        else if (ref)
             ab_test_attn_matrix_f64(N, D, x->q + h * N * D, x->k + h * N * D, ref);
         double num = 0, den = 0;
         for (size_t r0 = 0; r0 < N; r0 += AB_ROWS_BLOCK) {
@@ -260,7 +273,7 @@ static void check_rows(struct ctx *c, void *st, const struct ab_test_in *x, cons
                 double sum = 0;
                 for (size_t j = 0; j < N; j++)
                     sum += S[i * N + j];
-                worst_sum = fmax(worst_sum, fabs(sum - 1));
+                worst_sum = fmax(worst_sum, fabs(sum - (r0 + i < ab_mask_valid(&p, h) ? 1 : 0)));
                 for (size_t cc = 0; cc < DV; cc++) {
                     double acc = 0;
                     for (size_t j = 0; j < N; j++)
@@ -320,8 +333,10 @@ static double ones_deviation(struct ctx *c, const struct ab_values *vals, const 
     double dev = -1;
     if (!rc) {
         dev = 0;
-        for (size_t i = 0; i < cnt; i++)
-            dev = fmax(dev, isfinite(o[i]) ? fabs(o[i] - 1.0) : INFINITY);
+        for (size_t i = 0; i < cnt; i++) { /* padded rows: 0 */
+            double want = i / x->DV % x->N < ab_mask_valid(&p, i / (x->N * x->DV)) ? 1.0 : 0.0;
+            dev = fmax(dev, isfinite(o[i]) ? fabs(o[i] - want) : INFINITY);
+        }
     } else {
         complain(c, "with V = 1: %s returned %d: %s", st ? "forward" : "prepare", rc, err.msg);
     }
@@ -361,6 +376,11 @@ static void run_config(struct ctx *c, const struct config *cf)
     const struct ab_method *m = c->m;
     const struct shape *sh = c->sh;
     config_text(cf, c->cfg, sizeof c->cfg);
+    if (c->mask) {
+        size_t len = strlen(c->cfg);
+        snprintf(c->cfg + len, sizeof c->cfg - len, ", mask=%s",
+                 c->mask == AB_MASK_CAUSAL ? "causal" : "padding");
+    }
     struct ab_values vals;
     struct ab_err err = {{0}};
     if (make_values(m, cf, &vals, &err)) {
@@ -419,6 +439,13 @@ static void run_config(struct ctx *c, const struct config *cf)
     CHECK(c, bad == cnt, "forward's output entry %zu (head %zu, row %zu, col %zu) is %g: not "
           "written, or not finite", bad, bad / (sh->N * sh->DV), bad / sh->DV % sh->N,
           bad % sh->DV, bad < cnt ? (double)x.o[bad] : 0.0);
+    for (size_t h = 0; h < sh->H; h++) /* (h) padded rows are zero */
+        for (size_t i = ab_mask_valid(&p, h) * sh->DV; i < sh->N * sh->DV; i++)
+            if (x.o[h * sh->N * sh->DV + i] != 0.0f) {
+                complain(c, "padded output row %zu of head %zu is not zero (%g)", i / sh->DV, h,
+                         (double)x.o[h * sh->N * sh->DV + i]);
+                break;
+            }
     if (memcmp(x.o, o2, cnt * 4)) {
         size_t i = 0;
         while (memcmp(&x.o[i], &o2[i], 4) == 0)
@@ -467,7 +494,10 @@ static void run_config(struct ctx *c, const struct config *cf)
     if (m->caps & AB_CAP_EXACT) {
         double *ref = malloc(cnt * 8);
         assert_non_null(ref);
-        ab_test_attention_f64(sh->H, sh->N, sh->D, sh->DV, x.q, x.k, x.v, ref);
+        if (c->mask)
+            ab_test_attention_masked_f64(&p, ref);
+        else
+            ab_test_attention_f64(sh->H, sh->N, sh->D, sh->DV, x.q, x.k, x.v, ref);
         double e = ab_test_rel_err(x.o, ref, cnt);
         CHECK(c, e <= c->ex->exact_tol,
               "declares AB_CAP_EXACT but ||O - O_f64|| / ||O_f64|| = %.3g (tolerance %g)", e,
@@ -612,9 +642,16 @@ static void method_keeps_the_contract(void **state)
     enum { CAP = 32 };
     static struct config configs[CAP];
     int nconf = configs_of(m, c.ex, configs, CAP);
-    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+    for (size_t run = 0; run < 3 * sizeof shapes / sizeof shapes[0]; run++) {
+        size_t s = run % (sizeof shapes / sizeof shapes[0]);
+        c.mask = (int)(run / (sizeof shapes / sizeof shapes[0])); /* none, causal, padding */
+        if ((c.mask == AB_MASK_CAUSAL && !(m->caps & AB_CAP_CAUSAL)) ||
+            (c.mask == AB_MASK_PADDING && !(m->caps & AB_CAP_PADDING)))
+            continue;
         c.sh = &shapes[s];
-        c.seed = ab_test_seed() + 1000 * s + 17;
+        for (size_t h = 0; h < c.sh->H; h++) /* (h): not multiples of a block */
+            c.lengths[h] = h % 2 ? 7 : c.sh->N - c.sh->N / 3;
+        c.seed = ab_test_seed() + 1000 * s + 17 + 100000 * (uint64_t)c.mask;
         /* defaults that do not fit the sizes: estimate says why, then the
          * table's fitting overrides apply to every configuration here */
         struct config fit = {.count = 0};
@@ -641,7 +678,7 @@ static void method_keeps_the_contract(void **state)
             c.seed += 1;
             run_config(&c, &cf);
         }
-        if (c.ex->bad)
+        if (c.ex->bad && !c.mask)
             check_bad_parameter(&c);
     }
     /* the converse of ROWS_SUM_1 is not a promise; say when it looks missing */
