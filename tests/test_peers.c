@@ -7,7 +7,12 @@
  * HF = pinv_init: global, segments: uneven (n divides by m); lucidrains =
  * pinv_init: global, segments: pad-keys (its unmasked zero padding);
  * performer-pytorch = its exported W (features_file) and eps: 1e-4;
- * linformer = its exported projections (projection: file). */
+ * linformer = its exported projections (projection: file).
+ * Masks: SDPA with is_causal, and a padded batch (each head one sequence,
+ * a boolean key mask, padded query rows set to 0), on the first two heads of
+ * each input: checked against the masked float64 oracle and `local` with a
+ * full window (which validates the goldens), and against `exact` with the
+ * mask (test_peers_exact_masked: skipped while exact declares no masks). */
 #include "formats/npy.h"
 #include "testlib.h"
 
@@ -15,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_performer_cpu, ab_linformer_cpu;
+extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_performer_cpu, ab_linformer_cpu,
+    ab_local_cpu;
 
 /* "key=<golden dir>/file" in one of a few static buffers. */
 static const char *golden_arg(const char *key, const char *file)
@@ -81,6 +87,92 @@ static void exact_matches_torch_sdpa(void **s)
     (void)s;
     compare("real", "exact-real.npy", &ab_exact_cpu, 1e-5, NULL, NULL, NULL, NULL);
     compare("syn", "exact-syn.npy", &ab_exact_cpu, 1e-5, NULL, NULL, NULL, NULL);
+}
+
+/* ---- masked goldens ---- */
+
+/* experiments/peers/golden.py's PAD_LENGTHS: valid tokens of heads 0, 1 */
+static const size_t pad_real[2] = {397, 203}, pad_syn[2] = {431, 77};
+
+/* The golden "exact-<mask>-<input>.npy" (heads 0, 1 of the input) against
+ * m with that mask, or against the masked float64 oracle when m is NULL;
+ * asserts the relative difference <= tol and returns it. */
+static double compare_masked(const char *input, int mask, const struct ab_method *m,
+                             const char *param, double tol)
+{
+    char q[600], k[600], v[600], g[600];
+    const char *dir = !strcmp(input, "real") ? AB_FIXTURES "/real/n512/layer0-" : AB_GOLDEN "/syn-";
+    snprintf(q, sizeof q, "%sq.npy", dir);
+    snprintf(k, sizeof k, "%sk.npy", dir);
+    snprintf(v, sizeof v, "%sv.npy", dir);
+    const char *mname = mask == AB_MASK_CAUSAL ? "causal" : "padding";
+    snprintf(g, sizeof g, "%s/exact-%s-%s.npy", AB_GOLDEN, mname, input);
+    struct ab_npy Q = load(q), K = load(k), V = load(v), G = load(g);
+    size_t H = 2, N = Q.shape[1], D = Q.shape[2], DV = V.shape[2];
+    assert_true(Q.shape[0] >= H);
+    assert_int_equal(G.count, H * N * DV);
+    const size_t *len = mask != AB_MASK_PADDING ? NULL : !strcmp(input, "real") ? pad_real : pad_syn;
+    /* the first H heads are the first H * N rows of the (heads, N, D) arrays */
+    struct ab_problem p = ab_test_problem_masked(H, N, D, DV, Q.data, K.data, V.data, 1, mask, len);
+    double *ref = malloc(H * N * DV * sizeof *ref);
+    float *out = malloc(H * N * DV * sizeof *out);
+    assert_true(ref && out);
+    for (size_t i = 0; i < H * N * DV; i++)
+        ref[i] = G.data[i];
+    double e;
+    if (m) {
+        struct ab_values vals = ab_test_values(m, param, NULL);
+        struct ab_err err;
+        if (ab_test_run_method(m, &p, &vals, out, &err))
+            fail_msg("%s", err.msg);
+        e = ab_test_rel_err(out, ref, H * N * DV);
+        for (size_t h = 0; len && h < H; h++) /* padded rows: exactly 0, like the golden's */
+            for (size_t i = len[h] * DV; i < N * DV; i++)
+                assert_true(out[h * N * DV + i] == 0.0f && G.data[h * N * DV + i] == 0.0f);
+    } else {
+        double *o64 = malloc(H * N * DV * sizeof *o64);
+        assert_non_null(o64);
+        ab_test_attention_masked_f64(&p, o64);
+        e = ab_test_rel_err_d(o64, ref, H * N * DV);
+        free(o64);
+    }
+    print_message("exact-%s-%-5s vs %-16s %s: rel diff %.2e (tol %.0e)\n", mname, input,
+                  m ? m->name : "float64 oracle", param ? param : "", e, tol);
+    assert_true(e <= tol);
+    free(out), free(ref);
+    ab_npy_free(&Q), ab_npy_free(&K), ab_npy_free(&V), ab_npy_free(&G);
+    return e;
+}
+
+/* The goldens are what the mask means: torch's float32 SDPA against the
+ * float64 oracle, and `local` with a window past 2(n - 1) (exact attention
+ * under the mask) against the goldens. */
+static void masked_sdpa_goldens_match_the_masked_oracle(void **s)
+{
+    (void)s;
+    const char *inputs[] = {"real", "syn"};
+    for (int i = 0; i < 2; i++)
+        for (int mask = AB_MASK_CAUSAL; mask <= AB_MASK_PADDING; mask++) {
+            compare_masked(inputs[i], mask, NULL, NULL, 1e-5);
+            compare_masked(inputs[i], mask, &ab_local_cpu, "window=1100", 1e-5);
+        }
+}
+
+/* `exact` with the mask against SDPA's masked goldens. Skipped while exact
+ * declares neither mask (its CPU masks are written elsewhere); it must pass
+ * once exact declares them. */
+static void test_peers_exact_masked(void **s)
+{
+    (void)s;
+    if (!(ab_exact_cpu.caps & AB_CAP_CAUSAL) || !(ab_exact_cpu.caps & AB_CAP_PADDING)) {
+        print_message("exact declares no masks (caps %#x): nothing to compare yet\n",
+                      ab_exact_cpu.caps);
+        skip();
+    }
+    const char *inputs[] = {"real", "syn"};
+    for (int i = 0; i < 2; i++)
+        for (int mask = AB_MASK_CAUSAL; mask <= AB_MASK_PADDING; mask++)
+            compare_masked(inputs[i], mask, &ab_exact_cpu, NULL, 1e-5);
 }
 
 static void nystrom_matches_hugging_face_with_global_init(void **s)
@@ -192,6 +284,8 @@ int main(void)
         cmocka_unit_test(linformer_matches_lucidrains_with_its_projections),
         cmocka_unit_test(file_options_are_checked),
         cmocka_unit_test(exact_matches_torch_sdpa),
+        cmocka_unit_test(masked_sdpa_goldens_match_the_masked_oracle),
+        cmocka_unit_test(test_peers_exact_masked),
         cmocka_unit_test(nystrom_matches_hugging_face_with_global_init),
         cmocka_unit_test(nystrom_matches_lucidrains_with_pad_keys),
         cmocka_unit_test(the_options_matter),

@@ -28,6 +28,14 @@ N(0, 1) with the logits at temperature 2). Peers, all float32, batch 1:
            linformer-F.npy: k x 512) and fed to our linformer (projection:
            file); the 500-token input uses their first 500 columns, as
            lucidrains slices them
+Masked goldens (exact attention only, the first two heads of each input,
+so that each file stays under 200 KB):
+  exact-causal-{real,syn}   scaled_dot_product_attention(is_causal=True)
+  exact-padding-{real,syn}  a padded batch: each head is one sequence of the
+           batch (shape (H, 1, n, d)) with lengths PAD_LENGTHS, and a boolean
+           attn_mask (H, 1, 1, n), True on the valid keys; the padded query
+           rows (which SDPA still computes, over the valid keys) are set to 0,
+           the harness's definition of a padded row
 Random draws are seeded (torch.manual_seed), so a rerun rewrites the same
 files. Outputs go to tests/golden/*.npy, shape (heads, n, d).
 """
@@ -61,6 +69,26 @@ def heads_out(x, H, d):
 def exact(q, k, v):
     t = lambda a: torch.from_numpy(a)[None]
     return torch.nn.functional.scaled_dot_product_attention(t(q), t(k), t(v))[0].numpy()
+
+
+# valid tokens per head of the padded goldens (not multiples of 32 or 64);
+# tests/test_peers.c holds the same numbers
+PAD_LENGTHS = {"real": (397, 203), "syn": (431, 77)}
+
+
+def exact_masked(q, k, v, mask, lengths=None):
+    """SDPA on the first two heads under mask 'causal' or 'padding'."""
+    q, k, v = (torch.from_numpy(np.ascontiguousarray(a[:2])) for a in (q, k, v))
+    H, n, _ = q.shape
+    if mask == "causal":
+        out = torch.nn.functional.scaled_dot_product_attention(q[None], k[None], v[None],
+                                                               is_causal=True)[0]
+        return out.numpy()
+    valid = torch.arange(n)[None, :] < torch.tensor(lengths)[:, None]  # (H, n)
+    out = torch.nn.functional.scaled_dot_product_attention(
+        q[:, None], k[:, None], v[:, None], attn_mask=valid[:, None, None, :])[:, 0]
+    out = torch.where(valid[:, :, None], out, torch.zeros(()))
+    return out.contiguous().numpy()
 
 
 def hf(q, k, v, m):
@@ -146,6 +174,10 @@ def main():
         np.save(out / f"syn-{t}.npy", arr)
     np.save(out / "exact-real.npy", exact(rq, rk, rv))
     np.save(out / "exact-syn.npy", exact(sq, sk, sv))
+    for name, (q, k, v) in (("real", (rq, rk, rv)), ("syn", (sq, sk, sv))):
+        np.save(out / f"exact-causal-{name}.npy", exact_masked(q, k, v, "causal"))
+        np.save(out / f"exact-padding-{name}.npy",
+                exact_masked(q, k, v, "padding", PAD_LENGTHS[name]))
     np.save(out / "hf-real-m64.npy", hf(rq, rk, rv, 64))
     np.save(out / "hf-syn-m50.npy", hf(sq, sk, sv, 50))
     np.save(out / "lucid-real-m64.npy", lucid(rq, rk, rv, 64))
