@@ -58,7 +58,7 @@ int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask, const stru
     int any_rows = 0;
     for (size_t i = 0; i < plan->nmethods; i++)
         any_rows |= plan->methods[i].m->rows != NULL;
-    size_t invalid = 0, rows = 0;
+    size_t invalid = 0, refused = 0, rows = 0;
     printf("%-16s  %10s  %10s  %5s  %-44s  %s\n", "row_id", "GFLOP", "work MiB", "seed", "data",
            "method(params)");
     for (size_t di = 0; di < plan->ndata; di++) {
@@ -85,6 +85,14 @@ int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask, const stru
                 snprintf(data, sizeof data, "%s(%s)", pd->kind->name, pd->params);
                 int rc = e->rc;
                 rows++;
+                char why[512];
+                if (!ab_mask_supported(pm->m, pd->mask, why, sizeof why)) {
+                    refused++;
+                    printf("%-16s  %10s  %10s  %5llu  %-44s  %s(%s)  refused: %s\n", id, "-", "-",
+                           (unsigned long long)plan->set.seeds[si], data, pm->m->name, pm->params,
+                           why);
+                    continue;
+                }
                 if (rc) {
                     invalid++;
                     printf("%-16s  %10s  %10s  %5llu  %-44s  %s(%s)  invalid: %s\n", id, "-", "-",
@@ -93,7 +101,8 @@ int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask, const stru
                     continue;
                 }
                 double fwd = est.flops / (pm->backend == AB_BACKEND_CUDA ? gpu_rate : rate);
-                total_s += fwd * plan->set.repeats;
+                /* a masked row runs once more for its leak check */
+                total_s += fwd * (plan->set.repeats + (pd->mask != AB_MASK_NONE));
                 /* warm-up: `warmup` calls and at least warmup_time seconds */
                 if (plan->set.warmup > 0) {
                     double w = fwd * plan->set.warmup;
@@ -109,7 +118,7 @@ int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask, const stru
             }
         }
     }
-    double rows_s = AB_DRY_ROW_S * (double)(rows - invalid);
+    double rows_s = AB_DRY_ROW_S * (double)(rows - invalid - refused);
     double all_s = total_s + warm_s + metrics_s + rows_s + ref_s;
     char a[32], b[32], c[32], w[32], r[32], t[32];
     ab_fmt_duration(total_s, a, sizeof a);
@@ -121,8 +130,12 @@ int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask, const stru
     size_t ninst = 0;
     for (size_t i = 0; i < ab_plan_instances(plan); i++)
         ninst += mask[i];
-    printf("\n%zu rows (%zu invalid), %zu data instances, %d threads\n", rows, invalid, ninst,
-           plan->set.threads);
+    if (refused)
+        printf("\n%zu rows (%zu invalid, %zu refused: a mask the method does not support), %zu "
+               "data instances, %d threads\n", rows, invalid, refused, ninst, plan->set.threads);
+    else
+        printf("\n%zu rows (%zu invalid), %zu data instances, %d threads\n", rows, invalid, ninst,
+               plan->set.threads);
     printf("estimated time: %s in all: %s of timed forwards (up to %dx when rows are measured "
            "again as noisy) + %s of warm-up + %s of attention-matrix metrics (Lanczos at %d "
            "passes; up to %dx at %d) + %s of per-row overhead + up to %s of exact references "

@@ -286,6 +286,19 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
                  h, r, c, (double)out[i]);
         goto done;
     }
+    if (job->ref->out) { /* the error along the sequence, by eighths */
+        double num[AB_POS_BINS] = {0}, den[AB_POS_BINS] = {0};
+        for (size_t h = 0; h < d->heads; h++)
+            for (size_t i = 0; i < ab_data_valid(d, h); i++) {
+                size_t b = i * AB_POS_BINS / d->n;
+                const float *a = out + (h * d->n + i) * d->dv;
+                const double *r = job->ref->out + (h * d->n + i) * d->dv;
+                for (size_t c = 0; c < d->dv; c++)
+                    num[b] += (a[c] - r[c]) * (a[c] - r[c]), den[b] += r[c] * r[c];
+            }
+        for (int b = 0; b < AB_POS_BINS; b++)
+            res->err_by_pos[b] = den[b] > 0 ? sqrt(num[b] / den[b]) : NAN;
+    }
     res->out_rel_fro = om.rel_fro;
     res->out_max_abs = om.max_abs;
     res->out_cos = om.cos;

@@ -574,6 +574,14 @@ static int add_data(struct ab_plan *plan, const struct cfg_node *entry, const ch
                 free(vals);
                 return cfg_errorf(err, entry, "%s", e2.msg);
             }
+            if (d->nlengths) { /* per head, as ab_data_set_mask gives the methods */
+                if (!(d->head_lengths = malloc(d->dims[0] * sizeof *d->head_lengths))) {
+                    free(vals);
+                    return ab_errf(err, AB_ENOMEM, "out of memory for the lengths");
+                }
+                for (size_t h = 0; h < d->dims[0]; h++)
+                    d->head_lengths[h] = d->lengths[h % d->nlengths];
+            }
             for (size_t j = 0; j < d->nlengths; j++)
                 if (d->lengths[j] > d->dims[1]) {
                     free(vals);
@@ -829,6 +837,7 @@ void ab_plan_free(struct ab_plan *plan)
     for (size_t i = 0; i < plan->ndata; i++) {
         free(plan->data[i].params);
         free(plan->data[i].lengths);
+        free(plan->data[i].head_lengths);
     }
     for (size_t i = 0; i < plan->nmethods; i++)
         free(plan->methods[i].params);
@@ -862,7 +871,8 @@ void ab_plan_row_id(const struct ab_plan_data *d, uint64_t seed, const struct ab
 struct ab_problem ab_plan_problem(const struct ab_plan *plan, const struct ab_plan_data *d)
 {
     struct ab_problem p = {.heads = d->dims[0], .n = d->dims[1], .d = d->dims[2],
-                           .dv = d->dims[3], .threads = plan->set.threads};
+                           .dv = d->dims[3], .threads = plan->set.threads, .mask = d->mask,
+                           .lengths = d->mask == AB_MASK_PADDING ? d->head_lengths : NULL};
     return p;
 }
 

@@ -67,6 +67,7 @@ struct ab_plan_data {
     size_t *lengths;   /* mask padding: the entry's `lengths` (one list; a list of
                         * lists expands); owned */
     size_t nlengths;
+    size_t *head_lengths; /* padding: lengths[h mod nlengths] for each of the H heads; owned */
     char lengths_text[256]; /* "L1 L2 ..." ("" without padding): the CSV column */
 };
 

@@ -39,6 +39,8 @@ void ab_result_init(struct ab_result *r)
     r->attn_rel_fro = r->attn_rel_spec = r->row_sum_dev = NAN;
     r->pinv_resid = r->pinv_vs_svd = NAN;
     r->causal_leak = r->padding_leak = NAN;
+    for (int b = 0; b < AB_POS_BINS; b++)
+        r->err_by_pos[b] = NAN;
     r->t_med = r->t_min = r->t_max = r->prepare_ms = r->flops = r->budget = NAN;
     r->dev_mem_bytes = NAN;
     r->load_avg = r->time_spread = r->time_cv = r->calib_ratio = r->calib_min_ms = NAN;

@@ -26,6 +26,8 @@ const char *ab_row_status_name(int status);
 /* The row status for a method's AB_E* return code. */
 int ab_row_status_of(int rc);
 
+enum { AB_POS_BINS = 8 };
+
 /* Plain data (no pointers): it crosses a pipe. */
 struct ab_result {
     int status;
@@ -33,6 +35,10 @@ struct ab_result {
     double out_rel_fro, out_max_abs, out_cos, attn_rel_fro, attn_rel_spec, row_sum_dev;
     double pinv_resid, pinv_vs_svd;
     double causal_leak, padding_leak; /* masked rows: measure.c's leak checks */
+    /* ||O^ - O||_F / ||O||_F over the (valid) rows of each eighth of the
+     * positions, [b N/8, (b+1) N/8), all heads: where along the sequence a
+     * method loses (causal rows: early rows see few keys) */
+    double err_by_pos[AB_POS_BINS];
     double t_med, t_min, t_max, prepare_ms, flops, budget;
     /* how far the timings can be trusted (timing.h): the 1-minute load average
      * at the row's start, max/min and the robust CV of the kept attempt's

@@ -15,7 +15,7 @@ struct flat {
     const char *row_id, *run_id, *config, *data, *data_params, *data_id, *inputs_id, *method;
     const char *params;
     const char *status, *error, *date, *git_rev, *host, *cpu, *blas, *blas_core, *device;
-    const char *backend, *timing, *mask, *lengths;
+    const char *backend, *timing, *mask, *lengths, *err_by_pos;
     uint64_t heads, n, d, dv, seed, threads;
     double scale, budget, out_rel_fro, out_max_abs, out_cos, attn_rel_fro, attn_rel_spec;
     double row_sum_dev, pinv_resid, pinv_vs_svd, entropy, t_med, t_min, t_max, reps, prepare_ms;
@@ -112,6 +112,7 @@ static const struct column columns[] = {
     {"lengths", STR, offsetof(struct flat, lengths), NULL, MASK},
     {"causal_leak", NUM, offsetof(struct flat, causal_leak), "%.9g", MASK},
     {"padding_leak", NUM, offsetof(struct flat, padding_leak), "%.9g", MASK},
+    {"err_by_position", STR, offsetof(struct flat, err_by_pos), NULL, MASK},
 };
 #undef S
 #undef SK
@@ -199,6 +200,14 @@ static void flatten(const struct ab_row *row, const char *date, struct flat *f)
     for (int k = 0; k < pd->vals.count; k++)
         if (!strcmp(pd->vals.params[k].name, "scale"))
             scale = pd->vals.v[k];
+    /* err_by_position: the eighths' errors, space-separated ("" without a
+     * reference; "nan" for an eighth of padded rows only) */
+    static char pos_text[AB_POS_BINS * 18];
+    pos_text[0] = '\0';
+    if (r->status == AB_ROW_OK && !isnan(r->out_rel_fro))
+        for (int b = 0; b < AB_POS_BINS; b++)
+            snprintf(pos_text + strlen(pos_text), sizeof pos_text - strlen(pos_text), "%s%.4g",
+                     b ? " " : "", r->err_by_pos[b]);
     double gflops = r->reps && r->t_med > 0 ? r->flops / (r->t_med * 1e6) : NAN;
     *f = (struct flat){
         .row_id = row->row_id,
@@ -259,6 +268,7 @@ static void flatten(const struct ab_row *row, const char *date, struct flat *f)
         .lengths = pd->lengths_text,
         .causal_leak = r->causal_leak,
         .padding_leak = r->padding_leak,
+        .err_by_pos = pos_text,
     };
 }
 

@@ -538,6 +538,47 @@ static void plot_too_many_series_is_a_message(void **s)
  * uniform method as a floor line (not a series) on error charts, exact as a
  * vertical line at its time on the Pareto chart (not a point), each Pareto
  * point labelled with its budget, and a PDF terminal when asked. */
+/* Causal rows: the error along the sequence, one point per eighth of the
+ * positions, averaged over seeds; unmasked and padded rows are not drawn. */
+static void position_chart_draws_causal_rows_by_eighths(void **s)
+{
+    (void)s;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/pos", ab_test_tmpdir());
+    mkdir(dir, 0777);
+    const char *csv = path_in(dir, "pos.csv");
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("row_id,status,method,params,data,data_params,n,seed,budget,out_rel_fro,time_ms_median,"
+          "config,cpu,threads,mask,err_by_position\n", f);
+    int id = 0;
+    const char *masks[] = {"none", "causal", "padding"};
+    for (int mk = 0; mk < 3; mk++)
+        for (int seed = 1; seed <= 2; seed++) {
+            char pos[200] = "";
+            for (int b = 0; b < 8; b++) /* seed 1: 0.1 b, seed 2: 0.3 b; none/padding: 9 */
+                snprintf(pos + strlen(pos), sizeof pos - strlen(pos), "%s%g", b ? " " : "",
+                         mk == 1 ? (seed == 1 ? 0.1 : 0.3) * (b + 1) : 9.0);
+            fprintf(f, "%d,ok,m,w=1,gaussian,%s%s,256,%d,4,0.5,1.0,p.yaml,cpu,2,%s,%s\n", id++,
+                    mk ? "mask=" : "n=256", mk ? masks[mk] : "", seed, masks[mk], pos);
+        }
+    fclose(f);
+    char out[700];
+    snprintf(out, sizeof out, "%s/plots", dir);
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0};
+    struct ab_err err;
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
+        fail_msg("%s", err.msg);
+    char *dat = slurp(path_in(out, "pos-position.dat"));
+    assert_non_null(dat);
+    /* eighth 1 (x = 1/16): mean of 0.1 and 0.3; eighth 8: of 0.8 and 2.4 */
+    assert_non_null(strstr(dat, "\n0.0625 0.2 0.1 0.3 nan 2 2\n"));
+    assert_non_null(strstr(dat, "\n0.9375 1.6 0.8 2.4 nan 2 2\n"));
+    assert_null(strstr(dat, " 9 9 9 ")); /* the unmasked and padded rows: not here */
+    assert_int_equal(count_of(dat, "\n0."), 8);
+    free(dat);
+}
+
 static void paper_charts_sort_numerically_and_draw_references(void **s)
 {
     (void)s;
@@ -605,6 +646,7 @@ int main(void)
         cmocka_unit_test(plot_band_spans_seeds_only),
         cmocka_unit_test(plot_where_filters_rows),
         cmocka_unit_test(plot_too_many_series_is_a_message),
+        cmocka_unit_test(position_chart_draws_causal_rows_by_eighths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1312,6 +1312,7 @@ static int chart_pareto(struct ctx *cx)
              "output error vs median time at n = %.0f; labels: each point's budget; black: the "
              "Pareto front; dotted: exact attention's time",
              best_n);
+    size_t approx = max_points(&ch); /* before the fronts, floors and exact lines */
     add_fronts(&ch);
     add_floors(cx, &ch, plain_panel, best_n);
     /* exact: the fastest exact implementation's mean time, per panel */
@@ -1329,7 +1330,7 @@ static int chart_pareto(struct ctx *cx)
     }
     chart_free(&exch);
     int rc = AB_OK;
-    if (max_points(&ch) < 1)
+    if (approx < 1)
         skip(cx, "pareto", "no approximate method at the largest n");
     else
         rc = write_chart(cx,
@@ -1370,6 +1371,48 @@ static int chart_entropy(struct ctx *cx)
         rc = write_chart(cx,
                          &(struct spec){"entropy", "output error vs mean row entropy of the exact attention (all data)",
                                         "mean row entropy of the exact attention (nats)", "relative output error ‖Ô − O‖_F / ‖O‖_F", NULL, 0, 1, 0, 0, 1, 0, 0},
+                         &ch, NULL);
+    chart_free(&ch);
+    return rc;
+}
+
+/* Error along the sequence for causal rows (err_by_position: eighths of
+ * the positions): where a causal approximation loses. */
+static int chart_position(struct ctx *cx)
+{
+    int cm = ab_table_col(cx->t, "mask"), cp = ab_table_col(cx->t, "err_by_position");
+    if (cm < 0 || cp < 0) {
+        skip(cx, "position", "no mask / err_by_position columns (a sweep without masks)");
+        return AB_OK;
+    }
+    struct obsv v = {0};
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        if (!is_ok(cx, r) || strcmp(ab_table_str(cx->t, r, cm), "causal") ||
+            !strcmp(ab_table_str(cx->t, r, cx->c.method), "exact"))
+            continue;
+        char lab[200], panel[200];
+        label_of(cx, r, NULL, 0, 1, lab, sizeof lab);
+        panel_of(cx, r, 1, NULL, 0, panel, sizeof panel);
+        const char *t = ab_table_str(cx->t, r, cp);
+        for (int b = 0; b < 8 && t && *t; b++) {
+            char *end;
+            double e = strtod(t, &end);
+            if (end == t)
+                break;
+            obs_add(&v, cx, r, 1, panel, lab, (b + 0.5) / 8.0, e, NAN);
+            t = end;
+        }
+    }
+    struct chart ch;
+    aggregate(&v, &ch);
+    free(v.o);
+    int rc = AB_OK;
+    if (max_points(&ch) < 2)
+        skip(cx, "position", "no causal rows with a reference");
+    else
+        rc = write_chart(cx,
+                         &(struct spec){"position", "causal rows: output error along the sequence (eighths of the query positions); band: min-max over seeds",
+                                        "query position i / n (centre of each eighth)", "relative output error ‖Ô − O‖_F / ‖O‖_F in that eighth", NULL, 0, 1, 0, 1, 0, 0, 0},
                          &ch, NULL);
     chart_free(&ch);
     return rc;
@@ -1523,7 +1566,8 @@ int ab_plot(const char *const *csvs, size_t ncsv, const struct ab_plot_opts *o, 
     snprintf(cx.subtitle, sizeof cx.subtitle, "%s - %s - %s threads", ab_table_str(&t, 0, cx.c.config),
              ab_table_str(&t, 0, cx.c.cpu), ab_table_str(&t, 0, cx.c.threads));
     keys_build(&cx);
-    int (*charts[])(struct ctx *) = {chart_time, chart_memory, chart_pinv, chart_pareto, chart_entropy};
+    int (*charts[])(struct ctx *) = {chart_time,   chart_memory,  chart_pinv,
+                                     chart_pareto, chart_entropy, chart_position};
     for (size_t i = 0; i < sizeof charts / sizeof charts[0] && rc == AB_OK; i++) {
         rc = charts[i](&cx);
         if (rc == AB_OK && i == 1)
