@@ -27,7 +27,12 @@
  *       AB_CAP_PINV: `report` fills finite pinv_resid and pinv_vs_svd; a
  *       report without AB_CAP_PINV leaves them NaN; AB_CAP_ROWS <=> rows;
  *   (g) a parameter that cannot work for the sizes (landmarks > n, ...) is
- *       AB_EINVAL from estimate and prepare, with a message naming both.
+ *       AB_EINVAL from estimate and prepare, with a message naming both;
+ *   (h) AB_CAP_CAUSAL, AB_CAP_PADDING: every configuration again under each
+ *       declared mask (padding: lengths N - 13 and 7, not multiples of any
+ *       tile), (a)-(f) under the mask: padded output rows exactly 0, `rows`
+ *       0 outside each row's keys, sums to 1 and V = 1 over the valid rows,
+ *       AB_CAP_EXACT against the masked reference.
  * Methods with AB_CAP_CUDA run only where ab_device_probe finds a device.
  *
  * Every failure names the method, the configuration, the problem, the seed
@@ -130,6 +135,8 @@ struct ctx {
     uint64_t seed; /* of this problem's inputs and prob->seed */
     char cfg[512];
     int cuda, failures;
+    int mask;               /* (h): enum ab_mask of the problems */
+    const size_t *lengths;  /* (h): padding only */
     int ones_runs, ones_hold; /* runs, and runs where V = 1 gave 1 */
 };
 
@@ -196,7 +203,8 @@ static struct ab_problem problem_for(const struct ctx *c, const float *q, const 
 {
     struct ab_problem p = {.heads = c->sh->H, .n = c->sh->N, .d = c->sh->D, .dv = c->sh->DV,
                            .q = q, .k = k, .v = v, .seed = c->seed, .threads = c->sh->threads,
-                           .alloc = ab_mem_alloc, .free = ab_mem_free};
+                           .alloc = ab_mem_alloc, .free = ab_mem_free,
+                           .mask = c->mask, .lengths = c->lengths};
     if (c->cuda)
         p.dev_alloc = ab_dev_alloc, p.dev_free = ab_dev_free;
     return p;
@@ -226,6 +234,15 @@ static size_t first_nonfinite(const float *x, size_t count)
     return count;
 }
 
+/* (h) The keys row i of head h attends, from the mask's definition. */
+static size_t keys_of(const struct ctx *c, size_t h, size_t i)
+{
+    size_t valid = c->mask == AB_MASK_PADDING ? c->lengths[h] : c->sh->N;
+    if (i >= valid)
+        return 0;
+    return c->mask == AB_MASK_CAUSAL ? i + 1 : valid;
+}
+
 /* (e), (f): rows block by block; returns after complaining on the first bad
  * call. o: forward's output. */
 static void check_rows(struct ctx *c, void *st, const struct ab_test_in *x, const float *o)
@@ -237,8 +254,11 @@ static void check_rows(struct ctx *c, void *st, const struct ab_test_in *x, cons
     assert_true(S && sv && (ref || !(m->caps & AB_CAP_EXACT)));
     uint64_t count = ab_mem_count(), live = ab_mem_live();
     double worst_sum = 0, worst_rows = 0, worst_exact = 0;
+    struct ab_problem pm = problem_for(c, x->q, x->k, x->v);
     for (size_t h = 0; h < H; h++) {
-        if (ref)
+        if (ref && c->mask)
+            ab_test_attn_matrix_masked_f64(&pm, h, ref);
+        else if (ref)
             ab_test_attn_matrix_f64(N, D, x->q + h * N * D, x->k + h * N * D, ref);
         double num = 0, den = 0;
         for (size_t r0 = 0; r0 < N; r0 += AB_ROWS_BLOCK) {
@@ -258,9 +278,17 @@ static void check_rows(struct ctx *c, void *st, const struct ab_test_in *x, cons
             }
             for (size_t i = 0; i < rows; i++) {
                 double sum = 0;
+                size_t kend = keys_of(c, h, r0 + i);
                 for (size_t j = 0; j < N; j++)
                     sum += S[i * N + j];
-                worst_sum = fmax(worst_sum, fabs(sum - 1));
+                for (size_t j = kend; j < N; j++)
+                    if (S[i * N + j] != 0.0f) {
+                        complain(c, "rows(h=%zu): entry (%zu, %zu) is %g outside the mask (keys "
+                                 "[0, %zu))", h, r0 + i, j, (double)S[i * N + j], kend);
+                        goto out;
+                    }
+                if (kend)
+                    worst_sum = fmax(worst_sum, fabs(sum - 1));
                 for (size_t cc = 0; cc < DV; cc++) {
                     double acc = 0;
                     for (size_t j = 0; j < N; j++)
@@ -321,7 +349,8 @@ static double ones_deviation(struct ctx *c, const struct ab_values *vals, const 
     if (!rc) {
         dev = 0;
         for (size_t i = 0; i < cnt; i++)
-            dev = fmax(dev, isfinite(o[i]) ? fabs(o[i] - 1.0) : INFINITY);
+            if (keys_of(c, i / (x->N * x->DV), i / x->DV % x->N)) /* padded rows are 0 */
+                dev = fmax(dev, isfinite(o[i]) ? fabs(o[i] - 1.0) : INFINITY);
     } else {
         complain(c, "with V = 1: %s returned %d: %s", st ? "forward" : "prepare", rc, err.msg);
     }
@@ -361,6 +390,11 @@ static void run_config(struct ctx *c, const struct config *cf)
     const struct ab_method *m = c->m;
     const struct shape *sh = c->sh;
     config_text(cf, c->cfg, sizeof c->cfg);
+    if (c->mask) {
+        size_t len = strlen(c->cfg);
+        snprintf(c->cfg + len, sizeof c->cfg - len, "; mask: %s",
+                 c->mask == AB_MASK_CAUSAL ? "causal" : "padding");
+    }
     struct ab_values vals;
     struct ab_err err = {{0}};
     if (make_values(m, cf, &vals, &err)) {
@@ -426,6 +460,12 @@ static void run_config(struct ctx *c, const struct config *cf)
         complain(c, "two forwards on one state differ: entry %zu is %.9g, then %.9g", i,
                  (double)x.o[i], (double)o2[i]);
     }
+    for (size_t i = 0; i < cnt; i++) /* (h) padded rows */
+        if (!keys_of(c, i / (sh->N * sh->DV), i / sh->DV % sh->N) && x.o[i] != 0.0f) {
+            complain(c, "padded output row %zu of head %zu is not 0 (entry %g)", i / sh->DV % sh->N,
+                     i / (sh->N * sh->DV), (double)x.o[i]);
+            break;
+        }
 
     /* (a) the workspace estimate against the measured peak */
     uint64_t peak = peak_now(c);
@@ -467,7 +507,10 @@ static void run_config(struct ctx *c, const struct config *cf)
     if (m->caps & AB_CAP_EXACT) {
         double *ref = malloc(cnt * 8);
         assert_non_null(ref);
-        ab_test_attention_f64(sh->H, sh->N, sh->D, sh->DV, x.q, x.k, x.v, ref);
+        if (c->mask)
+            ab_test_attention_masked_f64(&p, ref);
+        else
+            ab_test_attention_f64(sh->H, sh->N, sh->D, sh->DV, x.q, x.k, x.v, ref);
         double e = ab_test_rel_err(x.o, ref, cnt);
         CHECK(c, e <= c->ex->exact_tol,
               "declares AB_CAP_EXACT but ||O - O_f64|| / ||O_f64|| = %.3g (tolerance %g)", e,
@@ -643,6 +686,25 @@ static void method_keeps_the_contract(void **state)
         }
         if (c.ex->bad)
             check_bad_parameter(&c);
+        /* (h) each declared mask, every configuration */
+        size_t lengths[8];
+        for (size_t h = 0; h < c.sh->H && h < 8; h++)
+            lengths[h] = h % 2 ? 7 : c.sh->N - 13;
+        for (int mask = AB_MASK_CAUSAL; mask <= AB_MASK_PADDING; mask++) {
+            if (!(m->caps & (mask == AB_MASK_CAUSAL ? AB_CAP_CAUSAL : AB_CAP_PADDING)))
+                continue;
+            c.mask = mask;
+            c.lengths = mask == AB_MASK_PADDING ? lengths : NULL;
+            for (int i = 0; i < nconf; i++) {
+                struct config cf = fit;
+                for (int j = 0; j < configs[i].count; j++)
+                    config_add(&cf, configs[i].kv[j]);
+                c.seed += 1;
+                run_config(&c, &cf);
+            }
+            c.mask = 0;
+            c.lengths = NULL;
+        }
     }
     /* the converse of ROWS_SUM_1 is not a promise; say when it looks missing */
     if (!(m->caps & AB_CAP_ROWS_SUM_1) && c.ones_runs && c.ones_hold == c.ones_runs)
