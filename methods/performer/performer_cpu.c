@@ -96,10 +96,12 @@ static const struct ab_param performer_params[] = {
      .help = "W from a .npy (r x d; path relative to the working directory) instead of drawing it"},
     {.name = "eps", .type = AB_PT_REAL, .def = NULL, .lo = 0, .hi = 1,
      .help = "softmax kernel: phi = exp(...) + eps, performer-pytorch's 1e-4 (default 0)"},
-    {.name = "stabilizer", .type = AB_PT_ENUM, .def = "causal", .choices = "causal|global",
-     .help = "mask: causal, softmax kernel: the key stabiliser: causal (running max over the keys "
-             "a row sees; exactly causal) or global (max over all keys: performer-pytorch, leaks "
-             "with eps > 0)"},
+    /* unset by default, like eps: the params text (and row ids) of rows
+     * without these options stay what they were before masks */
+    {.name = "stabilizer", .type = AB_PT_ENUM, .def = NULL, .choices = "causal|global",
+     .help = "mask: causal, softmax kernel: the key stabiliser: causal (default: running max over "
+             "the keys a row sees; exactly causal) or global (max over all keys: performer-pytorch, "
+             "leaks with eps > 0)"},
     {.name = "causal_eps", .type = AB_PT_REAL, .def = NULL, .lo = 0, .hi = 1,
      .help = "mask: causal: added to each prefix sum of phi(K)^T 1 in performer-pytorch's units "
              "(its causal 1e-6; default 0)"},
@@ -277,7 +279,8 @@ static int perf_estimate(const struct ab_problem *p, const struct ab_values *v, 
     double r = (double)rr, n = (double)p->n;
     est->flops = (double)p->heads * (4.0 * n * r * (double)p->d + 4.0 * n * r * (double)p->dv);
     if (p->mask == AB_MASK_CAUSAL) { /* the steps' G and G V; pass 1 of the chunks before the last */
-        double P = (double)perf_chunks(p), ahead = ab_values_enum(v, "stabilizer") == STAB_GLOBAL ? P : P - 1;
+        int global = ab_values_isset(v, "stabilizer") && ab_values_enum(v, "stabilizer") == STAB_GLOBAL;
+        double P = (double)perf_chunks(p), ahead = global ? P : P - 1;
         est->flops += (double)p->heads * (2.0 * n * CT * (r + (double)p->dv) +
                                           ahead / P * 2.0 * n * r * (double)(p->d + p->dv));
     }
@@ -305,7 +308,7 @@ static int perf_prepare(const struct ab_problem *p, const struct ab_values *v, v
     s->kernel = ab_values_enum(v, "kernel");
     s->eps = ab_values_isset(v, "eps") ? (float)ab_values_real(v, "eps") : 0.0f;
     s->causal = p->mask == AB_MASK_CAUSAL;
-    s->global = ab_values_enum(v, "stabilizer") == STAB_GLOBAL;
+    s->global = ab_values_isset(v, "stabilizer") && ab_values_enum(v, "stabilizer") == STAB_GLOBAL;
     if (ab_values_isset(v, "causal_eps"))
         s->ceps = (float)(ab_values_real(v, "causal_eps") * sqrt((double)s->r));
     size_t r = s->r, H = p->heads, D = p->d, DV = p->dv, T = (size_t)(p->threads > 0 ? p->threads : 1);
