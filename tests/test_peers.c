@@ -6,13 +6,14 @@
  * Each intentional difference is an option of ours that reproduces the peer:
  * HF = pinv_init: global, segments: uneven (n divides by m); lucidrains =
  * pinv_init: global, segments: pad-keys (its unmasked zero padding);
- * performer-pytorch = its exported W (features_file) and eps: 1e-4;
+ * performer-pytorch = its exported W (features_file) and eps: 1e-4, and
+ * for causal=True also stabilizer: global and causal_eps: 1e-6;
  * linformer = its exported projections (projection: file).
  * Masks: SDPA with is_causal, and a padded batch (each head one sequence,
  * a boolean key mask, padded query rows set to 0), on the first two heads of
  * each input: checked against the masked float64 oracle and `local` with a
  * full window (which validates the goldens), and against `exact` with the
- * mask (test_peers_exact_masked: skipped while exact declares no masks). */
+ * mask (test_peers_exact_masked). */
 #include "formats/npy.h"
 #include "testlib.h"
 
@@ -43,11 +44,12 @@ static struct ab_npy load(const char *path)
     return a;
 }
 
-/* Our method m on `input` ("real" or "syn"), against golden; returns the
- * relative difference (asserted <= tol unless tol < 0). The parameters
- * p1..p4 ("key=value") end at the first NULL. */
-static double compare(const char *input, const char *golden, const struct ab_method *m, double tol,
-                      const char *p1, const char *p2, const char *p3, const char *p4)
+/* Our method m on `input` ("real" or "syn") under `mask` (none or causal),
+ * against golden; returns the relative difference (asserted <= tol unless
+ * tol < 0). The parameters p1..p4 ("key=value") end at the first NULL. */
+static double compare_masked(const char *input, const char *golden, const struct ab_method *m,
+                             double tol, int mask, const char *p1, const char *p2, const char *p3,
+                             const char *p4)
 {
     char q[600], k[600], v[600], g[600];
     if (!strcmp(input, "real")) {
@@ -63,7 +65,7 @@ static double compare(const char *input, const char *golden, const struct ab_met
     struct ab_npy Q = load(q), K = load(k), V = load(v), G = load(g);
     size_t H = Q.shape[0], N = Q.shape[1], D = Q.shape[2], DV = V.shape[2];
     assert_int_equal(G.count, H * N * DV);
-    struct ab_problem p = ab_test_problem(H, N, D, DV, Q.data, K.data, V.data, 1);
+    struct ab_problem p = ab_test_problem_masked(H, N, D, DV, Q.data, K.data, V.data, 1, mask, NULL);
     struct ab_values vals = ab_test_values(m, p1, p2, p3, p4, NULL);
     float *out = malloc(H * N * DV * sizeof *out);
     double *ref = malloc(H * N * DV * sizeof *ref);
@@ -80,6 +82,12 @@ static double compare(const char *input, const char *golden, const struct ab_met
     free(out), free(ref);
     ab_npy_free(&Q), ab_npy_free(&K), ab_npy_free(&V), ab_npy_free(&G);
     return e;
+}
+
+static double compare(const char *input, const char *golden, const struct ab_method *m, double tol,
+                      const char *p1, const char *p2, const char *p3, const char *p4)
+{
+    return compare_masked(input, golden, m, tol, AB_MASK_NONE, p1, p2, p3, p4);
 }
 
 static void exact_matches_torch_sdpa(void **s)
@@ -235,6 +243,42 @@ static void performer_matches_performer_pytorch_with_its_features_and_eps(void *
     assert_true(e > 1e-3);
 }
 
+/* performer-pytorch FastAttention(causal=True): its key stabiliser is the
+ * max over every key, future ones included (stabilizer: global), and it adds
+ * 1e-6 to each prefix sum of the keys' features (causal_eps). */
+static void performer_causal_matches_performer_pytorch_with_the_global_stabiliser(void **s)
+{
+    (void)s;
+    const char *w = golden_arg("features_file", "performer-W.npy");
+    compare_masked("syn", "performer-causal-syn.npy", &ab_performer_cpu, 1e-5, AB_MASK_CAUSAL, w,
+                   "eps=1e-4", "stabilizer=global", "causal_eps=1e-6");
+    /* neither option is decorative; our default (the causal stabiliser) is
+     * a different, leak-free model */
+    double e1 = compare_masked("syn", "performer-causal-syn.npy", &ab_performer_cpu, -1, AB_MASK_CAUSAL,
+                               w, "eps=1e-4", "stabilizer=global", NULL);
+    double e2 = compare_masked("syn", "performer-causal-syn.npy", &ab_performer_cpu, -1, AB_MASK_CAUSAL,
+                               w, "eps=1e-4", "causal_eps=1e-6", NULL);
+    assert_true(e1 > 1e-3 && e2 > 1e-3);
+    /* causal_leak on the same input: performer-pytorch's options leak (the
+     * future keys move the stabiliser, and with eps it does not cancel);
+     * the causal stabiliser reads exactly 0 */
+    char q[600], k[600], v[600];
+    snprintf(q, sizeof q, "%s/syn-q.npy", AB_GOLDEN);
+    snprintf(k, sizeof k, "%s/syn-k.npy", AB_GOLDEN);
+    snprintf(v, sizeof v, "%s/syn-v.npy", AB_GOLDEN);
+    struct ab_npy Q = load(q), K = load(k), V = load(v);
+    size_t H = Q.shape[0], N = Q.shape[1], D = Q.shape[2];
+    struct ab_problem p = ab_test_problem_masked(H, N, D, D, Q.data, K.data, V.data, 1, AB_MASK_CAUSAL, NULL);
+    struct ab_values peer = ab_test_values(&ab_performer_cpu, w, "eps=1e-4", "stabilizer=global",
+                                           "causal_eps=1e-6", NULL);
+    struct ab_values ours = ab_test_values(&ab_performer_cpu, w, "eps=1e-4", "causal_eps=1e-6", NULL);
+    double lp = ab_test_leak(&ab_performer_cpu, &p, &peer, ab_test_seed());
+    double lo = ab_test_leak(&ab_performer_cpu, &p, &ours, ab_test_seed());
+    print_message("causal_leak: performer-pytorch's options %.3g, stabilizer: causal %.3g\n", lp, lo);
+    assert_true(lp > 0 && lo == 0.0);
+    ab_npy_free(&Q), ab_npy_free(&K), ab_npy_free(&V);
+}
+
 static void linformer_matches_lucidrains_with_its_projections(void **s)
 {
     (void)s;
@@ -281,6 +325,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(performer_matches_performer_pytorch_with_its_features_and_eps),
+        cmocka_unit_test(performer_causal_matches_performer_pytorch_with_the_global_stabiliser),
         cmocka_unit_test(linformer_matches_lucidrains_with_its_projections),
         cmocka_unit_test(file_options_are_checked),
         cmocka_unit_test(exact_matches_torch_sdpa),

@@ -21,7 +21,9 @@ N(0, 1) with the logits at temperature 2). Peers, all float32, batch 1:
            nb_features = int(d ln d) = 110, ortho_scaling 0): its random
            projection_matrix is exported (performer-W.npy, 110 x 32) and fed to
            our performer (features_file); softmax kernel (its eps = 1e-4 after
-           the exponential: our `eps`) and the generalized ReLU kernel
+           the exponential: our `eps`) and the generalized ReLU kernel; and
+           causal=True on the synthetic input (performer-causal-syn.npy: ours
+           with eps 1e-4, stabilizer: global, causal_eps: 1e-6)
   linformer  lucidrains' LinformerSelfAttention (k = 64, seq_len 512, to_q/k/v
            selecting Q, K, V, to_out the identity): its proj_k, proj_v
            (512 x 64 each) are exported transposed (linformer-E.npy,
@@ -126,11 +128,14 @@ def lucid(q, k, v, m):
     return heads_out(out, H, d)
 
 
-def performer(q, k, v, relu=False, W=None):
-    """performer-pytorch FastAttention on (1, H, n, d); returns (out, W)."""
+def performer(q, k, v, relu=False, W=None, causal=False):
+    """performer-pytorch FastAttention on (1, H, n, d); returns (out, W). causal=True
+    runs its causal_linear_attention_noncuda (without fast_transformers' CUDA
+    kernel): prefix sums with 1e-6 added to the key sums, the key stabiliser a
+    max over all keys (future ones included)."""
     from performer_pytorch import FastAttention
     H, n, d = q.shape
-    att = FastAttention(dim_heads=d, generalized_attention=relu).eval()
+    att = FastAttention(dim_heads=d, generalized_attention=relu, causal=causal).eval()
     if W is not None:
         att.projection_matrix.copy_(torch.from_numpy(W))
     t = lambda a: torch.from_numpy(a)[None]
@@ -188,6 +193,7 @@ def main():
     np.save(out / "performer-real.npy", o)
     np.save(out / "performer-syn.npy", performer(sq, sk, sv, W=W)[0])
     np.save(out / "performer-relu-real.npy", performer(rq, rk, rv, relu=True, W=W)[0])
+    np.save(out / "performer-causal-syn.npy", performer(sq, sk, sv, W=W, causal=True)[0])
     torch.manual_seed(5)
     o, E, F = linformer(rq, rk, rv, 64, 512)
     np.save(out / "linformer-E.npy", E)

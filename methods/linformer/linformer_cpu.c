@@ -25,6 +25,14 @@
  * shorter input) from .npy files `e_file`, `f_file` (F = E with share_kv):
  * a peer's exported projections, to reproduce its output
  * (tests/test_peers.c).
+ *
+ * Masks: padding (AB_CAP_PADDING): E and F are applied to each head's L
+ * valid keys only (the first L columns: E[:, :L] K[:L], F[:, :L] V[:L];
+ * segment means over the L valid tokens, min(k, L) segments), so padded keys
+ * never enter the projected keys or values; padded rows are written 0; valid
+ * rows do not depend on padded content (padding_leak 0). Causal is refused
+ * (mask_note): each projected key is a mix of all N positions, the future
+ * included, so there is no causal form without changing the method.
  * Tests: tests/test_linformer.c. */
 #include "attnbench.h"
 #include "kernels/kernels.h"
@@ -228,17 +236,27 @@ static void project(const struct lin_state *s, size_t h, size_t c0, size_t c1, f
                 s->f + c0, (int)N, V, (int)DV, 0.0f, fv, (int)DV);
 }
 
+/* The projected keys of head h: k, or under padding with segment means
+ * min(k, L) (L valid tokens make at most L segments). */
+static size_t keys_of(const struct lin_state *s, size_t h)
+{
+    size_t L = ab_mask_valid(&s->p, h);
+    return s->proj == PROJ_SEGMENTS && L < s->k ? L : s->k;
+}
+
+/* Head h's E K and F V over its valid keys [0, L) only: padded keys never
+ * enter the projection. */
 static void project_head(const struct lin_state *s, size_t h)
 {
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, DV = p->dv, k = s->k;
+    size_t N = p->n, D = p->d, DV = p->dv, k = s->k, L = ab_mask_valid(p, h);
     float *ek = s->ek + h * k * D, *fv = s->fv + h * k * DV;
     if (s->proj == PROJ_SEGMENTS) {
-        ab_nystrom_landmarks(p->k + h * N * D, N, D, k, AB_SEG_UNEVEN, ek);
-        ab_nystrom_landmarks(p->v + h * N * DV, N, DV, k, AB_SEG_UNEVEN, fv);
+        ab_nystrom_landmarks(p->k + h * N * D, L, D, keys_of(s, h), AB_SEG_UNEVEN, ek);
+        ab_nystrom_landmarks(p->v + h * N * DV, L, DV, keys_of(s, h), AB_SEG_UNEVEN, fv);
         return;
     }
-    project(s, h, 0, N, ek, fv);
+    project(s, h, 0, L, ek, fv);
 }
 
 static int lin_forward(void *state, float *out, struct ab_err *err)
@@ -253,11 +271,12 @@ static int lin_forward(void *state, float *out, struct ab_err *err)
         for (long h = 0; h < (long)H; h++)
             project_head(s, (size_t)h);
     } else { /* few heads: each head's products over key chunks, then summed */
-        size_t C = s->chunks, span = (N + C - 1) / C, per = k * (D + DV);
+        size_t C = s->chunks, per = k * (D + DV);
         for (size_t h = 0; h < H; h++) {
+            size_t L = ab_mask_valid(p, h), span = (L + C - 1) / C; /* valid keys only */
 #pragma omp parallel for schedule(static) num_threads(T)
             for (long c = 0; c < (long)C; c++) {
-                size_t c0 = (size_t)c * span, c1 = c0 + span < N ? c0 + span : N;
+                size_t c0 = (size_t)c * span, c1 = c0 + span < L ? c0 + span : L;
                 float *pc = s->part + (size_t)c * per;
                 if (c0 < c1)
                     project(s, h, c0, c1, pc, pc + k * D);
@@ -281,16 +300,22 @@ static int lin_forward(void *state, float *out, struct ab_err *err)
 #pragma omp parallel for schedule(dynamic, 16) num_threads(T)
     for (long it = 0; it < (long)(H * tiles); it++) {
         size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * QL, rows = N - r0 < QL ? N - r0 : QL;
+        size_t L = ab_mask_valid(p, h), rv = r0 >= L ? 0 : (L - r0 < rows ? L - r0 : rows), kh = keys_of(s, h);
+        if (rv < rows) /* padded rows are 0 */
+            memset(out + (h * N + r0 + rv) * DV, 0, (rows - rv) * DV * sizeof(float));
+        if (!rv)
+            continue;
+        rows = rv;
         float *qt = s->work + (size_t)omp_get_thread_num() * s->wstride, *st = qt + D * QL,
               *ot = st + k * QL, *mx = ot + DV * QL, *sum = mx + QL;
         ab_qt_pack(p->q + (h * N + r0) * D, rows, D, D, sc, qt);
-        ab_qt_logits(qt, D, s->ek + h * k * D, D, k, st);
+        ab_qt_logits(qt, D, s->ek + h * k * D, D, kh, st);
         for (size_t l = 0; l < QL; l++)
             mx[l] = -INFINITY, sum[l] = 0.0f;
-        ab_qt_colmax(st, k, mx);
-        ab_qt_colexp(st, k, mx, sum);
+        ab_qt_colmax(st, kh, mx);
+        ab_qt_colexp(st, kh, mx, sum);
         memset(ot, 0, DV * QL * sizeof(float));
-        ab_qt_values(st, k, s->fv + h * k * DV, DV, DV, ot);
+        ab_qt_values(st, kh, s->fv + h * k * DV, DV, DV, ot);
         for (size_t l = 0; l < QL; l++)
             sum[l] = 1.0f / sum[l];
         ab_qt_unpack(ot, DV, sum, rows, out + (h * N + r0) * DV, DV);
@@ -314,11 +339,14 @@ const struct ab_method ab_linformer_cpu = {
     .summary = "untrained Linformer: keys and values projected n -> k (random JL or segment means)",
     .params = linformer_params,
     .nparams = (int)(sizeof linformer_params / sizeof linformer_params[0]),
-    .caps = AB_CAP_CPU,
+    .caps = AB_CAP_CPU | AB_CAP_PADDING,
     .estimate = lin_estimate,
     .prepare = lin_prepare,
     .forward = lin_forward,
     .rows = NULL,
     .report = NULL,
     .release = lin_release,
+    .mask_note = "Linformer has no causal form: E and F mix all N positions into each projected "
+                 "key and value, future ones included, so every output row sees the whole "
+                 "sequence; a causal variant would be a different method",
 };

@@ -33,8 +33,35 @@
  * The default (softmax kernel, eps = 0) runs on lane tiles (harness/kernels/qtile.h):
  * keys with the features as lanes (phi(K)^T V is the tile's values product,
  * phi(K)^T 1 its column sums), queries as lanes against W's rows; the ReLU
- * kernel and eps > 0 on SGEMM tiles.
- * Tests: tests/test_performer.c. */
+ * kernel and eps > 0 on SGEMM tiles, whose sums run in double across tiles.
+ *
+ * Masks (AB_CAP_PADDING, AB_CAP_CAUSAL):
+ *   padding  each head's valid keys alone enter phi(K)^T V, phi(K)^T 1 (both
+ *            numerator and denominator), the key stabiliser and the eps sums;
+ *            padded rows are written 0. W is drawn from the seed alone, so
+ *            valid rows do not depend on padded content (padding_leak 0).
+ *            performer-pytorch's FastAttention takes no mask; its
+ *            SelfAttention zeroes the padded values only, so its padded keys
+ *            stay in the denominator: not reproduced.
+ *   causal   prefix sums (causal_chunk): O(N r (D + DV) + N 64 (r + DV)) FLOPs,
+ *            O(r DV + 64 r) floats per thread, no N x N mask. The key
+ *            stabiliser is a running max over the keys a row sees, the prefix
+ *            sums rescaled when it rises (online softmax's trick): causal by
+ *            construction, causal_leak exactly 0. `stabilizer: global` takes
+ *            one max over every key of the head instead, future keys
+ *            included: performer-pytorch's causal=True. With eps = 0 it
+ *            cancels (causal_leak at rounding, ~1e-7); with its eps = 1e-4 it
+ *            does not, and the past rows move with the future keys.
+ *            `causal_eps` adds performer-pytorch's causal 1e-6 to each prefix
+ *            sum of phi(K)^T 1 (in its units, features times 1/sqrt(r)).
+ *            performer-pytorch causal=True is reproduced by features_file,
+ *            eps: 1e-4, stabilizer: global, causal_eps: 1e-6
+ *            (tests/test_peers.c). Threads: key chunks of a head run in
+ *            two passes (chunk totals, then each chunk from the totals
+ *            before it). `rows` recomputes the row stabilisers (two passes
+ *            over keys 0..r1).
+ * Tests: tests/test_performer.c (masks: float64 prefix-sum and valid-key
+ * formulas, leaks, rows), tests/test_contract.c. */
 #include "attnbench.h"
 #include "kernels/kernels.h"
 #include "formats/npy.h"
@@ -53,6 +80,8 @@
 enum { TQ = 256, TK = 512 };
 enum { QL = AB_QT_LANES, KB = 128 }; /* lane tiles: 32 lanes, key blocks of KB */
 enum { KERNEL_SOFTMAX = 0, KERNEL_RELU = 1 };
+enum { STAB_CAUSAL = 0, STAB_GLOBAL = 1 };
+enum { CT = 64 }; /* mask: causal: positions per prefix-sum step */
 
 static const struct ab_param performer_params[] = {
     {.name = "features", .type = AB_PT_INT, .def = "0", .lo = 0, .hi = 1 << 20,
@@ -67,6 +96,15 @@ static const struct ab_param performer_params[] = {
      .help = "W from a .npy (r x d; path relative to the working directory) instead of drawing it"},
     {.name = "eps", .type = AB_PT_REAL, .def = NULL, .lo = 0, .hi = 1,
      .help = "softmax kernel: phi = exp(...) + eps, performer-pytorch's 1e-4 (default 0)"},
+    /* unset by default, like eps: the params text (and row ids) of rows
+     * without these options stay what they were before masks */
+    {.name = "stabilizer", .type = AB_PT_ENUM, .def = NULL, .choices = "causal|global",
+     .help = "mask: causal, softmax kernel: the key stabiliser: causal (default: running max over "
+             "the keys a row sees; exactly causal) or global (max over all keys: performer-pytorch, "
+             "leaks with eps > 0)"},
+    {.name = "causal_eps", .type = AB_PT_REAL, .def = NULL, .lo = 0, .hi = 1,
+     .help = "mask: causal: added to each prefix sum of phi(K)^T 1 in performer-pytorch's units "
+             "(its causal 1e-6; default 0)"},
 };
 
 int ab_performer_draw(uint64_t seed, size_t r, size_t d, int orthogonal, int norms, float *W)
@@ -121,12 +159,15 @@ struct perf_state {
     struct ab_problem p;
     size_t r, nchunks, tstride;
     int kernel;
+    int causal;     /* mask: causal (prefix sums) */
+    int global;     /* stabilizer: global (performer-pytorch's key max, future keys included) */
     float eps;      /* added to the softmax features (0: none) */
+    float ceps;     /* causal_eps in our units: causal_eps sqrt(r) per feature */
     float *w;       /* r x D, times D^(-1/4) */
     float *wt;      /* lane tiles: W's rows as lanes, ceil(r/32) x D x 32 */
     float *acc;     /* H x r x DV: phi(K)^T V */
     float *ksum;    /* H x r: phi(K)^T 1 */
-    float *kmax;    /* H: the key stabiliser */
+    float *kmax;    /* H: the key stabiliser (unmasked, padding; causal with global) */
     float *part;    /* H x chunks x (r DV + r + 1) */
     float *work;    /* threads x tstride */
 };
@@ -168,18 +209,36 @@ static size_t resolve_r(const struct ab_problem *p, const struct ab_values *v)
  * (qtile.h); the ReLU kernel and performer-pytorch's eps on SGEMM tiles. */
 static int lanes_path(int kernel, float eps) { return kernel == KERNEL_SOFTMAX && eps == 0; }
 
-/* Floats per thread: the SGEMM path's tiles (a key tile's features TK x r, or
- * a query tile's TQ x r with its denominators, and for `rows` a key tile
- * after those; the query stabilisers at qmax_at), or the lane tiles' (keys:
- * logits KB x 32, the accumulators ceil(r/32) x (DV + 1) x 32, norms; queries:
- * qt D x 32, logits r x 32, values DV x 32, 4 x 32 per-lane scalars). */
+/* Floats per thread, the largest of these layouts:
+ *   SGEMM query tiles and `rows`: a query tile's features TQ x r with its
+ *     denominators, a key tile's TK x r after those, the query rows'
+ *     stabilisers at qmax_at; for `rows` under a mask, TQ + TK stabilisers
+ *     after that (stab_at);
+ *   key_chunk: phi(K)^T V and phi(K)^T 1 in double (2 (r DV + r)), a key
+ *     tile's features TK x r and its product r x DV;
+ *   lane tiles: keys: logits KB x 32, the accumulators ceil(r/32) x (DV + 1)
+ *     x 32, norms; queries: qt D x 32, logits r x 32, values DV x 32, 4 x 32
+ *     per-lane scalars;
+ *   mask: causal (causal_chunk): the prefix sums in double (phi(K)^T V, phi(K)^T 1,
+ *     sum of V: 2 (r DV + r + DV)), their float copies (r DV + r), a step's
+ *     query and key features (2 CT r), G (CT x CT), phi(Q) times the prefix
+ *     (CT x DV) and 4 CT per-row scalars. */
+static size_t stab_at(size_t r, size_t DV) { return (TQ + TK) * r + TQ * (DV + 2); }
+
 static size_t work_floats(size_t r, size_t D, size_t DV)
 {
-    size_t nbf = (r + QL - 1) / QL, sgemm = (TQ + TK) * r + TQ * (DV + 2);
-    size_t keys = KB * QL + nbf * (DV + 1) * QL + KB + 2 * QL;
-    size_t queries = D * QL + nbf * QL * QL + DV * QL + 4 * QL;
-    size_t m = sgemm > keys ? sgemm : keys;
-    return ((m > queries ? m : queries) + 15) & ~(size_t)15;
+    size_t nbf = (r + QL - 1) / QL;
+    size_t cand[5] = {
+        stab_at(r, DV) + TQ + TK,
+        2 * (r * DV + r) + TK * r + r * DV,
+        KB * QL + nbf * (DV + 1) * QL + KB + 2 * QL,
+        D * QL + nbf * QL * QL + DV * QL + 4 * QL,
+        2 * (r * DV + r + DV) + r * DV + r + 2 * CT * r + CT * CT + CT * DV + 4 * CT,
+    };
+    size_t m = 0;
+    for (int i = 0; i < 5; i++)
+        m = cand[i] > m ? cand[i] : m;
+    return (m + 15) & ~(size_t)15;
 }
 
 /* Key chunks per head: the threads over the heads, at most one per key tile. */
@@ -219,6 +278,12 @@ static int perf_estimate(const struct ab_problem *p, const struct ab_values *v, 
         return ab_errf(err, AB_EINVAL, "performer: eps applies to kernel: softmax (relu adds its own 1e-3)");
     double r = (double)rr, n = (double)p->n;
     est->flops = (double)p->heads * (4.0 * n * r * (double)p->d + 4.0 * n * r * (double)p->dv);
+    if (p->mask == AB_MASK_CAUSAL) { /* the steps' G and G V; pass 1 of the chunks before the last */
+        int global = ab_values_isset(v, "stabilizer") && ab_values_enum(v, "stabilizer") == STAB_GLOBAL;
+        double P = (double)perf_chunks(p), ahead = global ? P : P - 1;
+        est->flops += (double)p->heads * (2.0 * n * CT * (r + (double)p->dv) +
+                                          ahead / P * 2.0 * n * r * (double)(p->d + p->dv));
+    }
     est->workspace_bytes = (double)perf_bytes(p, rr);
     est->budget = r;
     return AB_OK;
@@ -242,6 +307,10 @@ static int perf_prepare(const struct ab_problem *p, const struct ab_values *v, v
         return rc;
     s->kernel = ab_values_enum(v, "kernel");
     s->eps = ab_values_isset(v, "eps") ? (float)ab_values_real(v, "eps") : 0.0f;
+    s->causal = p->mask == AB_MASK_CAUSAL;
+    s->global = ab_values_isset(v, "stabilizer") && ab_values_enum(v, "stabilizer") == STAB_GLOBAL;
+    if (ab_values_isset(v, "causal_eps"))
+        s->ceps = (float)(ab_values_real(v, "causal_eps") * sqrt((double)s->r));
     size_t r = s->r, H = p->heads, D = p->d, DV = p->dv, T = (size_t)(p->threads > 0 ? p->threads : 1);
     s->nchunks = perf_chunks(p);
     s->tstride = work_floats(r, D, DV);
@@ -344,35 +413,44 @@ static float features(const struct perf_state *s, const float *x, size_t rows, f
     return mx;
 }
 
-/* Keys [c0, c1) of head h into a partial: acc (r x DV), ksum (r), max. */
+/* Keys [c0, c1) of head h into a partial: acc (r x DV), ksum (r), max.
+ * Across key tiles the sums run in double (each tile's SGEMM adds at most TK
+ * terms in float; summed key by key in float, phi(K)^T 1 of the ReLU kernel
+ * drifted with n: 2e-4 against float64 at n = 65536, now 2e-7). work: work_floats' key_chunk layout. */
 static void key_chunk(const struct perf_state *s, size_t h, size_t c0, size_t c1, float *part,
-                      float *U)
+                      float *work)
 {
     const struct ab_problem *p = &s->p;
     size_t r = s->r, N = p->n, D = p->d, DV = p->dv;
-    float *acc = part, *ks = part + r * DV, *mx = ks + r;
-    memset(acc, 0, (r * DV + r) * sizeof(float));
-    *mx = s->kernel == KERNEL_RELU ? 0.0f : -INFINITY;
+    double *dacc = (double *)work, *dks = dacc + r * DV;
+    float *U = (float *)(dks + r), *tile = U + TK * r;
+    memset(dacc, 0, (r * DV + r) * sizeof(double));
+    float mx = s->kernel == KERNEL_RELU ? 0.0f : -INFINITY;
     for (size_t b0 = c0; b0 < c1; b0 += TK) {
         size_t rows = c1 - b0 < TK ? c1 - b0 : TK;
         float m = features(s, p->k + (h * N + b0) * D, rows, U, NULL);
         if (s->kernel == KERNEL_SOFTMAX) {
-            if (m > *mx) { /* rescale what was accumulated under the old maximum */
-                float f = *mx == -INFINITY ? 0.0f : expf(*mx - m);
+            if (m > mx) { /* rescale what was accumulated under the old maximum */
+                double f = mx == -INFINITY ? 0.0 : exp((double)mx - m);
                 for (size_t i = 0; i < r * DV + r; i++)
-                    acc[i] *= f;
-                *mx = m;
+                    dacc[i] *= f;
+                mx = m;
             }
             for (size_t t = 0; t < rows; t++)
-                ab_exp_shift_sum(U + t * r, r, *mx);
+                ab_exp_shift_sum(U + t * r, r, mx);
         }
         for (size_t t = 0; t < rows; t++)
             for (size_t i = 0; i < r; i++)
-                ks[i] += U[t * r + i];
-        /* acc (r x DV) += U^T (r x rows) V_block (rows x DV) */
+                dks[i] += U[t * r + i];
+        /* tile (r x DV) = U^T (r x rows) V_block (rows x DV) */
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)r, (int)DV, (int)rows, 1.0f, U,
-                    (int)r, p->v + (h * N + b0) * DV, (int)DV, 1.0f, acc, (int)DV);
+                    (int)r, p->v + (h * N + b0) * DV, (int)DV, 0.0f, tile, (int)DV);
+        for (size_t i = 0; i < r * DV; i++)
+            dacc[i] += tile[i];
     }
+    for (size_t i = 0; i < r * DV + r; i++)
+        part[i] = (float)dacc[i];
+    part[r * DV + r] = mx;
 }
 
 static void merge(const struct perf_state *s, size_t h)
@@ -395,19 +473,19 @@ static void merge(const struct perf_state *s, size_t h)
             ks[i] += f * pc[r * DV + i];
     }
     s->kmax[h] = m;
-    if (s->eps > 0 && s->kernel == KERNEL_SOFTMAX) { /* phi = exp(...) + eps */
-        size_t N = s->p.n;
-        const float *v = s->p.v + h * N * DV;
+    if (s->eps > 0 && s->kernel == KERNEL_SOFTMAX) { /* phi = exp(...) + eps, valid keys only */
+        size_t L = ab_mask_valid(&s->p, h);
+        const float *v = s->p.v + h * s->p.n * DV;
         for (size_t c = 0; c < DV; c++) {
             double sum = 0;
-            for (size_t j = 0; j < N; j++)
+            for (size_t j = 0; j < L; j++)
                 sum += v[j * DV + c];
             float add = (float)((double)s->eps * sum);
             for (size_t i = 0; i < r; i++)
                 acc[i * DV + c] += add;
         }
         for (size_t i = 0; i < r; i++)
-            ks[i] += (float)((double)s->eps * (double)N);
+            ks[i] += (float)((double)s->eps * (double)L);
     }
 }
 
@@ -430,6 +508,116 @@ static void query_features(const struct perf_state *s, const float *q, size_t ro
         for (size_t t = 0; t < rows; t++)
             ab_exp_shift_sum(U + t * r, r, rowmax[t]);
     add_eps(s, U, rows * r);
+}
+
+/* mask: causal. Output rows [c0, c1) of head h (chunk c of P) by prefix
+ * sums, CT positions a step; no N x N mask, O(r DV + CT r) floats per thread.
+ * With u_j key j's exponents (as unmasked: W k'_j - |k'_j|^2 / 2) and M_i the
+ * stabiliser of row i (causal: the running max of the key maxima over keys
+ * 0..i; global: one max over every key of the head), key j as row i sees it
+ * is psi_j exp(M_j - M_i) (+ eps) with psi_j = exp(u_j - M_j): M_j <= M_i
+ * for j <= i, so nothing overflows, and with the causal stabiliser every
+ * number row i uses comes from keys 0..i: causal by construction, bitwise.
+ * Before the step at t0 the state is A = sum_{j<t0} psi_j exp(M_j - M')
+ * v_j^T (r x DV, double), z the same with 1 for v_j (r), M' = M_{t0-1}, and
+ * for eps sum_{j<t0} v_j and t0 keys. Row i of the step:
+ *   num_i = c_i phi(q_i)^T A + sum_{t0<=j<=i} G_ij v_j + eps S_i sum_{j<t0} v_j
+ *   den_i = c_i phi(q_i)^T z + sum_{t0<=j<=i} G_ij    + eps S_i t0 + ceps S_i
+ * with c_i = exp(M' - M_i), S_i = sum_f phi(q_i)_f, G_ij = phi(q_i) . psi_j
+ * exp(M_j - M_i) + eps S_i (one SGEMM over the step, entries j > i zeroed:
+ * they multiply the future values by exactly 0). The state at c0 merges the
+ * earlier chunks' totals (key_chunk, pass 1 of forward). */
+static void causal_chunk(const struct perf_state *s, size_t h, size_t c, size_t c0, size_t c1,
+                         float *out, float *work)
+{
+    const struct ab_problem *p = &s->p;
+    size_t r = s->r, N = p->n, D = p->d, DV = p->dv, P = s->nchunks, stride = r * DV + r + 1;
+    int relu = s->kernel == KERNEL_RELU;
+    double *A = (double *)work, *z = A + r * DV, *sv = z + r, eps = s->eps;
+    float *Af = (float *)(sv + DV), *zf = Af + r * DV, *fq = zf + r, *fk = fq + CT * r,
+          *G = fk + CT * r, *pv = G + CT * CT, *mq = pv + CT * DV, *mk = mq + CT, *sq = mk + CT,
+          *dz = sq + CT;
+    const float *base = s->part + h * P * stride;
+    float M = relu ? 0.0f : -INFINITY;
+    for (size_t b = 0; b < c && !relu; b++)
+        M = fmaxf(M, base[b * stride + r * DV + r]);
+    if (s->global && !relu)
+        M = s->kmax[h];
+    memset(A, 0, (r * DV + r + DV) * sizeof(double));
+    for (size_t b = 0; b < c; b++) {
+        const float *pc = base + b * stride;
+        float cm = pc[r * DV + r];
+        double f = relu ? 1.0 : (cm == -INFINITY ? 0.0 : exp((double)cm - M));
+        for (size_t i = 0; i < r * DV + r; i++)
+            A[i] += f * pc[i]; /* A, then z */
+    }
+    if (eps > 0)
+        for (size_t j = 0; j < c0; j++)
+            for (size_t cc = 0; cc < DV; cc++)
+                sv[cc] += p->v[(h * N + j) * DV + cc];
+    for (size_t t0 = c0; t0 < c1; t0 += CT) {
+        size_t nt = c1 - t0 < CT ? c1 - t0 : CT;
+        const float *k = p->k + (h * N + t0) * D, *q = p->q + (h * N + t0) * D,
+                    *v = p->v + (h * N + t0) * DV;
+        float *o = out + (h * N + t0) * DV, Mprev = M;
+        features(s, k, nt, fk, mk);
+        for (size_t j = 0; j < nt; j++) {
+            if (relu) {
+                mk[j] = 0.0f;
+                continue;
+            }
+            M = s->global ? M : fmaxf(M, mk[j]);
+            mk[j] = M;
+            ab_exp_shift_sum(fk + j * r, r, M);
+        }
+        query_features(s, q, nt, fq, mq);
+        for (size_t i = 0; i < nt; i++) {
+            double t = 0;
+            for (size_t f = 0; f < r; f++)
+                t += fq[i * r + f];
+            sq[i] = (float)t;
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nt, (int)nt, (int)r, 1.0f, fq, (int)r,
+                    fk, (int)r, 0.0f, G, CT);
+        for (size_t i = 0; i < nt; i++)
+            for (size_t j = 0; j < nt; j++)
+                G[i * CT + j] = j <= i ? G[i * CT + j] * expf(mk[j] - mk[i]) + (float)eps * sq[i] : 0.0f;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nt, (int)DV, (int)nt, 1.0f, G, CT,
+                    v, (int)DV, 0.0f, o, (int)DV);
+        for (size_t i = 0; i < r * DV + r; i++)
+            Af[i] = (float)A[i]; /* A, then z, into Af, zf */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nt, (int)DV, (int)r, 1.0f, fq,
+                    (int)r, Af, (int)DV, 0.0f, pv, (int)DV);
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)nt, (int)r, 1.0f, fq, (int)r, zf, 1, 0.0f, dz, 1);
+        for (size_t i = 0; i < nt; i++) {
+            double ci = relu ? 1.0 : (Mprev == -INFINITY ? 0.0 : exp((double)Mprev - mk[i]));
+            double den = ci * dz[i] + (eps * (double)t0 + s->ceps) * sq[i];
+            for (size_t j = 0; j <= i; j++)
+                den += G[i * CT + j];
+            for (size_t cc = 0; cc < DV; cc++)
+                o[i * DV + cc] = (float)((o[i * DV + cc] + ci * pv[i * DV + cc] + eps * sq[i] * sv[cc]) / den);
+        }
+        /* the state at the step's end, under M_end = the last key's stabiliser */
+        float Mend = mk[nt - 1];
+        double f = relu ? 1.0 : (Mprev == -INFINITY ? 0.0 : exp((double)Mprev - Mend));
+        for (size_t i = 0; i < r * DV + r && f != 1.0; i++)
+            A[i] *= f;
+        for (size_t j = 0; j < nt && !relu; j++) {
+            float g = expf(mk[j] - Mend);
+            for (size_t ff = 0; ff < r; ff++)
+                fk[j * r + ff] *= g;
+        }
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)r, (int)DV, (int)nt, 1.0f, fk, (int)r,
+                    v, (int)DV, 0.0f, Af, (int)DV);
+        for (size_t i = 0; i < r * DV; i++)
+            A[i] += Af[i];
+        for (size_t j = 0; j < nt; j++)
+            for (size_t ff = 0; ff < r; ff++)
+                z[ff] += fk[j * r + ff];
+        for (size_t j = 0; j < nt && eps > 0; j++)
+            for (size_t cc = 0; cc < DV; cc++)
+                sv[cc] += v[j * DV + cc];
+    }
 }
 
 /* |x'|^2 / 2 = |x|^2 / (2 sqrt(D)), as features() computes it */
@@ -526,6 +714,40 @@ static void query_tile_lanes(const struct perf_state *s, size_t h, size_t r0, si
     ab_qt_unpack(ot, DV, den, rows, out + (h * N + r0) * DV, DV);
 }
 
+/* Output rows [r0, r0 + rows) of head h whose first `valid` are valid: the
+ * rest are written 0. Returns the valid count (0: nothing to compute). */
+static size_t zero_padded(const struct perf_state *s, size_t h, size_t r0, size_t rows, float *out)
+{
+    size_t L = ab_mask_valid(&s->p, h), DV = s->p.dv, rv = r0 >= L ? 0 : (L - r0 < rows ? L - r0 : rows);
+    if (rv < rows)
+        memset(out + (h * s->p.n + r0 + rv) * DV, 0, (rows - rv) * DV * sizeof(float));
+    return rv;
+}
+
+/* Pass 1 of forward: the key chunks of every head (padding: of its valid
+ * keys) into the partials; under mask: causal only the chunks a later chunk
+ * starts from (all of them for the global stabiliser, which needs their
+ * maxima). */
+static void key_pass(const struct perf_state *s)
+{
+    const struct ab_problem *p = &s->p;
+    size_t H = p->heads, r = s->r, DV = p->dv, P = s->nchunks, stride = r * DV + r + 1;
+    int T = p->threads > 0 ? p->threads : 1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+    for (long it = 0; it < (long)(H * P); it++) {
+        size_t h = (size_t)it / P, c = (size_t)it % P, L = ab_mask_valid(p, h);
+        size_t chunk = (L + P - 1) / P, c0 = c * chunk < L ? c * chunk : L;
+        size_t c1 = c0 + chunk < L ? c0 + chunk : L;
+        if (s->causal && !s->global && c == P - 1)
+            continue;
+        float *w = s->work + (size_t)omp_get_thread_num() * s->tstride;
+        if (lanes_path(s->kernel, s->eps))
+            key_chunk_lanes(s, h, c0, c1, s->part + (h * P + c) * stride, w);
+        else
+            key_chunk(s, h, c0, c1, s->part + (h * P + c) * stride, w);
+    }
+}
+
 static int perf_forward(void *state, float *out, struct ab_err *err)
 {
     (void)err;
@@ -533,15 +755,22 @@ static int perf_forward(void *state, float *out, struct ab_err *err)
     const struct ab_problem *p = &s->p;
     size_t H = p->heads, N = p->n, D = p->d, DV = p->dv, r = s->r, P = s->nchunks;
     int T = p->threads > 0 ? p->threads : 1;
-    size_t chunk = (N + P - 1) / P, stride = r * DV + r + 1;
+    key_pass(s);
+    if (s->causal) { /* pass 2: each chunk from the totals before it */
+        size_t stride = r * DV + r + 1, chunk = (N + P - 1) / P;
+        for (size_t h = 0; h < H && s->global; h++) {
+            float m = -INFINITY;
+            for (size_t c = 0; c < P; c++)
+                m = fmaxf(m, s->part[(h * P + c) * stride + r * DV + r]);
+            s->kmax[h] = m; /* also `rows`' stabiliser */
+        }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
-    for (long it = 0; it < (long)(H * P); it++) {
-        size_t h = (size_t)it / P, c = (size_t)it % P, c0 = c * chunk, c1 = c0 + chunk < N ? c0 + chunk : N;
-        float *w = s->work + (size_t)omp_get_thread_num() * s->tstride;
-        if (lanes_path(s->kernel, s->eps))
-            key_chunk_lanes(s, h, c0, c1, s->part + (h * P + c) * stride, w);
-        else
-            key_chunk(s, h, c0, c1, s->part + (h * P + c) * stride, w);
+        for (long it = 0; it < (long)(H * P); it++) {
+            size_t h = (size_t)it / P, c = (size_t)it % P, c0 = c * chunk < N ? c * chunk : N;
+            causal_chunk(s, h, c, c0, c0 + chunk < N ? c0 + chunk : N, out,
+                         s->work + (size_t)omp_get_thread_num() * s->tstride);
+        }
+        return AB_OK;
     }
     for (size_t h = 0; h < H; h++)
         merge(s, h);
@@ -550,15 +779,19 @@ static int perf_forward(void *state, float *out, struct ab_err *err)
 #pragma omp parallel for schedule(dynamic, 8) num_threads(T)
         for (long it = 0; it < (long)(H * blocks); it++) {
             size_t h = (size_t)it / blocks, r0 = ((size_t)it % blocks) * QL;
-            query_tile_lanes(s, h, r0, N - r0 < QL ? N - r0 : QL, out,
-                             s->work + (size_t)omp_get_thread_num() * s->tstride);
+            size_t rv = zero_padded(s, h, r0, N - r0 < QL ? N - r0 : QL, out);
+            if (rv)
+                query_tile_lanes(s, h, r0, rv, out, s->work + (size_t)omp_get_thread_num() * s->tstride);
         }
         return AB_OK;
     }
     size_t tiles = (N + TQ - 1) / TQ;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
     for (long it = 0; it < (long)(H * tiles); it++) {
-        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ, rows = N - r0 < TQ ? N - r0 : TQ;
+        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ;
+        size_t rows = zero_padded(s, h, r0, N - r0 < TQ ? N - r0 : TQ, out);
+        if (!rows)
+            continue;
         float *U = s->work + (size_t)omp_get_thread_num() * s->tstride, *den = U + TQ * r;
         float *o = out + (h * N + r0) * DV;
         query_features(s, p->q + (h * N + r0) * D, rows, U, U + qmax_at(s));
@@ -575,6 +808,68 @@ static int perf_forward(void *state, float *out, struct ab_err *err)
     return AB_OK;
 }
 
+/* rows under mask: causal: S_ij = phi(q_i) . (psi_j exp(M_j - M_i) + eps)
+ * for j <= i (causal_chunk's features), normalised by the row's own sum
+ * (plus causal_eps). Two passes over keys [0, r1): the rows' stabilisers M_i,
+ * then the entries. */
+static void rows_causal(const struct perf_state *s, size_t h, size_t r0, size_t r1, float *S)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, D = p->d, r = s->r, rows = r1 - r0;
+    int relu = s->kernel == KERNEL_RELU;
+    float *Uq = s->work, *sq = Uq + TQ * r, *kb = sq + TQ, *mrow = s->work + stab_at(r, p->dv),
+          *mk = mrow + TQ;
+    const float *k = p->k + h * N * D;
+    query_features(s, p->q + (h * N + r0) * D, rows, Uq, Uq + qmax_at(s));
+    for (size_t i = 0; i < rows; i++) {
+        double t = 0;
+        for (size_t f = 0; f < r; f++)
+            t += Uq[i * r + f];
+        sq[i] = (float)t;
+        mrow[i] = relu ? 0.0f : s->kmax[h];
+    }
+    float R = -INFINITY;
+    for (size_t b0 = 0; b0 < r1 && !relu && !s->global; b0 += TK) { /* M_i: the running max */
+        size_t cols = r1 - b0 < TK ? r1 - b0 : TK;
+        features(s, k + b0 * D, cols, kb, mk);
+        for (size_t t = 0; t < cols; t++) {
+            R = fmaxf(R, mk[t]);
+            if (b0 + t >= r0)
+                mrow[b0 + t - r0] = R;
+        }
+    }
+    R = -INFINITY;
+    memset(S, 0, rows * N * sizeof(float));
+    for (size_t b0 = 0; b0 < r1; b0 += TK) {
+        size_t cols = r1 - b0 < TK ? r1 - b0 : TK;
+        features(s, k + b0 * D, cols, kb, mk);
+        for (size_t t = 0; t < cols; t++) {
+            if (relu) {
+                mk[t] = 0.0f;
+                continue;
+            }
+            R = s->global ? s->kmax[h] : fmaxf(R, mk[t]);
+            mk[t] = R;
+            ab_exp_shift_sum(kb + t * r, r, R);
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols, (int)r, 1.0f, Uq,
+                    (int)r, kb, (int)r, 0.0f, S + b0, (int)N);
+        for (size_t i = 0; i < rows; i++)
+            for (size_t t = 0; t < cols; t++) {
+                float *e = S + i * N + b0 + t;
+                *e = b0 + t <= r0 + i ? *e * expf(mk[t] - mrow[i]) + s->eps * sq[i] : 0.0f;
+            }
+    }
+    for (size_t i = 0; i < rows; i++) {
+        double den = (double)s->ceps * sq[i];
+        for (size_t j = 0; j <= r0 + i; j++)
+            den += S[i * N + j];
+        float inv = (float)(1.0 / den);
+        for (size_t j = 0; j <= r0 + i; j++)
+            S[i * N + j] *= inv;
+    }
+}
+
 static int perf_rows(void *state, size_t h, size_t r0, size_t r1, float *S, struct ab_err *err)
 {
     struct perf_state *s = state;
@@ -582,13 +877,23 @@ static int perf_rows(void *state, size_t h, size_t r0, size_t r1, float *S, stru
     size_t N = p->n, D = p->d, r = s->r, rows = r1 - r0;
     if (h >= p->heads || r0 >= r1 || r1 > N || rows > AB_ROWS_BLOCK || rows > TQ)
         return ab_errf(err, AB_EINVAL, "performer: rows [%zu, %zu) of head %zu out of range", r0, r1, h);
+    if (s->causal) {
+        rows_causal(s, h, r0, r1, S);
+        return AB_OK;
+    }
+    /* padding: the valid rows attend the L valid keys; the rest is 0 */
+    size_t L = ab_mask_valid(p, h);
+    memset(S, 0, rows * N * sizeof(float));
+    rows = r0 >= L ? 0 : (L - r0 < rows ? L - r0 : rows);
+    if (!rows)
+        return AB_OK;
     /* phi(Q rows) and D_i in the thread-0 slice, a key tile's phi after them */
     float *Uq = s->work, *den = Uq + TQ * r, *kb = den + TQ;
     query_features(s, p->q + (h * N + r0) * D, rows, Uq, Uq + qmax_at(s));
     cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)r, 1.0f, Uq, (int)r, s->ksum + h * r, 1,
                 0.0f, den, 1);
-    for (size_t b0 = 0; b0 < N; b0 += TK) {
-        size_t cols = N - b0 < TK ? N - b0 : TK;
+    for (size_t b0 = 0; b0 < L; b0 += TK) {
+        size_t cols = L - b0 < TK ? L - b0 : TK;
         features(s, p->k + (h * N + b0) * D, cols, kb, NULL);
         if (s->kernel == KERNEL_SOFTMAX)
             for (size_t t = 0; t < cols; t++)
@@ -599,7 +904,7 @@ static int perf_rows(void *state, size_t h, size_t r0, size_t r1, float *S, stru
     }
     for (size_t t = 0; t < rows; t++) {
         float inv = 1.0f / den[t];
-        for (size_t j = 0; j < N; j++)
+        for (size_t j = 0; j < L; j++)
             S[t * N + j] *= inv;
     }
     return AB_OK;
@@ -619,7 +924,7 @@ const struct ab_method ab_performer_cpu = {
     .summary = "Performer FAVOR+ random features (kernel: relu is LRA's generalized kernel, not softmax)",
     .params = performer_params,
     .nparams = (int)(sizeof performer_params / sizeof performer_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1,
+    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL | AB_CAP_PADDING,
     .estimate = perf_estimate,
     .prepare = perf_prepare,
     .forward = perf_forward,
