@@ -66,7 +66,9 @@ void ab_nystrom_landmarks_range(const float *x, size_t n, size_t d, size_t m, in
 void ab_nystrom_landmarks_valid(const float *x, size_t n, size_t valid, size_t d, size_t m,
                                 int mode, size_t j0, size_t j1, float *out, float *ok);
 
-/* The padding_rule parameter (under mask: padding; see nystrom_cpu.c). */
+/* The padding_rule parameter (under mask: padding; see nystrom_cpu.c). Its
+ * table default is unset (NULL), read as strict: row ids and values texts of
+ * configs that do not name it stay what they were. */
 enum ab_nystrom_padding_rule { AB_PADRULE_STRICT = 0, AB_PADRULE_HF = 1, AB_PADRULE_LUCIDRAINS = 2 };
 
 /* Landmark selection (the `selection` parameter). */
@@ -116,6 +118,13 @@ int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, do
 int ab_nystrom_pinv_quality(size_t M, size_t lwork, const float *a, const float *z, double *work,
                             int *iwork, double *resid, double *vs);
 
+/* padding_rule of vals: strict unless given. */
+static inline int ab_nystrom_padding_rule(const struct ab_values *vals)
+{
+    return ab_values_isset(vals, "padding_rule") ? ab_values_enum(vals, "padding_rule")
+                                                 : AB_PADRULE_STRICT;
+}
+
 /* The nystrom method's parameters, for tables that extend them. */
 #define AB_NYSTROM_PARAMS                                                                          \
     {.name = "landmarks", .type = AB_PT_INT, .def = NULL, .lo = 1, .hi = 1 << 24,                  \
@@ -136,10 +145,10 @@ int ab_nystrom_pinv_quality(size_t M, size_t lwork, const float *a, const float 
          .help = "iterations of Z <- Z/4 (13I - AZ(15I - AZ(7I - AZ)))"},                           \
         {.name = "pinv_init", .type = AB_PT_ENUM, .def = "per-head", .choices = "per-head|global", \
          .help = "Z0 = A^T / c: c per head (xformers) or one c over all heads (official, HF)"},    \
-        {.name = "padding_rule", .type = AB_PT_ENUM, .def = "strict",                             \
+        {.name = "padding_rule", .type = AB_PT_ENUM, .def = NULL,                                 \
          .choices = "strict|hf|lucidrains",                                                        \
-         .help = "mask: padding: strict (landmarks from valid tokens, padded keys out of every "   \
-                 "kernel), hf (Hugging Face), lucidrains (nystrom-attention)"},                   \
+         .help = "mask: padding: strict (the default: landmarks from valid tokens, padded keys "   \
+                 "out of every kernel), hf (Hugging Face), lucidrains (nystrom-attention)"},      \
         {.name = "tile_q", .type = AB_PT_INT, .def = "256", .lo = 1, .hi = 65536,                  \
          .help = "query rows per F block of `rows` (the forward: 32-query lane tiles)"},         \
         {.name = "tile_k", .type = AB_PT_INT, .def = "1024", .lo = 1, .hi = 1 << 20,               \

@@ -125,7 +125,7 @@ static int compute_sizes(const struct ab_problem *p, const struct ab_values *val
     if (m > n)
         return ab_errf(err, AB_EINVAL, "nystrom: landmarks M=%zu exceeds the sequence length N=%zu",
                        m, n);
-    if (p->mask == AB_MASK_PADDING && ab_values_enum(vals, "padding_rule") != AB_PADRULE_STRICT &&
+    if (p->mask == AB_MASK_PADDING && ab_nystrom_padding_rule(vals) != AB_PADRULE_STRICT &&
         ab_values_enum(vals, "selection") != AB_SEL_SEGMENT_MEANS)
         return ab_errf(err, AB_EINVAL,
                        "nystrom: padding_rule hf and lucidrains reproduce peers that form landmarks "
@@ -265,7 +265,7 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
     s->init = ab_values_enum(vals, "pinv_init");
     s->selection = ab_values_enum(vals, "selection");
     s->kmeans_iters = (int)ab_values_int(vals, "kmeans_iters");
-    s->rule = ab_values_enum(vals, "padding_rule");
+    s->rule = ab_nystrom_padding_rule(vals);
     s->heads = (struct head_ws *)(blk + up16(sizeof(struct nystrom_state)));
     /* carve: floats from a 64-byte boundary, then doubles, then ints */
     uintptr_t at = (uintptr_t)(s->heads + H);
