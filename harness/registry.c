@@ -19,7 +19,8 @@
 #include <string.h>
 
 extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu, ab_linformer_cpu,
-    ab_performer_cpu, ab_nystrom_local_cpu, ab_nystrom_direct_cpu, ab_uniform_cpu;
+    ab_performer_cpu, ab_nystrom_local_cpu, ab_nystrom_direct_cpu, ab_uniform_cpu,
+    ab_nystrom_causal_cpu;
 #ifdef AB_HAVE_CUDA
 extern const struct ab_method ab_exact_cuda, ab_nystrom_cuda;
 #endif
@@ -34,6 +35,7 @@ static const struct ab_method *const builtin[] = {
     &ab_nystrom_local_cpu,
     &ab_nystrom_direct_cpu,
     &ab_uniform_cpu,
+    &ab_nystrom_causal_cpu,
 #ifdef AB_HAVE_CUDA
     &ab_exact_cuda,
     &ab_nystrom_cuda,

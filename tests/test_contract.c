@@ -66,6 +66,10 @@ struct expect {
     const char *skip[4]; /* "param=choice" (or "param=*") not run here, see below */
     const char *extra[3][3]; /* further configurations (overrides) */
     const char *bad;         /* a parameter for which n + 1 cannot work, (g) */
+    int only_mask;           /* a method that runs under this mask only (enum ab_mask;
+                              * 0: every mask its caps declare, and none) */
+    const char *leaks_causal; /* why its causal form is not leak-free (then measured,
+                               * reported by causal_leak, not a broken promise) */
 };
 
 #define SUM_TOL 1e-5 /* |row sum - 1| and |O - 1| with V = 1, (f) ROWS_SUM_1 */
@@ -85,7 +89,10 @@ static const struct expect expectations[] = {
      * padding keys too) */
     {.name = "nystrom-local", .ws_tol = 0.01, .rows_tol = 1e-3, .bad = "landmarks",
      .extra = {{"window=-1"}, {"window=20", "landmarks=16"}}},
-    {.name = "nystrom-direct", .ws_tol = 0.01, .rows_tol = 1e-3, .bad = "landmarks"},
+    {.name = "nystrom-direct", .ws_tol = 0.01, .rows_tol = 1e-3, .bad = "landmarks",
+     .leaks_causal = "the true masked matrix's A = S[L, L] is lower triangular, so is A^-1, but "
+                     "the pseudo-inverse iteration's iterates (from A^T / c) and the SVD's "
+                     "rounding are not: row i reads landmark rows after i"},
     {.name = "local", .ws_tol = 0.01, .rows_tol = 1e-5, .bad = "global",
      .extra = {{"global=5"}, {"window=0"}}},
     /* linformer: the default k = 256 exceeds n = 67; projection: file needs
@@ -95,6 +102,12 @@ static const struct expect expectations[] = {
     /* performer: eps > 0 (performer-pytorch's constant) takes the SGEMM path
      * of the softmax kernel */
     {.name = "performer", .ws_tol = 0.01, .rows_tol = 1e-5, .extra = {{"eps=1e-3"}}},
+    /* nystrom-causal computes causal attention only (refused unmasked) */
+    {.name = "nystrom-causal", .ws_tol = 0.01, .rows_tol = 1e-4, .bad = "landmarks",
+     .only_mask = AB_MASK_CAUSAL, .skip = {"inverse=triangular"},
+     /* the triangular inverse at M close to N (single-token segments) is
+      * ill-conditioned, as test_nystrom_causal measures: with segments of 8 */
+     .extra = {{"inverse=triangular", "landmarks=8"}}},
     /* the test plugin's other `fault` modes crash, hang or misbehave on
      * purpose (for test_cli); here it runs well-behaved */
     {.name = "test-fault", .ws_tol = 0.01, .exact_tol = 1e-6, .skip = {"fault=*"}},
@@ -532,7 +545,7 @@ static void run_config(struct ctx *c, const struct config *cf)
         double leak = ab_test_leak(m, &p, &vals, c->seed + 99);
         print_message("[ mask     ] %-15s %-40s n=%-4zu %s leak %.3g\n", m->name, c->cfg, sh->N,
                       sh->mask == AB_MASK_CAUSAL ? "causal" : "padding", leak);
-        if (c->defaults)
+        if (c->defaults && !(sh->mask == AB_MASK_CAUSAL && c->ex->leaks_causal))
             CHECK(c, leak == 0.0,
                   "declares mask %s but with its defaults a row that must not see the %s "
                   "moved by %.3g relative when those were replaced",
@@ -663,7 +676,7 @@ static void method_keeps_the_contract(void **state)
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         c.sh = &shapes[s];
         c.seed = ab_test_seed() + 1000 * s + 17;
-        if (!shape_supported(m, c.sh))
+        if (!shape_supported(m, c.sh) || (c.ex->only_mask && c.sh->mask != c.ex->only_mask))
             continue;
         /* defaults that do not fit the sizes: estimate says why, then the
          * table's fitting overrides apply to every configuration here */

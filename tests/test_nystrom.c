@@ -1,7 +1,8 @@
 /* test_nystrom.c — methods/nystrom against a float64 implementation of its
  * own formula, and the properties it claims: exact at M = N with the SVD
  * pseudo-inverse; the iteration converges to the SVD pseudo-inverse; segment
- * rules; per-head vs global init; bad sizes. (Rows consistent with forward,
+ * rules; per-head vs global init; bad sizes; under mask: padding, each
+ * padding_rule against its float64 formula, rows, and the padding leak. (Rows consistent with forward,
  * landmarks > N: tests/test_contract.c.) */
 #include "nystrom/nystrom.h"
 #include "testlib.h"
@@ -86,6 +87,106 @@ static double oracle_forward(const struct oracle *o, const float *q, const float
     free(qd), free(kd), free(vd), free(ql), free(kl), free(A), free(F), free(B), free(Z);
     free(bv), free(w);
     return worst_cond;
+}
+
+
+/* ---- the float64 oracle under mask: padding, for each padding_rule ----
+ * Per head, L = lengths[h]:
+ *   strict      Mh = min(M, L) segments of the L valid tokens; F, A, B as
+ *               unmasked on those tokens (B's keys: the L valid ones, plus
+ *               the pad-keys zero rows of L's own left padding);
+ *   hf          M segments of all N tokens; F, A unmasked; B over keys < L
+ *               (plus pad-keys' zero rows);
+ *   lucidrains  M segments of all N tokens, each the mean of its tokens < L
+ *               (none: a zero landmark, "empty"); F and A with the empty
+ *               landmarks' columns masked, an empty row of A uniform (1/M);
+ *               B over keys < L, an empty row of B uniform over nuni
+ *               positions (N, or M ceil(N/M) for pad segments) whose padded
+ *               values are 0.
+ * Padded rows of the output are 0. rule: 0 strict, 1 hf, 2 lucidrains. */
+static double oracle_masked(const struct oracle *o, int rule, const size_t *len, const float *q,
+                            const float *k, const float *v, double *out)
+{
+    size_t N = o->N, D = o->D, DV = o->DV, M = o->M, H = o->H;
+    double s = 1.0 / sqrt((double)D), global = 0, worst = 0;
+    double *ql = malloc(H * M * D * 8), *kl = malloc(H * M * D * 8), *A = malloc(H * M * M * 8);
+    double *F = malloc(N * M * 8), *B = malloc(M * N * 8), *Z = malloc(M * M * 8);
+    double *qd = malloc(N * D * 8), *kd = malloc(N * D * 8), *bv = malloc(M * DV * 8);
+    double *w = malloc(M * DV * 8), *okd = malloc(H * M * 8);
+    size_t *mh = malloc(H * sizeof *mh);
+    for (size_t h = 0; h < H; h++) {
+        size_t L = len[h], Mh = rule == 0 ? (M < L ? M : L) : M, segn = rule == 0 ? L : N;
+        mh[h] = Mh;
+        double *Qh = ql + h * M * D, *Kh = kl + h * M * D, *Ah = A + h * M * M, *ok = okd + h * M;
+        for (size_t j = 0; j < Mh; j++) {
+            size_t t0, t1, div;
+            ab_nystrom_segment(segn, Mh, o->mode, j, &t0, &t1, &div);
+            if (rule == 2) { /* valid tokens only, divided by their count */
+                t1 = t1 < L ? t1 : L;
+                t0 = t0 < t1 ? t0 : t1;
+                div = t1 - t0;
+            }
+            ok[j] = div > 0;
+            for (size_t c = 0; c < D; c++) {
+                double a = 0, b = 0;
+                for (size_t t = t0; t < t1; t++)
+                    a += q[(h * N + t) * D + c], b += k[(h * N + t) * D + c];
+                Qh[j * D + c] = div ? a / (double)div : 0, Kh[j * D + c] = div ? b / (double)div : 0;
+            }
+        }
+        ab_test_abt_f64(Qh, Kh, Mh, Mh, D, s, Ah);
+        for (size_t r = 0; r < Mh; r++)
+            for (size_t c = 0; c < Mh; c++)
+                if (rule == 2 && (!ok[r] || !ok[c]))
+                    Ah[r * Mh + c] = ok[r] ? -INFINITY : 0.0;
+        ab_test_softmax_rows_f64(Ah, Mh, Mh);
+        global = fmax(global, ab_test_colmax_f64(Ah, Mh));
+        worst = fmax(worst, ab_test_cond2_f64(Ah, Mh));
+    }
+    for (size_t h = 0; h < H; h++) {
+        size_t L = len[h], Mh = mh[h], segn = rule == 0 ? L : N;
+        double *Qh = ql + h * M * D, *Kh = kl + h * M * D, *Ah = A + h * M * M, *ok = okd + h * M;
+        for (size_t i = 0; i < N * D; i++)
+            qd[i] = q[h * N * D + i], kd[i] = k[h * N * D + i];
+        ab_test_abt_f64(qd, Kh, L, Mh, D, s, F);
+        for (size_t i = 0; i < L; i++)
+            for (size_t j = 0; j < Mh; j++)
+                if (!ok[j])
+                    F[i * Mh + j] = -INFINITY;
+        ab_test_softmax_rows_f64(F, L, Mh);
+        ab_test_abt_f64(Qh, kd, Mh, L, D, s, B);
+        /* pad-keys (not lucidrains, which masks its padding): zero rows as keys */
+        size_t padk = o->mode == AB_SEG_PAD_KEYS && rule != 2 ? ((segn + Mh - 1) / Mh) * Mh - segn : 0;
+        double nuni = o->mode == AB_SEG_UNEVEN ? (double)N : (double)(((N + M - 1) / M) * M);
+        for (size_t r = 0; r < Mh; r++) {
+            double mx = padk ? 0 : -INFINITY, sum = 0;
+            for (size_t j = 0; j < L; j++)
+                mx = fmax(mx, B[r * L + j]);
+            for (size_t j = 0; j < L; j++)
+                sum += (B[r * L + j] = exp(B[r * L + j] - mx));
+            sum += (double)padk * exp(-mx);
+            for (size_t j = 0; j < L; j++)
+                B[r * L + j] = ok[r] ? B[r * L + j] / sum : 1.0 / nuni;
+        }
+        if (o->svd)
+            ab_test_pinv_svd_f64(Ah, Mh, Z);
+        else
+            ab_test_pinv_iter_f64(Ah, Mh, o->global ? global : ab_test_colmax_f64(Ah, Mh), o->iters,
+                                  Z);
+        for (size_t r = 0; r < Mh; r++)
+            for (size_t c = 0; c < DV; c++) {
+                double a = 0;
+                for (size_t j = 0; j < L; j++)
+                    a += B[r * L + j] * v[(h * N + j) * DV + c];
+                bv[r * DV + c] = a;
+            }
+        ab_test_mm_f64(Z, bv, Mh, Mh, DV, 1, w);
+        memset(out + h * N * DV, 0, N * DV * 8);
+        ab_test_mm_f64(F, w, L, Mh, DV, 1, out + h * N * DV);
+    }
+    free(ql), free(kl), free(A), free(F), free(B), free(Z), free(qd), free(kd), free(bv), free(w);
+    free(okd), free(mh);
+    return worst;
 }
 
 struct inputs {
@@ -455,6 +556,160 @@ static void kmeans_finds_shuffled_clusters_that_segments_miss(void **st)
     free_inputs(&in);
 }
 
+static const char *const rules[] = {"strict", "hf", "lucidrains"};
+
+static void padding_matches_float64_formula_for_every_rule(void **st)
+{
+    (void)st;
+    /* 4 sequences of lengths not multiples of M; the last shorter than M
+     * (strict: min(M, L) landmarks; lucidrains: mostly empty landmarks) */
+    size_t H = 4, N = 203, D = 16, DV = 8, M = 16, len[] = {203, 150, 37, 9};
+    struct {
+        const char *seg;
+        int mode, global, svd, iters;
+    } cases[] = {
+        {"uneven", AB_SEG_UNEVEN, 0, 0, 6}, {"pad", AB_SEG_PAD, 1, 0, 6},
+        {"pad-keys", AB_SEG_PAD_KEYS, 1, 0, 6}, {"uneven", AB_SEG_UNEVEN, 0, 1, 0},
+    };
+    for (int rule = 0; rule < 3; rule++)
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            if (rule == 2 && cases[c].svd)
+                continue; /* empty landmarks: A has equal rows, singular */
+            struct inputs in = make_inputs(H, N, D, DV, 1.0, ab_test_seed() + 100 * c + (uint64_t)rule);
+            char seg[32], r[40], it[32];
+            snprintf(seg, sizeof seg, "segments=%s", cases[c].seg);
+            snprintf(r, sizeof r, "padding_rule=%s", rules[rule]);
+            snprintf(it, sizeof it, "pinv_iters=%d", cases[c].iters);
+            struct ab_values vals = ab_test_values(
+                &ab_nystrom_cpu, "landmarks=16", seg, r, it,
+                cases[c].global ? "pinv_init=global" : "pinv_init=per-head",
+                cases[c].svd ? "pinv=svd" : "pinv=iterative", "tile_q=37", "tile_k=29", NULL);
+            struct ab_problem p = ab_test_problem_masked(H, N, D, DV, in.q, in.k, in.v, 1,
+                                                         AB_MASK_PADDING, len);
+            struct ab_err err;
+            if (ab_test_run_method(&ab_nystrom_cpu, &p, &vals, in.out, &err))
+                fail_msg("%s", err.msg);
+            struct oracle o = {H, N, D, DV, M, cases[c].mode, cases[c].iters, cases[c].global,
+                               cases[c].svd};
+            double cond = oracle_masked(&o, rule, len, in.q, in.k, in.v, in.ref);
+            double e = ab_test_rel_err(in.out, in.ref, H * N * DV);
+            /* svd: as unmasked, 1e-5 or 1e-7 cond(A); the iteration is a
+             * polynomial in A that does not amplify the rounding even where
+             * A is singular (lucidrains' equal uniform rows, pad segments'
+             * zero landmarks): 1e-5, measured below 1e-6 */
+            double tol = cases[c].svd ? fmax(1e-5, 1e-7 * cond) : 1e-5;
+            print_message("%-10s %-8s %s: cond(A) %.3g, rel err vs float64 %.2e (tol %.1e)\n",
+                          rules[rule], cases[c].seg, cases[c].svd ? "svd" : "iter", cond, e, tol);
+            assert_rel_err(in.out, in.ref, H * N * DV, tol);
+            for (size_t h = 0; h < H; h++) /* padded rows exactly 0 */
+                for (size_t i = len[h] * DV; i < N * DV; i++)
+                    assert_true(in.out[h * N * DV + i] == 0.0f);
+            free_inputs(&in);
+        }
+}
+
+/* rows() under the mask: padded rows and padded keys 0, rows V = forward. */
+static void padding_rows_agree_with_forward(void **st)
+{
+    (void)st;
+    size_t H = 3, N = 130, D = 16, DV = 8, len[] = {130, 71, 5};
+    for (int rule = 0; rule < 3; rule++) {
+        struct inputs in = make_inputs(H, N, D, DV, 1.0, ab_test_seed() + 7 + (uint64_t)rule);
+        char r[40];
+        snprintf(r, sizeof r, "padding_rule=%s", rules[rule]);
+        struct ab_values vals = ab_test_values(&ab_nystrom_cpu, "landmarks=12", "segments=pad", r,
+                                               "tile_k=50", NULL);
+        struct ab_problem p = ab_test_problem_masked(H, N, D, DV, in.q, in.k, in.v, 1,
+                                                     AB_MASK_PADDING, len);
+        struct ab_err err;
+        void *state = NULL;
+        assert_int_equal(ab_nystrom_cpu.prepare(&p, &vals, &state, &err), AB_OK);
+        assert_int_equal(ab_nystrom_cpu.forward(state, in.out, &err), AB_OK);
+        float *S = malloc(AB_ROWS_BLOCK * N * 4);
+        double worst = 0;
+        for (size_t h = 0; h < H; h++)
+            for (size_t r0 = 0; r0 < N; r0 += AB_ROWS_BLOCK) {
+                size_t r1 = r0 + AB_ROWS_BLOCK < N ? r0 + AB_ROWS_BLOCK : N;
+                assert_int_equal(ab_nystrom_cpu.rows(state, h, r0, r1, S, &err), AB_OK);
+                for (size_t i = r0; i < r1; i++) {
+                    const float *row = S + (i - r0) * N;
+                    for (size_t j = 0; j < N; j++)
+                        if (i >= len[h] || j >= len[h])
+                            assert_true(row[j] == 0.0f);
+                    if (i >= len[h])
+                        continue;
+                    for (size_t c = 0; c < DV; c++) {
+                        double a = 0;
+                        for (size_t j = 0; j < N; j++)
+                            a += (double)row[j] * in.v[(h * N + j) * DV + c];
+                        worst = fmax(worst, fabs(a - in.out[(h * N + i) * DV + c]));
+                    }
+                }
+            }
+        print_message("%-10s max |rows V - O| %.2e\n", rules[rule], worst);
+        assert_true(worst < 1e-4);
+        free(S);
+        ab_nystrom_cpu.release(state);
+        free_inputs(&in);
+    }
+}
+
+/* strict and lucidrains never read a padded position; hf's landmarks average
+ * the padding in: the leak the harness reports. */
+static void padding_leak_is_zero_for_strict_and_lucidrains_not_hf(void **st)
+{
+    (void)st;
+    size_t H = 3, N = 157, D = 16, DV = 8, len[] = {157, 100, 23};
+    struct inputs in = make_inputs(H, N, D, DV, 1.0, ab_test_seed() + 77);
+    struct ab_problem p = ab_test_problem_masked(H, N, D, DV, in.q, in.k, in.v, 1, AB_MASK_PADDING,
+                                                 len);
+    const char *sels[] = {"selection=segment-means", "selection=strided", "selection=random",
+                          "selection=kmeans"};
+    for (int rule = 0; rule < 3; rule++)
+        for (size_t sl = 0; sl < (rule == 0 ? 4u : 1u); sl++) {
+            char r[40];
+            snprintf(r, sizeof r, "padding_rule=%s", rules[rule]);
+            struct ab_values vals =
+                ab_test_values(&ab_nystrom_cpu, "landmarks=10", "segments=pad-keys", r, sels[sl], NULL);
+            double leak = ab_test_leak(&ab_nystrom_cpu, &p, &vals, ab_test_seed() + 5);
+            print_message("%-10s %-24s padding leak %.3g\n", rules[rule], sels[sl], leak);
+            if (rule == 1)
+                assert_true(leak > 1e-3);
+            else
+                assert_true(leak == 0.0);
+        }
+    /* hf and lucidrains take the peers' segment-mean landmarks only */
+    struct ab_values bad = ab_test_values(&ab_nystrom_cpu, "padding_rule=hf", "selection=strided", NULL);
+    struct ab_err err;
+    assert_int_equal(ab_test_run_method(&ab_nystrom_cpu, &p, &bad, in.out, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "segment-means"));
+    free_inputs(&in);
+}
+
+/* Full-length sequences: every rule is the unmasked method, bit for bit. */
+static void padding_with_full_lengths_is_unmasked(void **st)
+{
+    (void)st;
+    size_t H = 2, N = 99, D = 8, DV = 8, len[] = {99, 99};
+    struct inputs in = make_inputs(H, N, D, DV, 1.0, ab_test_seed() + 9);
+    float *plain = malloc(H * N * DV * 4);
+    for (int rule = 0; rule < 3; rule++) {
+        char r[40];
+        snprintf(r, sizeof r, "padding_rule=%s", rules[rule]);
+        struct ab_values vals = ab_test_values(&ab_nystrom_cpu, "landmarks=10", "segments=pad", r, NULL);
+        run(&in, &vals);
+        memcpy(plain, in.out, H * N * DV * 4);
+        struct ab_problem p = ab_test_problem_masked(H, N, D, DV, in.q, in.k, in.v, 1,
+                                                     AB_MASK_PADDING, len);
+        struct ab_err err;
+        assert_int_equal(ab_test_run_method(&ab_nystrom_cpu, &p, &vals, in.out, &err), AB_OK);
+        if (rule != 2) /* lucidrains divides by the count of valid tokens, not ceil(N/M) */
+            assert_memory_equal(in.out, plain, H * N * DV * 4);
+    }
+    free(plain);
+    free_inputs(&in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +722,10 @@ int main(void)
         cmocka_unit_test(strided_and_random_selection_give_distinct_sorted_tokens),
         cmocka_unit_test(token_selection_with_all_tokens_is_exact),
         cmocka_unit_test(kmeans_finds_shuffled_clusters_that_segments_miss),
+        cmocka_unit_test(padding_matches_float64_formula_for_every_rule),
+        cmocka_unit_test(padding_rows_agree_with_forward),
+        cmocka_unit_test(padding_leak_is_zero_for_strict_and_lucidrains_not_hf),
+        cmocka_unit_test(padding_with_full_lengths_is_unmasked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,10 @@
  * a boolean key mask, padded query rows set to 0), on the first two heads of
  * each input: checked against the masked float64 oracle and `local` with a
  * full window (which validates the goldens), and against `exact` with the
- * mask (test_peers_exact_masked). */
+ * mask (test_peers_exact_masked). Under a padding mask (a batch of sequences
+ * of different lengths): HF's attention_mask = padding_rule: hf; lucidrains'
+ * mask = padding_rule: lucidrains (with the same pinv_init and segments as
+ * unmasked). */
 #include "formats/npy.h"
 #include "testlib.h"
 
@@ -105,8 +108,8 @@ static const size_t pad_real[2] = {397, 203}, pad_syn[2] = {431, 77};
 /* The golden "exact-<mask>-<input>.npy" (heads 0, 1 of the input) against
  * m with that mask, or against the masked float64 oracle when m is NULL;
  * asserts the relative difference <= tol and returns it. */
-static double compare_masked(const char *input, int mask, const struct ab_method *m,
-                             const char *param, double tol)
+static double compare_sdpa_masked(const char *input, int mask, const struct ab_method *m,
+                                  const char *param, double tol)
 {
     char q[600], k[600], v[600], g[600];
     const char *dir = !strcmp(input, "real") ? AB_FIXTURES "/real/n512/layer0-" : AB_GOLDEN "/syn-";
@@ -161,8 +164,8 @@ static void masked_sdpa_goldens_match_the_masked_oracle(void **s)
     const char *inputs[] = {"real", "syn"};
     for (int i = 0; i < 2; i++)
         for (int mask = AB_MASK_CAUSAL; mask <= AB_MASK_PADDING; mask++) {
-            compare_masked(inputs[i], mask, NULL, NULL, 1e-5);
-            compare_masked(inputs[i], mask, &ab_local_cpu, "window=1100", 1e-5);
+            compare_sdpa_masked(inputs[i], mask, NULL, NULL, 1e-5);
+            compare_sdpa_masked(inputs[i], mask, &ab_local_cpu, "window=1100", 1e-5);
         }
 }
 
@@ -180,7 +183,7 @@ static void test_peers_exact_masked(void **s)
     const char *inputs[] = {"real", "syn"};
     for (int i = 0; i < 2; i++)
         for (int mask = AB_MASK_CAUSAL; mask <= AB_MASK_PADDING; mask++)
-            compare_masked(inputs[i], mask, &ab_exact_cpu, NULL, 1e-5);
+            compare_sdpa_masked(inputs[i], mask, &ab_exact_cpu, NULL, 1e-5);
 }
 
 static void nystrom_matches_hugging_face_with_global_init(void **s)
@@ -200,6 +203,61 @@ static void nystrom_matches_lucidrains_with_pad_keys(void **s)
     /* 500 tokens, 64 landmarks: 12 zero rows of left padding that are keys */
     compare("syn", "lucid-syn-m64.npy", &ab_nystrom_cpu, 1e-4, "landmarks=64", "pinv_init=global",
             "segments=pad-keys", NULL);
+}
+
+/* The padded batch of golden.py (PAD_LENGTHS): the synthetic heads as two
+ * sequences of 437 and 61 valid tokens. */
+static const size_t pad_lengths[] = {437, 61};
+
+/* compare() under mask: padding with pad_lengths. */
+static double compare_padded(const char *golden, double tol, const char *p1, const char *p2,
+                             const char *p3, const char *p4)
+{
+    char q[600], k[600], v[600], g[600];
+    snprintf(q, sizeof q, "%s/syn-q.npy", AB_GOLDEN);
+    snprintf(k, sizeof k, "%s/syn-k.npy", AB_GOLDEN);
+    snprintf(v, sizeof v, "%s/syn-v.npy", AB_GOLDEN);
+    snprintf(g, sizeof g, "%s/%s", AB_GOLDEN, golden);
+    struct ab_npy Q = load(q), K = load(k), V = load(v), G = load(g);
+    size_t H = Q.shape[0], N = Q.shape[1], D = Q.shape[2], DV = V.shape[2];
+    assert_int_equal(H, 2);
+    assert_int_equal(G.count, H * N * DV);
+    struct ab_problem p = ab_test_problem_masked(H, N, D, DV, Q.data, K.data, V.data, 1,
+                                                 AB_MASK_PADDING, pad_lengths);
+    struct ab_values vals = ab_test_values(&ab_nystrom_cpu, p1, p2, p3, p4, NULL);
+    float *out = malloc(H * N * DV * sizeof *out);
+    double *ref = malloc(H * N * DV * sizeof *ref);
+    for (size_t i = 0; i < H * N * DV; i++)
+        ref[i] = G.data[i];
+    struct ab_err err;
+    if (ab_test_run_method(&ab_nystrom_cpu, &p, &vals, out, &err))
+        fail_msg("%s", err.msg);
+    double e = ab_test_rel_err(out, ref, H * N * DV);
+    print_message("%-24s nystrom(%s %s %s %s): rel diff %.2e (tol %.0e)\n", golden, p1 ? p1 : "",
+                  p2 ? p2 : "", p3 ? p3 : "", p4 ? p4 : "", e, tol);
+    if (tol >= 0)
+        assert_rel_err(out, ref, H * N * DV, tol);
+    free(out), free(ref);
+    ab_npy_free(&Q), ab_npy_free(&K), ab_npy_free(&V), ab_npy_free(&G);
+    return e;
+}
+
+static void nystrom_padding_rules_match_the_peers_with_masks(void **s)
+{
+    (void)s;
+    /* HF with attention_mask: landmarks over all 500 tokens, the mask on B */
+    compare_padded("hf-syn-m50-pad.npy", 1e-4, "landmarks=50", "pinv_init=global", "segments=uneven",
+                   "padding_rule=hf");
+    /* lucidrains with mask: left padding to 512 masked too, 64 landmarks of
+     * which the 61-token sequence leaves most empty (uniform rows) */
+    compare_padded("lucid-syn-m64-pad.npy", 1e-4, "landmarks=64", "pinv_init=global",
+                   "segments=pad-keys", "padding_rule=lucidrains");
+    /* the rules differ from each other and from strict: not decorative */
+    double a = compare_padded("hf-syn-m50-pad.npy", -1, "landmarks=50", "pinv_init=global",
+                              "segments=uneven", "padding_rule=strict");
+    double b = compare_padded("lucid-syn-m64-pad.npy", -1, "landmarks=64", "pinv_init=global",
+                              "segments=pad-keys", "padding_rule=hf");
+    assert_true(a > 1e-3 && b > 1e-3);
 }
 
 static void the_options_matter(void **s)
@@ -334,6 +392,7 @@ int main(void)
         cmocka_unit_test(nystrom_matches_hugging_face_with_global_init),
         cmocka_unit_test(nystrom_matches_lucidrains_with_pad_keys),
         cmocka_unit_test(the_options_matter),
+        cmocka_unit_test(nystrom_padding_rules_match_the_peers_with_masks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

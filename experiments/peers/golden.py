@@ -24,6 +24,11 @@ N(0, 1) with the logits at temperature 2). Peers, all float32, batch 1:
            the exponential: our `eps`) and the generalized ReLU kernel; and
            causal=True on the synthetic input (performer-causal-syn.npy: ours
            with eps 1e-4, stabilizer: global, causal_eps: 1e-6)
+  hf, lucid with a padding mask (hf-syn-m50-pad, lucid-syn-m64-pad): the
+           synthetic heads as a batch of sequences (one head each) of
+           NYS_PAD_LENGTHS valid tokens; HF with attention_mask (additive,
+           finfo.min on padded keys), lucidrains with mask (bool); padded
+           output rows zeroed (the harness's contract)
   linformer  lucidrains' LinformerSelfAttention (k = 64, seq_len 512, to_q/k/v
            selecting Q, K, V, to_out the identity): its proj_k, proj_v
            (512 x 64 each) are exported transposed (linformer-E.npy,
@@ -128,6 +133,65 @@ def lucid(q, k, v, m):
     return heads_out(out, H, d)
 
 
+def batch_tokens(q, k, v):
+    """(H, n, d) x3 -> (H, n, 3 d): each head a sequence of its own (batch of H, 1 head)."""
+    return torch.cat([as_tokens(q[b:b + 1], k[b:b + 1], v[b:b + 1]) for b in range(q.shape[0])])
+
+
+def zero_padded(out, lengths):
+    for b, L in enumerate(lengths):
+        out[b, L:] = 0  # the harness's contract: padded rows are 0
+    return out
+
+
+def hf_masked(q, k, v, m, lengths):
+    """HF NystromformerSelfAttention with attention_mask: a batch of H sequences
+    (one head each; its "original" init takes one scalar over the batch, our
+    pinv_init: global), the additive mask (0 valid, finfo.min padded) as
+    NystromformerModel's get_extended_attention_mask makes it."""
+    from transformers import NystromformerConfig
+    from transformers.models.nystromformer.modeling_nystromformer import NystromformerSelfAttention
+    H, n, d = q.shape
+    assert n % m == 0 and m < n
+    cfg = NystromformerConfig(hidden_size=d, num_attention_heads=1, num_landmarks=m,
+                              segment_means_seq_len=n)
+    att = NystromformerSelfAttention(cfg).eval()
+    att.conv_kernel_size = None
+    for which, name in enumerate(("query", "key", "value")):
+        lin = torch.nn.Linear(3 * d, d)
+        with torch.no_grad():
+            lin.weight.copy_(selector(1, d, which))
+            lin.bias.zero_()
+        setattr(att, name, lin)
+    valid = torch.zeros(H, n)
+    for b, L in enumerate(lengths):
+        valid[b, :L] = 1
+    mask = ((1.0 - valid) * torch.finfo(torch.float32).min)[:, None, None, :]
+    with torch.no_grad():
+        out = att(batch_tokens(q, k, v), attention_mask=mask)[0]
+    return zero_padded(out.numpy().copy(), lengths)
+
+
+def lucid_masked(q, k, v, m, lengths):
+    """lucidrains' NystromAttention with `mask` (bool, True = valid): a batch of
+    H sequences, one head each (its pinv init: one scalar over the batch)."""
+    from nystrom_attention import NystromAttention
+    H, n, d = q.shape
+    att = NystromAttention(dim=3 * d, dim_head=d, heads=1, num_landmarks=m, pinv_iterations=6,
+                           residual=False).eval()
+    mask = torch.zeros(H, n, dtype=torch.bool)
+    for b, L in enumerate(lengths):
+        mask[b, :L] = True
+    with torch.no_grad():
+        att.to_qkv.weight.copy_(torch.eye(3 * d))
+        w = torch.zeros(3 * d, d)
+        w[:d] = torch.eye(d)
+        att.to_out[0].weight.copy_(w)
+        att.to_out[0].bias.zero_()
+        out = att(batch_tokens(q, k, v), mask=mask)[:, :, :d]
+    return zero_padded(out.numpy().copy(), lengths)
+
+
 def performer(q, k, v, relu=False, W=None, causal=False):
     """performer-pytorch FastAttention on (1, H, n, d); returns (out, W). causal=True
     runs its causal_linear_attention_noncuda (without fast_transformers' CUDA
@@ -162,6 +226,9 @@ def linformer(q, k, v, kdim, seq_len, E=None, F=None):
     return heads_out(out, H, d), E, F
 
 
+NYS_PAD_LENGTHS = (437, 61)  # tests/test_peers.c uses the same
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fixture", default="tests/fixtures/real/n512")
@@ -187,6 +254,11 @@ def main():
     np.save(out / "hf-syn-m50.npy", hf(sq, sk, sv, 50))
     np.save(out / "lucid-real-m64.npy", lucid(rq, rk, rv, 64))
     np.save(out / "lucid-syn-m64.npy", lucid(sq, sk, sv, 64))  # 500 = 7 x 64 + 52: 12 zero rows
+    # padded batch: the 2 synthetic heads as sequences of 437 and 61 valid tokens
+    # (not multiples of m; lucidrains' 12 left zero rows are masked too, and
+    # with 61 tokens most of its 64 landmarks are empty)
+    np.save(out / "hf-syn-m50-pad.npy", hf_masked(sq, sk, sv, 50, NYS_PAD_LENGTHS))
+    np.save(out / "lucid-syn-m64-pad.npy", lucid_masked(sq, sk, sv, 64, NYS_PAD_LENGTHS))
     torch.manual_seed(4)
     o, W = performer(rq, rk, rv)
     np.save(out / "performer-W.npy", W)

@@ -38,6 +38,9 @@ void ab_nystrom_segment(size_t n, size_t m, int mode, size_t j, size_t *t0, size
     ab_nystrom_segment_hd(n, m, mode, j, t0, t1, div);
 }
 
+static void landmarks_common(const float *x, size_t n, size_t valid, size_t d, size_t m, int mode,
+                             size_t j0, size_t j1, float *out, float *ok, int by_count);
+
 void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode, float *out)
 {
     ab_nystrom_landmarks_range(x, n, d, m, mode, 0, m, out);
@@ -46,11 +49,31 @@ void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode
 void ab_nystrom_landmarks_range(const float *x, size_t n, size_t d, size_t m, int mode, size_t j0,
                                 size_t j1, float *out)
 {
+    landmarks_common(x, n, n, d, m, mode, j0, j1, out, NULL, 0);
+}
+
+void ab_nystrom_landmarks_valid(const float *x, size_t n, size_t valid, size_t d, size_t m,
+                                int mode, size_t j0, size_t j1, float *out, float *ok)
+{
+    landmarks_common(x, n, valid, d, m, mode, j0, j1, out, ok, 1);
+}
+
+/* Segment means over the geometry of n tokens, tokens >= valid left out;
+ * divided by the segment's divisor, or (by_count) by the tokens summed. */
+static void landmarks_common(const float *x, size_t n, size_t valid, size_t d, size_t m, int mode,
+                             size_t j0, size_t j1, float *out, float *ok, int by_count)
+{
     enum { CB = 256 }; /* columns per pass: the token loop reads rows contiguously */
     double acc[CB];
     for (size_t j = j0; j < j1; j++) {
         size_t t0, t1, div;
         ab_nystrom_segment(n, m, mode, j, &t0, &t1, &div);
+        t1 = t1 < valid ? t1 : valid;
+        t0 = t0 < t1 ? t0 : t1;
+        if (by_count)
+            div = t1 - t0;
+        if (ok)
+            ok[j] = div > 0 ? 1.0f : 0.0f;
         for (size_t c0 = 0; c0 < d; c0 += CB) {
             size_t cw = d - c0 < CB ? d - c0 : CB;
             for (size_t c = 0; c < cw; c++)
@@ -59,7 +82,7 @@ void ab_nystrom_landmarks_range(const float *x, size_t n, size_t d, size_t m, in
                 for (size_t c = 0; c < cw; c++)
                     acc[c] += x[t * d + c0 + c];
             for (size_t c = 0; c < cw; c++)
-                out[j * d + c0 + c] = (float)(acc[c] / (double)div);
+                out[j * d + c0 + c] = div ? (float)(acc[c] / (double)div) : 0.0f;
         }
     }
 }

@@ -58,6 +58,19 @@ void ab_nystrom_landmarks(const float *x, size_t n, size_t d, size_t m, int mode
 void ab_nystrom_landmarks_range(const float *x, size_t n, size_t d, size_t m, int mode, size_t j0,
                                 size_t j1, float *out);
 
+/* lucidrains' masked segment means (nystrom-attention called with `mask`):
+ * landmarks [j0, j1) of M over the segment geometry of N tokens (`mode`),
+ * each the sum of its tokens below `valid` divided by their count; a segment
+ * with no such token gives a zero landmark and ok[j] = 0 (else 1). ok may be
+ * NULL. */
+void ab_nystrom_landmarks_valid(const float *x, size_t n, size_t valid, size_t d, size_t m,
+                                int mode, size_t j0, size_t j1, float *out, float *ok);
+
+/* The padding_rule parameter (under mask: padding; see nystrom_cpu.c). Its
+ * table default is unset (NULL), read as strict: row ids and values texts of
+ * configs that do not name it stay what they were. */
+enum ab_nystrom_padding_rule { AB_PADRULE_STRICT = 0, AB_PADRULE_HF = 1, AB_PADRULE_LUCIDRAINS = 2 };
+
 /* Landmark selection (the `selection` parameter). */
 enum ab_nystrom_selection {
     AB_SEL_SEGMENT_MEANS = 0, /* the paper's landmarks: means of M segments */
@@ -72,14 +85,16 @@ int ab_nystrom_select(size_t n, size_t m, int selection, uint64_t seed, size_t *
 /* The Nystrom machinery, for hybrids built on it (methods/nystrom_local):
  * the state of the `nystrom` method after its forward. */
 struct ab_nystrom_view {
-    size_t m;
+    size_t m;             /* landmarks of head h (strict padding: min(M, valid)) */
+    size_t nq, kv;        /* valid query rows [0, nq), keys [0, kv) (padding) */
+    const float *ok;      /* padding_rule lucidrains: M flags, 0 for an empty landmark; else NULL */
     const float *ql, *kl; /* M x D landmarks of head h (unscaled) */
     const float *z;       /* M x M pseudo-inverse */
     const float *w;       /* M x DV: Z (B V) */
     const float *lse_b;   /* M: log-normalisers of B's rows */
 };
 void ab_nystrom_get_view(void *nystrom_state, size_t h, struct ab_nystrom_view *v);
-/* Rows [r0, r0+rows) of F = softmax(Q Kt^T / sqrt(D)) for head h (rows x M). */
+/* Rows [r0, r0+rows) of F (valid rows only: r0 + rows <= nq) = softmax(Q Kt^T / sqrt(D)) for head h (rows x M). */
 void ab_nystrom_f_rows(void *nystrom_state, size_t h, size_t r0, size_t rows, float *F);
 /* Columns [c0, c1) of B = softmax(Qt K^T / sqrt(D)) for head h (M x (c1-c0), ld c1-c0). */
 void ab_nystrom_b_cols(void *nystrom_state, size_t h, size_t c0, size_t c1, float *B);
@@ -103,6 +118,13 @@ int ab_nystrom_pinv_svd(size_t M, size_t lwork, const float *a, double *zout, do
 int ab_nystrom_pinv_quality(size_t M, size_t lwork, const float *a, const float *z, double *work,
                             int *iwork, double *resid, double *vs);
 
+/* padding_rule of vals: strict unless given. */
+static inline int ab_nystrom_padding_rule(const struct ab_values *vals)
+{
+    return ab_values_isset(vals, "padding_rule") ? ab_values_enum(vals, "padding_rule")
+                                                 : AB_PADRULE_STRICT;
+}
+
 /* The nystrom method's parameters, for tables that extend them. */
 #define AB_NYSTROM_PARAMS                                                                          \
     {.name = "landmarks", .type = AB_PT_INT, .def = NULL, .lo = 1, .hi = 1 << 24,                  \
@@ -123,6 +145,10 @@ int ab_nystrom_pinv_quality(size_t M, size_t lwork, const float *a, const float 
          .help = "iterations of Z <- Z/4 (13I - AZ(15I - AZ(7I - AZ)))"},                           \
         {.name = "pinv_init", .type = AB_PT_ENUM, .def = "per-head", .choices = "per-head|global", \
          .help = "Z0 = A^T / c: c per head (xformers) or one c over all heads (official, HF)"},    \
+        {.name = "padding_rule", .type = AB_PT_ENUM, .def = NULL,                                 \
+         .choices = "strict|hf|lucidrains",                                                        \
+         .help = "mask: padding: strict (the default: landmarks from valid tokens, padded keys "   \
+                 "out of every kernel), hf (Hugging Face), lucidrains (nystrom-attention)"},      \
         {.name = "tile_q", .type = AB_PT_INT, .def = "256", .lo = 1, .hi = 65536,                  \
          .help = "query rows per F block of `rows` (the forward: 32-query lane tiles)"},         \
         {.name = "tile_k", .type = AB_PT_INT, .def = "1024", .lo = 1, .hi = 1 << 20,               \

@@ -28,6 +28,24 @@
  * pinv: svd uses LAPACK dgesdd in float64 and drops singular values below
  * rcond * sigma_max with rcond = M * 2^-23 (torch.linalg.pinv's float32 rule).
  *
+ * mask: padding (head h: lengths[h] valid tokens, then padding), by
+ * padding_rule; padded output rows are 0 under every rule:
+ *   strict      (default) segments over the L valid tokens only, min(M, L)
+ *               landmarks, padded keys out of B (F and A see landmarks only):
+ *               valid rows never read a padded position (padding_leak 0);
+ *   hf          Hugging Face's NystromformerSelfAttention with attention_mask:
+ *               landmarks over all N tokens, padding included, the additive
+ *               mask on B's keys only; valid rows depend on padded content;
+ *   lucidrains  nystrom-attention with `mask`: segments over all N (its left
+ *               zero rows masked, no keys even with pad-keys), each landmark
+ *               the mean of its valid tokens; a landmark with none is zero
+ *               and masked as a column of F and A, its row of A uniform
+ *               (1/M, entering the pseudo-inverse) and its row of B uniform
+ *               over all N' positions (N, or M ceil(N/M) with pad segments),
+ *               whose padded values are 0. padding_leak 0.
+ * hf and lucidrains need selection: segment-means. mask: causal is refused
+ * (mask_note): the landmarks pool every position; see nystrom-causal.
+ *
  * The logic shared with the CUDA method and the other Nystrom variants
  * (segments, landmarks, selection, pseudo-inverses) is in nystrom.c.
  *
@@ -56,7 +74,13 @@ static const struct ab_param nystrom_params[] = {AB_NYSTROM_PARAMS};
 enum { KT = 256 }; /* k-means: rows per distance tile */
 
 struct head_ws {  /* kept per head after forward (rows, report) */
-    float *ql, *kl; /* M x D landmarks */
+    size_t m;       /* landmarks of this head: M, or min(M, valid) (strict padding) */
+    size_t nq, kv;  /* valid query rows [0, nq) and keys [0, kv): N unmasked */
+    size_t segn;    /* the tokens the segments divide: N, or valid (strict) */
+    size_t padk;    /* segments: pad-keys: the zero rows that are keys of B */
+    double nuni;    /* lucidrains: the positions an empty landmark's B row spreads over */
+    float *ok;      /* lucidrains under padding: M flags (0: empty landmark); else NULL */
+    float *ql, *kl; /* M x D landmarks (only the first m used; matrices m x m) */
     float *a, *z;   /* M x M */
     float *bv, *w;  /* M x DV: B V, then W = Z B V */
     float *lse_b;   /* M: log-normaliser of B's rows */
@@ -65,7 +89,7 @@ struct head_ws {  /* kept per head after forward (rows, report) */
 struct nystrom_state {
     struct ab_problem p;
     size_t m, tq, tk, nchunks, scratch_stride;
-    int segments, pinv, iters, init, selection, kmeans_iters;
+    int segments, pinv, iters, init, selection, kmeans_iters, rule;
     struct head_ws *heads;
     float *scratch;  /* threads x scratch_stride */
     float *colmax;   /* H: largest column sum of each head's A */
@@ -101,6 +125,11 @@ static int compute_sizes(const struct ab_problem *p, const struct ab_values *val
     if (m > n)
         return ab_errf(err, AB_EINVAL, "nystrom: landmarks M=%zu exceeds the sequence length N=%zu",
                        m, n);
+    if (p->mask == AB_MASK_PADDING && ab_nystrom_padding_rule(vals) != AB_PADRULE_STRICT &&
+        ab_values_enum(vals, "selection") != AB_SEL_SEGMENT_MEANS)
+        return ab_errf(err, AB_EINVAL,
+                       "nystrom: padding_rule hf and lucidrains reproduce peers that form landmarks "
+                       "by segment means: use selection: segment-means (or padding_rule: strict)");
     z->m = m;
     z->tq = imin((size_t)ab_values_int(vals, "tile_q"), n);
     z->tk = imin((size_t)ab_values_int(vals, "tile_k"), n);
@@ -120,7 +149,7 @@ static int compute_sizes(const struct ab_problem *p, const struct ab_values *val
     if (ab_values_enum(vals, "selection") == AB_SEL_KMEANS) /* see kmeans_landmarks */
         z->scratch = imax(z->scratch, up16(2 * n + KT * m + 4 * m * p->d + 3 * m + 1));
     z->partial = up16(m * p->dv + 2 * m);
-    z->head = up16(m * p->d) * 2 + up16(m * m) * 2 + up16(m * p->dv) * 2 + up16(m) + 16;
+    z->head = up16(m * p->d) * 2 + up16(m * m) * 2 + up16(m * p->dv) * 2 + up16(m) * 2 + 16;
     z->svd = z->lwork = 0;
     int sel = ab_values_enum(vals, "selection");
     z->idx = sel == AB_SEL_STRIDED || sel == AB_SEL_RANDOM ? p->heads * m : 0;
@@ -175,6 +204,37 @@ static int nystrom_estimate(const struct ab_problem *p, const struct ab_values *
     return AB_OK;
 }
 
+/* Per head: its landmarks, valid rows and keys under the mask and the rule.
+ *   strict      segments over the valid tokens, min(M, valid) landmarks;
+ *   hf          segments over all N tokens (padding included), B's keys valid;
+ *   lucidrains  segments over all N, each landmark the mean of its valid
+ *               tokens (an empty one is zero and flagged), B's keys valid. */
+static void head_geometry(struct nystrom_state *s)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, M = s->m;
+    int padded = p->mask == AB_MASK_PADDING;
+    for (size_t h = 0; h < p->heads; h++) {
+        struct head_ws *w = &s->heads[h];
+        size_t L = ab_mask_valid(p, h);
+        w->nq = w->kv = L;
+        w->m = M;
+        w->segn = N;
+        int lucid = padded && s->rule == AB_PADRULE_LUCIDRAINS;
+        if (padded && s->rule == AB_PADRULE_STRICT) {
+            w->m = imin(M, L);
+            w->segn = L;
+        }
+        if (!lucid)
+            w->ok = NULL;
+        /* lucidrains pads its mask with False: the zero rows are no keys */
+        w->padk = s->segments == AB_SEG_PAD_KEYS && !lucid
+                      ? ((w->segn + w->m - 1) / w->m) * w->m - w->segn
+                      : 0;
+        w->nuni = s->segments == AB_SEG_UNEVEN ? (double)N : (double)(((N + M - 1) / M) * M);
+    }
+}
+
 static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *vals, void **statep,
                            struct ab_err *err)
 {
@@ -205,6 +265,7 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
     s->init = ab_values_enum(vals, "pinv_init");
     s->selection = ab_values_enum(vals, "selection");
     s->kmeans_iters = (int)ab_values_int(vals, "kmeans_iters");
+    s->rule = ab_nystrom_padding_rule(vals);
     s->heads = (struct head_ws *)(blk + up16(sizeof(struct nystrom_state)));
     /* carve: floats from a 64-byte boundary, then doubles, then ints */
     uintptr_t at = (uintptr_t)(s->heads + H);
@@ -223,6 +284,7 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
         w->bv = f, f += up16(m * p->dv);
         w->w = f, f += up16(m * p->dv);
         w->lse_b = f, f += up16(m);
+        w->ok = f, f += up16(m);
     }
     s->colmax = f; /* H floats: within the 16 per head added in compute_sizes */
     f += up16(H);
@@ -230,12 +292,14 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
     s->svd_stride = z.svd;
     s->svd_lwork = z.lwork;
     s->svd_iwork = (int *)(s->svd + doubles);
+    head_geometry(s);
     /* token landmarks are chosen here, not in the timed forward (the random
      * choice needs an N-entry permutation) */
     at = ((uintptr_t)(s->svd_iwork + ints) + 15) & ~(uintptr_t)15;
     s->idx = z.idx ? (size_t *)at : NULL;
     for (size_t h = 0; z.idx && h < H; h++)
-        if (ab_nystrom_select(p->n, m, s->selection, p->seed + h, s->idx + h * m)) {
+        if (ab_nystrom_select(s->heads[h].segn, s->heads[h].m, s->selection, p->seed + h,
+                              s->idx + h * m)) {
             p->free(blk);
             *statep = NULL;
             return ab_errf(err, AB_ENOMEM, "nystrom: cannot allocate %zu indices to choose landmarks",
@@ -252,9 +316,9 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
 static void kmeans_landmarks(const struct nystrom_state *s, size_t h, float *scratch)
 {
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, M = s->m;
-    const float *k = p->k + h * N * D, *q = p->q + h * N * D;
     struct head_ws *w = &s->heads[h];
+    size_t N = w->segn, D = p->d, M = w->m;
+    const float *k = p->k + h * p->n * D, *q = p->q + h * p->n * D;
     float *mind = scratch, *assign = mind + N, *dist = assign + N, *cn = dist + KT * M;
     double *sumk = (double *)(void *)(cn + M + (M & 1)), *sumq = sumk + M * D, *cnt = sumq + M * D;
     struct ab_rng r;
@@ -344,16 +408,31 @@ static void kmeans_landmarks(const struct nystrom_state *s, size_t h, float *scr
 }
 
 /* Landmarks of one head (unscaled): by the `selection` rule. */
+/* Segment means [j0, j1) of Q (isk = 0) or K (isk = 1) of head h, by the rule. */
+static void segment_means(const struct nystrom_state *s, size_t h, int isk, size_t j0, size_t j1)
+{
+    const struct ab_problem *p = &s->p;
+    const struct head_ws *w = &s->heads[h];
+    size_t N = p->n, D = p->d;
+    const float *x = (isk ? p->k : p->q) + h * N * D;
+    float *out = isk ? w->kl : w->ql;
+    if (w->ok) /* lucidrains: the flags from K's pass (Q's are the same) */
+        ab_nystrom_landmarks_valid(x, N, w->kv, D, w->m, s->segments, j0, j1, out,
+                                   isk ? w->ok : NULL);
+    else
+        ab_nystrom_landmarks_range(x, w->segn, D, w->m, s->segments, j0, j1, out);
+}
+
 static void landmarks(const struct nystrom_state *s, size_t h, float *scratch)
 {
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, M = s->m;
-    const float *q = p->q + h * N * D, *k = p->k + h * N * D;
     struct head_ws *w = &s->heads[h];
+    size_t N = p->n, D = p->d, M = w->m;
+    const float *q = p->q + h * N * D, *k = p->k + h * N * D;
     switch (s->selection) {
     case AB_SEL_STRIDED:
     case AB_SEL_RANDOM: {
-        const size_t *idx = s->idx + h * M;
+        const size_t *idx = s->idx + h * s->m;
         for (size_t j = 0; j < M; j++) {
             memcpy(w->ql + j * D, q + idx[j] * D, D * sizeof(float));
             memcpy(w->kl + j * D, k + idx[j] * D, D * sizeof(float));
@@ -364,8 +443,8 @@ static void landmarks(const struct nystrom_state *s, size_t h, float *scratch)
         kmeans_landmarks(s, h, scratch);
         break;
     default:
-        ab_nystrom_landmarks(q, N, D, M, s->segments, w->ql);
-        ab_nystrom_landmarks(k, N, D, M, s->segments, w->kl);
+        segment_means(s, h, 0, 0, M);
+        segment_means(s, h, 1, 0, M);
     }
 }
 
@@ -373,11 +452,15 @@ static void landmarks(const struct nystrom_state *s, size_t h, float *scratch)
 static float landmark_kernel(const struct nystrom_state *s, size_t h)
 {
     const struct ab_problem *p = &s->p;
-    size_t M = s->m, D = p->d;
     struct head_ws *w = &s->heads[h];
+    size_t M = w->m, D = p->d;
     float sc = (float)(1.0 / sqrt((double)D));
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)M, (int)D, sc, w->ql, (int)D,
                 w->kl, (int)D, 0.0f, w->a, (int)M);
+    if (w->ok) /* lucidrains: empty landmarks masked; an empty row is uniform */
+        for (size_t r = 0; r < M; r++)
+            for (size_t c = 0; c < M; c++)
+                w->a[r * M + c] = !w->ok[r] ? 0.0f : w->ok[c] ? w->a[r * M + c] : -INFINITY;
     ab_softmax_rows(w->a, M, M, M, NULL);
     return ab_nystrom_colmax(w->a, M);
 }
@@ -385,7 +468,7 @@ static float landmark_kernel(const struct nystrom_state *s, size_t h)
 /* Z ~ A^+ by the iteration, from Z0 = A^T / c. tmp: 3 M^2 floats. */
 static void pinv_iterative(const struct nystrom_state *s, size_t h, float c, float *tmp, int threads)
 {
-    ab_nystrom_pinv_iterative(s->heads[h].a, s->m, s->iters, c, s->heads[h].z, tmp, threads);
+    ab_nystrom_pinv_iterative(s->heads[h].a, s->heads[h].m, s->iters, c, s->heads[h].z, tmp, threads);
 }
 
 /* One chunk of keys [c0, c1) of head h: online softmax of B's rows over the
@@ -397,9 +480,14 @@ static void bv_chunk(const struct nystrom_state *s, size_t h, size_t c0, size_t 
 {
     enum { QL = AB_QT_LANES };
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, DV = p->dv, M = s->m, nb = (M + QL - 1) / QL;
     struct head_ws *w = &s->heads[h];
-    float *acc = part, *mx = part + M * DV, *l = mx + M;
+    size_t N = p->n, D = p->d, DV = p->dv, M = w->m, nb = (M + QL - 1) / QL;
+    float *acc = part, *mx = part + s->m * DV, *l = mx + s->m; /* the layout: s->m */
+    if (c1 <= c0) { /* a chunk past the valid keys */
+        for (size_t i = 0; i < M; i++)
+            mx[i] = -INFINITY, l[i] = 0;
+        return;
+    }
     float *qt = work, *ot = qt + nb * D * QL, *lm = ot + nb * DV * QL, *st = lm + nb * QL,
           *one = st + AB_QT_STEP * QL;
     double *ls = (double *)(one + QL); /* 8-byte aligned: offsets are multiples of 32 floats */
@@ -421,29 +509,56 @@ static void bv_chunk(const struct nystrom_state *s, size_t h, size_t c0, size_t 
     }
 }
 
+/* lucidrains' empty landmarks of head h: B V row = (sum of the valid V) / nuni,
+ * lse_b = log(nuni) (the zero landmark's logits are 0 against every key). */
+static void empty_rows(const struct nystrom_state *s, size_t h)
+{
+    const struct ab_problem *p = &s->p;
+    struct head_ws *w = &s->heads[h];
+    size_t DV = p->dv, first = w->m;
+    for (size_t r = 0; r < w->m && first == w->m; r++)
+        if (!w->ok[r])
+            first = r;
+    if (first == w->m)
+        return;
+    const float *v = p->v + h * p->n * DV;
+    for (size_t c = 0; c < DV; c++) {
+        double acc = 0;
+        for (size_t j = 0; j < w->kv; j++)
+            acc += v[j * DV + c];
+        w->bv[first * DV + c] = (float)(acc / w->nuni);
+    }
+    for (size_t r = first; r < w->m; r++)
+        if (!w->ok[r]) {
+            memcpy(w->bv + r * DV, w->bv + first * DV, DV * sizeof(float));
+            w->lse_b[r] = (float)log(w->nuni);
+        }
+}
+
 /* Merge the chunks of head h into B V and lse_b; then W = Z (B V). */
 static void bv_merge(const struct nystrom_state *s, size_t h)
 {
-    size_t M = s->m, DV = s->p.dv, P = s->nchunks;
+    size_t Ms = s->m, DV = s->p.dv, P = s->nchunks;
     struct head_ws *w = &s->heads[h];
-    const size_t stride = up16(M * DV + 2 * M);
+    size_t M = w->m;
+    const size_t stride = up16(Ms * DV + 2 * Ms);
     const float *base = s->partial + h * P * stride;
     /* pad-keys: the left padding's zero rows are keys too: logit 0, value 0 */
-    size_t N = s->p.n, pad = s->segments == AB_SEG_PAD_KEYS ? ((N + M - 1) / M) * M - N : 0;
+    size_t pad = w->padk;
     for (size_t r = 0; r < M; r++) {
         float gm = pad ? 0.0f : -INFINITY;
         for (size_t c = 0; c < P; c++)
-            gm = fmaxf(gm, base[c * stride + M * DV + r]);
+            gm = fmaxf(gm, base[c * stride + Ms * DV + r]);
         double l = pad ? (double)pad * exp(0.0 - (double)gm) : 0;
         for (size_t j = 0; j < DV; j++)
             w->bv[r * DV + j] = 0;
         for (size_t c = 0; c < P; c++) {
             const float *part = base + c * stride;
-            float cm = part[M * DV + r];
+            float cm = part[Ms * DV + r];
             if (cm == -INFINITY)
                 continue;
             float f = expf(cm - gm);
-            l += (double)part[M * DV + M + r] * f;
+            l += (double)part[Ms * DV + Ms + r] * f;
             for (size_t j = 0; j < DV; j++)
                 w->bv[r * DV + j] += part[r * DV + j] * f;
         }
@@ -452,6 +567,9 @@ static void bv_merge(const struct nystrom_state *s, size_t h)
             w->bv[r * DV + j] *= inv;
         w->lse_b[r] = gm + (float)log(l);
     }
+    if (w->ok) /* lucidrains: an empty landmark's row of B is uniform over all
+                * nuni positions (logits 0), the padded ones with value 0 */
+        empty_rows(s, h);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)DV, (int)M, 1.0f, w->z,
                 (int)M, w->bv, (int)DV, 0.0f, w->w, (int)DV);
 }
@@ -460,10 +578,16 @@ static void bv_merge(const struct nystrom_state *s, size_t h)
 static void f_rows(const struct nystrom_state *s, size_t h, size_t r0, size_t rows, float *Fb)
 {
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, M = s->m;
+    const struct head_ws *w = &s->heads[h];
+    size_t N = p->n, D = p->d, M = w->m;
     float sc = (float)(1.0 / sqrt((double)D));
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)M, (int)D, sc,
-                p->q + (h * N + r0) * D, (int)D, s->heads[h].kl, (int)D, 0.0f, Fb, (int)M);
+                p->q + (h * N + r0) * D, (int)D, w->kl, (int)D, 0.0f, Fb, (int)M);
+    if (w->ok)
+        for (size_t r = 0; r < rows; r++)
+            for (size_t c = 0; c < M; c++)
+                if (!w->ok[c])
+                    Fb[r * M + c] = -INFINITY;
     ab_softmax_rows(Fb, rows, M, M, NULL);
 }
 
@@ -471,8 +595,8 @@ static void f_rows(const struct nystrom_state *s, size_t h, size_t r0, size_t ro
 static int pseudo_inverse(const struct nystrom_state *s, size_t h, float global, float colmax, int t,
                           int inner)
 {
-    size_t M = s->m;
     struct head_ws *w = &s->heads[h];
+    size_t M = w->m;
     if (s->pinv == PINV_ITERATIVE) {
         pinv_iterative(s, h, s->init == INIT_GLOBAL ? global : colmax,
                        s->scratch + (size_t)t * s->scratch_stride, inner);
@@ -498,15 +622,14 @@ static int nystrom_forward(void *state, float *out, struct ab_err *err)
     /* 1. landmarks and A, per head; segment means with fewer heads than
      * threads are split over the segments instead (one O(N D) pass each) */
     if (s->selection == AB_SEL_SEGMENT_MEANS && (size_t)T > H) {
-        size_t NN = p->n, D = p->d;
         for (size_t h = 0; h < H; h++) {
             struct head_ws *w = &s->heads[h];
 #pragma omp parallel for schedule(static) num_threads(T)
             for (long part = 0; part < 2L * T; part++) { /* Q then K, T slices of segments each */
                 int isk = part >= T;
-                size_t sl = (size_t)(part % T), j0 = sl * M / (size_t)T, j1 = (sl + 1) * M / (size_t)T;
-                ab_nystrom_landmarks_range((isk ? p->k : p->q) + h * NN * D, NN, D, M, s->segments, j0,
-                                           j1, isk ? w->kl : w->ql);
+                size_t sl = (size_t)(part % T), j0 = sl * w->m / (size_t)T,
+                       j1 = (sl + 1) * w->m / (size_t)T;
+                segment_means(s, h, isk, j0, j1);
             }
             colmax[h] = landmark_kernel(s, h);
         }
@@ -542,7 +665,7 @@ static int nystrom_forward(void *state, float *out, struct ab_err *err)
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
     for (long it = 0; it < (long)(H * P); it++) {
         size_t h = (size_t)it / P, c = (size_t)it % P;
-        size_t c0 = c * chunk, c1 = imin(N, c0 + chunk);
+        size_t kv = s->heads[h].kv, c0 = imin(kv, c * chunk), c1 = imin(kv, c0 + chunk);
         float *part = s->partial + (h * P + c) * up16(M * DV + 2 * M);
         bv_chunk(s, h, c0, c1, part, s->scratch + (size_t)omp_get_thread_num() * s->scratch_stride);
     }
@@ -557,17 +680,28 @@ static int nystrom_forward(void *state, float *out, struct ab_err *err)
     float sc = (float)(1.0 / sqrt((double)D));
 #pragma omp parallel for schedule(dynamic, 16) num_threads(T)
     for (long it = 0; it < (long)(H * tiles); it++) {
-        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * QL, rows = imin(QL, N - r0);
+        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * QL, all = imin(QL, N - r0);
+        const struct head_ws *w = &s->heads[h];
+        size_t rows = r0 < w->nq ? imin(all, w->nq - r0) : 0, Mh = w->m;
+        if (rows < all) /* padded query rows: output 0 */
+            memset(out + (h * N + r0 + rows) * DV, 0, (all - rows) * DV * sizeof(float));
+        if (!rows)
+            continue;
         float *qt = s->scratch + (size_t)omp_get_thread_num() * s->scratch_stride;
         float *st = qt + D * QL, *ot = st + M * QL, *mx = ot + DV * QL, *sum = mx + QL;
         ab_qt_pack(p->q + (h * N + r0) * D, rows, D, D, sc, qt);
-        ab_qt_logits(qt, D, s->heads[h].kl, D, M, st);
+        ab_qt_logits(qt, D, w->kl, D, Mh, st);
+        if (w->ok) /* lucidrains: empty landmarks masked */
+            for (size_t j = 0; j < Mh; j++)
+                if (!w->ok[j])
+                    for (size_t i = 0; i < QL; i++)
+                        st[j * QL + i] = -INFINITY;
         for (size_t i = 0; i < QL; i++)
             mx[i] = -INFINITY, sum[i] = 0.0f;
-        ab_qt_colmax(st, M, mx);
-        ab_qt_colexp(st, M, mx, sum);
+        ab_qt_colmax(st, Mh, mx);
+        ab_qt_colexp(st, Mh, mx, sum);
         memset(ot, 0, DV * QL * sizeof(float));
-        ab_qt_values(st, M, s->heads[h].w, DV, DV, ot);
+        ab_qt_values(st, Mh, w->w, DV, DV, ot);
         for (size_t i = 0; i < QL; i++)
             sum[i] = 1.0f / sum[i];
         ab_qt_unpack(ot, DV, sum, rows, out + (h * N + r0) * DV, DV);
@@ -588,6 +722,12 @@ static int nystrom_rows(void *state, size_t h, size_t r0, size_t r1, float *S, s
     struct head_ws *w = &s->heads[h];
     float *Fb = s->scratch, *G = Fb + AB_ROWS_BLOCK * M;
     float *Bb = G + AB_ROWS_BLOCK * M; /* M x TK: fits, see compute_sizes */
+    size_t valid = r0 < w->nq ? imin(r1, w->nq) - r0 : 0; /* padded rows: 0 */
+    memset(S + valid * N, 0, (rows - valid) * N * sizeof(float));
+    if (!valid)
+        return AB_OK;
+    rows = valid;
+    M = w->m;
     f_rows(s, h, r0, rows, Fb);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)M, (int)M, 1.0f, Fb,
                 (int)M, w->z, (int)M, 0.0f, G, (int)M);
@@ -618,7 +758,8 @@ static int nystrom_report(void *state, struct ab_report *rep, struct ab_err *err
     int rc = AB_OK;
     for (size_t h = 0; h < H; h++) {
         double r, v;
-        if (ab_nystrom_pinv_quality(M, lwork, s->heads[h].a, s->heads[h].z, work, iwork, &r, &v)) {
+        if (ab_nystrom_pinv_quality(s->heads[h].m, lwork, s->heads[h].a, s->heads[h].z, work, iwork,
+                                    &r, &v)) {
             rc = ab_errf(err, AB_ENUMERIC, "nystrom: SVD of A (head %zu) did not converge", h);
             break;
         }
@@ -644,7 +785,7 @@ void ab_nystrom_get_view(void *state, size_t h, struct ab_nystrom_view *v)
 {
     struct nystrom_state *s = state;
     const struct head_ws *w = &s->heads[h];
-    v->m = s->m;
+    v->m = w->m, v->nq = w->nq, v->kv = w->kv, v->ok = w->ok;
     v->ql = w->ql, v->kl = w->kl, v->z = w->z, v->w = w->w, v->lse_b = w->lse_b;
 }
 
@@ -657,8 +798,8 @@ void ab_nystrom_b_cols(void *state, size_t h, size_t c0, size_t c1, float *B)
 {
     struct nystrom_state *s = state;
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, M = s->m, cols = c1 - c0;
     const struct head_ws *w = &s->heads[h];
+    size_t N = p->n, D = p->d, M = w->m, cols = c1 - c0;
     float sc = (float)(1.0 / sqrt((double)D));
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)cols, (int)D, sc, w->ql, (int)D,
                 p->k + (h * N + c0) * D, (int)D, 0.0f, B, (int)cols);
@@ -667,6 +808,8 @@ void ab_nystrom_b_cols(void *state, size_t h, size_t c0, size_t c1, float *B)
         for (size_t c = 0; c < cols; c++)
             row[c] -= w->lse_b[r];
         ab_exp_inplace(row, cols);
+        for (size_t c = c0 < w->kv ? w->kv - c0 : 0; c < cols; c++)
+            row[c] = 0.0f; /* padded keys */
     }
 }
 
@@ -675,11 +818,14 @@ const struct ab_method ab_nystrom_cpu = {
     .summary = "Nystromformer: segment-mean landmarks, iterative or SVD pseudo-inverse",
     .params = nystrom_params,
     .nparams = (int)(sizeof nystrom_params / sizeof nystrom_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_PINV,
+    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_PINV | AB_CAP_PADDING,
     .estimate = nystrom_estimate,
     .prepare = nystrom_prepare,
     .forward = nystrom_forward,
     .rows = nystrom_rows,
     .report = nystrom_report,
     .release = nystrom_release,
+    .mask_note = "causal: the segment-mean landmarks pool every position, future ones included, "
+                 "and the paper has no causal form (xformers' causal Nystrom leaked the future "
+                 "through the landmarks); nystrom-causal is causal by construction",
 };

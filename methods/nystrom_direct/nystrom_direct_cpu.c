@@ -10,6 +10,14 @@
  * affordable", it is not a fast method. Memory O(N M) (C = S[:, L]) per head.
  * pinv: svd (float64, rcond M 2^-23, the default) or the Nystromformer
  * iteration with per-head init. Rows need not sum to 1.
+ * Masks: S is the true masked matrix (row i over keys [0, keys(i)), padded
+ * rows 0) — its lse, its columns S[:, L] and rows S[L, :] all masked. Under
+ * padding each head takes min(M, L_h) landmarks among its L_h valid tokens
+ * (padded rows and keys 0, valid rows independent of the padding). Under
+ * causal S[L, L] is lower triangular (landmarks sorted), so its exact inverse
+ * would keep S^ causal; the float64 SVD pseudo-inverse (and the iteration,
+ * from Z0 = A^T / c, not triangular) mixes in later landmarks at rounding
+ * level or more: the harness's causal_leak measures it.
  * Tests: tests/test_nystrom_direct.c. */
 #include "attnbench.h"
 #include "kernels/kernels.h"
@@ -41,13 +49,20 @@ struct nd_state {
     struct ab_problem p;
     size_t m, lwork, stride;
     int pinv, iters, selection;
-    size_t *idx;            /* M landmark tokens (per head: the same set) */
+    size_t *idx;            /* H x M landmark tokens (valid tokens only under padding) */
     float *c, *lse, *ql, *kl; /* H x N x M, H x N, H x M x D (twice) */
     float *z, *slv, *y;     /* H x M x M, H x M x DV, H x M x DV */
     float *work;            /* threads x stride */
     double *dwork;          /* SVD: 4 M^2 + M + lwork doubles */
     int *iwork;
 };
+
+/* Landmarks of head h: M, or min(M, L_h) under padding. */
+static size_t nd_mh(const struct nd_state *s, size_t h)
+{
+    size_t L = ab_mask_valid(&s->p, h);
+    return s->m < L ? s->m : L;
+}
 
 static size_t nd_m(const struct ab_problem *p, const struct ab_values *v)
 {
@@ -74,7 +89,7 @@ static size_t nd_stride(size_t m, size_t dv)
 static size_t nd_bytes(const struct ab_problem *p, size_t m, size_t lwork)
 {
     size_t H = p->heads, N = p->n, D = p->d, DV = p->dv, T = (size_t)(p->threads > 0 ? p->threads : 1);
-    return sizeof(struct nd_state) + m * sizeof(size_t) +
+    return sizeof(struct nd_state) + H * m * sizeof(size_t) +
            (H * N * m + H * N + 2 * H * m * D + H * m * m + 2 * H * m * DV + T * nd_stride(m, DV)) *
                sizeof(float) +
            (4 * m * m + m + lwork) * sizeof(double) + 8 * m * sizeof(int);
@@ -123,7 +138,7 @@ static int nd_prepare(const struct ab_problem *p, const struct ab_values *v, voi
     size_t T = (size_t)(p->threads > 0 ? p->threads : 1);
     s->stride = nd_stride(M, DV);
     s->lwork = ab_nystrom_svd_lwork(M);
-    s->idx = p->alloc(M * sizeof *s->idx);
+    s->idx = p->alloc(H * M * sizeof *s->idx);
     s->c = p->alloc(H * N * M * sizeof(float));
     s->lse = p->alloc(H * N * sizeof(float));
     s->ql = p->alloc(H * M * D * sizeof(float));
@@ -138,10 +153,34 @@ static int nd_prepare(const struct ab_problem *p, const struct ab_values *v, voi
         !s->iwork)
         return ab_errf(err, AB_ENOMEM, "nystrom-direct: cannot allocate its O(N M) buffers (M = %zu)",
                        M);
-    if (ab_nystrom_select(N, M, s->selection, p->seed, s->idx))
-        return ab_errf(err, AB_ENOMEM, "nystrom-direct: cannot allocate %zu indices to choose "
-                       "landmarks", N);
+    for (size_t h = 0; h < H; h++) /* unmasked: the same set for every head */
+        if (ab_nystrom_select(ab_mask_valid(p, h), nd_mh(s, h), s->selection, p->seed, s->idx + h * M))
+            return ab_errf(err, AB_ENOMEM, "nystrom-direct: cannot allocate %zu indices to choose "
+                           "landmarks", N);
     return AB_OK;
+}
+
+/* B = S[L, c0 : c0 + cols] of head h, the landmark rows of the masked S
+ * (Mh x cols): exp(s q_L . k_j - lse_L), 0 beyond each landmark row's keys. */
+static void s_rows_block(const struct nd_state *s, size_t h, size_t Mh, size_t c0, size_t cols,
+                         float *B)
+{
+    const struct ab_problem *p = &s->p;
+    size_t N = p->n, M = s->m, D = p->d;
+    const size_t *idx = s->idx + h * M;
+    float sc = (float)(1.0 / sqrt((double)D));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)Mh, (int)cols, (int)D, sc,
+                s->ql + h * M * D, (int)D, p->k + (h * N + c0) * D, (int)D, 0.0f, B, (int)cols);
+    for (size_t l = 0; l < Mh; l++) {
+        float shift = s->lse[h * N + idx[l]];
+        size_t keys = ab_mask_keys(p, h, idx[l]);
+        float *row = B + l * cols;
+        for (size_t c = 0; c < cols; c++)
+            row[c] -= shift;
+        ab_exp_inplace(row, cols);
+        for (size_t c = keys > c0 ? keys - c0 : 0; c < cols; c++)
+            row[c] = 0.0f;
+    }
 }
 
 static int nd_forward(void *state, float *out, struct ab_err *err)
@@ -153,78 +192,93 @@ static int nd_forward(void *state, float *out, struct ab_err *err)
     float sc = (float)(1.0 / sqrt((double)D));
     /* 1. the exact row normalisers, O(N^2 D); and C = S[:, L] tile by tile */
     for (size_t h = 0; h < H; h++)
-        for (size_t l = 0; l < M; l++) {
-            memcpy(s->ql + (h * M + l) * D, p->q + (h * N + s->idx[l]) * D, D * sizeof(float));
-            memcpy(s->kl + (h * M + l) * D, p->k + (h * N + s->idx[l]) * D, D * sizeof(float));
+        for (size_t l = 0; l < nd_mh(s, h); l++) {
+            const size_t *idx = s->idx + h * M;
+            memcpy(s->ql + (h * M + l) * D, p->q + (h * N + idx[l]) * D, D * sizeof(float));
+            memcpy(s->kl + (h * M + l) * D, p->k + (h * N + idx[l]) * D, D * sizeof(float));
         }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
     for (long it = 0; it < (long)(H * tiles); it++) {
-        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ, rows = N - r0 < TQ ? N - r0 : TQ;
+        size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ, all = N - r0 < TQ ? N - r0 : TQ;
+        size_t nq = ab_mask_valid(p, h), rows = r0 < nq ? (nq - r0 < all ? nq - r0 : all) : 0;
+        size_t Mh = nd_mh(s, h), kmax = rows ? ab_mask_keys(p, h, r0 + rows - 1) : 0;
+        const size_t *idx = s->idx + h * M;
+        float *lse = s->lse + h * N + r0, *c = s->c + (h * N + r0) * M;
+        for (size_t r = rows; r < all; r++) /* padded rows: no keys, C row 0 */
+            lse[r] = -INFINITY, memset(c + r * M, 0, M * sizeof(float));
+        if (!rows)
+            continue;
         float *L = s->work + (size_t)omp_get_thread_num() * s->stride, *mx = L + TQ * TK, *l = mx + TQ;
         const float *q = p->q + (h * N + r0) * D, *k = p->k + h * N * D;
         for (size_t r = 0; r < rows; r++)
             mx[r] = -INFINITY, l[r] = 0;
-        for (size_t c0 = 0; c0 < N; c0 += TK) {
-            size_t cols = N - c0 < TK ? N - c0 : TK;
+        for (size_t c0 = 0; c0 < kmax; c0 += TK) { /* every row has key 0 in the first block */
+            size_t cols = kmax - c0 < TK ? kmax - c0 : TK;
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols, (int)D, sc, q,
                         (int)D, k + c0 * D, (int)D, 0.0f, L, (int)cols);
+            for (size_t r = 0; r < rows; r++)
+                for (size_t j = ab_mask_keys(p, h, r0 + r); j < c0 + cols; j++)
+                    if (j >= c0)
+                        L[r * cols + (j - c0)] = -INFINITY;
             ab_online_softmax_step(L, rows, cols, mx, l, NULL, 0);
         }
-        float *lse = s->lse + h * N + r0, *c = s->c + (h * N + r0) * M;
         for (size_t r = 0; r < rows; r++)
             lse[r] = mx[r] + logf(l[r]);
-        /* C rows: exp(s q . k_L - lse) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)M, (int)D, sc, q, (int)D,
+        /* C rows: exp(s q . k_L - lse), 0 on masked landmark columns */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)Mh, (int)D, sc, q, (int)D,
                     s->kl + h * M * D, (int)D, 0.0f, c, (int)M);
         for (size_t r = 0; r < rows; r++)
-            for (size_t j = 0; j < M; j++)
+            for (size_t j = 0; j < Mh; j++)
                 c[r * M + j] -= lse[r];
-        ab_exp_inplace(c, rows * M);
+        for (size_t r = 0; r < rows; r++)
+            ab_exp_inplace(c + r * M, Mh);
+        for (size_t r = 0; r < rows; r++)
+            for (size_t j = 0; j < Mh; j++)
+                if (idx[j] >= ab_mask_keys(p, h, r0 + r))
+                    c[r * M + j] = 0.0f;
     }
     /* 2. S[L, :] V per head, by key blocks (the lse of the landmark rows is known) */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
     for (long h = 0; h < (long)H; h++) {
         float *B = s->work + (size_t)omp_get_thread_num() * s->stride + TQ * TK + 2 * TQ;
         float *slv = s->slv + (size_t)h * M * DV;
+        size_t Mh = nd_mh(s, (size_t)h), kv = ab_mask_valid(p, (size_t)h);
         memset(slv, 0, M * DV * sizeof(float));
-        for (size_t c0 = 0; c0 < N; c0 += TK) {
-            size_t cols = N - c0 < TK ? N - c0 : TK;
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)cols, (int)D, sc,
-                        s->ql + (size_t)h * M * D, (int)D, p->k + ((size_t)h * N + c0) * D, (int)D, 0.0f,
-                        B, (int)cols);
-            for (size_t l = 0; l < M; l++) {
-                float shift = s->lse[(size_t)h * N + s->idx[l]];
-                for (size_t c = 0; c < cols; c++)
-                    B[l * cols + c] -= shift;
-            }
-            ab_exp_inplace(B, M * cols);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)DV, (int)cols, 1.0f, B,
+        for (size_t c0 = 0; c0 < kv; c0 += TK) {
+            size_t cols = kv - c0 < TK ? kv - c0 : TK;
+            s_rows_block(s, (size_t)h, Mh, c0, cols, B);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mh, (int)DV, (int)cols, 1.0f, B,
                         (int)cols, p->v + ((size_t)h * N + c0) * DV, (int)DV, 1.0f, slv, (int)DV);
         }
     }
     /* 3. Z = pinv(S[L, L]) = pinv(C[L, :]); Y = Z S[L, :] V; O = C Y */
     for (size_t h = 0; h < H; h++) {
-        float *wm = s->work, *tmp = wm + M * M, *z = s->z + h * M * M;
-        for (size_t a = 0; a < M; a++)
-            memcpy(wm + a * M, s->c + (h * N + s->idx[a]) * M, M * sizeof(float));
+        size_t Ms = M, Mh = nd_mh(s, h);
+        float *wm = s->work, *tmp = wm + Ms * Ms, *z = s->z + h * Ms * Ms;
+        for (size_t a = 0; a < Mh; a++)
+            memcpy(wm + a * Mh, s->c + (h * N + s->idx[h * Ms + a]) * Ms, Mh * sizeof(float));
         if (s->pinv == PINV_SVD) {
-            double *zd = s->dwork + 3 * M * M + M + s->lwork;
-            if (!s->lwork || ab_nystrom_pinv_svd(M, s->lwork, wm, zd, s->dwork, s->iwork))
+            double *zd = s->dwork + 3 * Mh * Mh + Mh + s->lwork;
+            if (!s->lwork || ab_nystrom_pinv_svd(Mh, s->lwork, wm, zd, s->dwork, s->iwork))
                 return ab_errf(err, AB_ENUMERIC, "nystrom-direct: the SVD of S[L, L] failed (head %zu)", h);
-            for (size_t i = 0; i < M * M; i++)
+            for (size_t i = 0; i < Mh * Mh; i++)
                 z[i] = (float)zd[i];
         } else {
-            ab_nystrom_pinv_iterative(wm, M, s->iters, ab_nystrom_colmax(wm, M), z, tmp, T);
+            ab_nystrom_pinv_iterative(wm, Mh, s->iters, ab_nystrom_colmax(wm, Mh), z, tmp, T);
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)DV, (int)M, 1.0f, z, (int)M,
-                    s->slv + h * M * DV, (int)DV, 0.0f, s->y + h * M * DV, (int)DV);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mh, (int)DV, (int)Mh, 1.0f, z, (int)Mh,
+                    s->slv + h * Ms * DV, (int)DV, 0.0f, s->y + h * Ms * DV, (int)DV);
     }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
     for (long it = 0; it < (long)(H * tiles); it++) {
         size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ, rows = N - r0 < TQ ? N - r0 : TQ;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)M, 1.0f,
-                    s->c + (h * N + r0) * M, (int)M, s->y + h * M * DV, (int)DV, 0.0f,
+        /* padded rows: C's rows are 0, and so are theirs */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)nd_mh(s, h),
+                    1.0f, s->c + (h * N + r0) * M, (int)M, s->y + h * M * DV, (int)DV, 0.0f,
                     out + (h * N + r0) * DV, (int)DV);
+        for (size_t r = r0; r < r0 + rows; r++)
+            if (r >= ab_mask_valid(p, h)) /* exactly +0, not a product's -0 */
+                memset(out + (h * N + r) * DV, 0, DV * sizeof(float));
     }
     return AB_OK;
 }
@@ -238,22 +292,19 @@ static int nd_rows(void *state, size_t h, size_t r0, size_t r1, float *S, struct
         return ab_errf(err, AB_EINVAL, "nystrom-direct: rows [%zu, %zu) of head %zu out of range", r0,
                        r1, h);
     float *G = s->work, *B = G + TQ * M; /* TQ M + M TK <= stride */
-    float sc = (float)(1.0 / sqrt((double)D));
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)M, (int)M, 1.0f,
-                s->c + (h * N + r0) * M, (int)M, s->z + h * M * M, (int)M, 0.0f, G, (int)M);
+    size_t Mh = nd_mh(s, h);
+    (void)D;
+    /* G = C Z (Z: Mh x Mh); padded rows of C are 0, so are theirs in S^ */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)Mh, (int)Mh, 1.0f,
+                s->c + (h * N + r0) * M, (int)M, s->z + h * M * M, (int)Mh, 0.0f, G, (int)Mh);
     for (size_t c0 = 0; c0 < N; c0 += TK) {
         size_t cols = N - c0 < TK ? N - c0 : TK;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)cols, (int)D, sc,
-                    s->ql + h * M * D, (int)D, p->k + (h * N + c0) * D, (int)D, 0.0f, B, (int)cols);
-        for (size_t l = 0; l < M; l++) {
-            float shift = s->lse[h * N + s->idx[l]];
-            for (size_t c = 0; c < cols; c++)
-                B[l * cols + c] -= shift;
-        }
-        ab_exp_inplace(B, M * cols);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)cols, (int)M, 1.0f, G,
-                    (int)M, B, (int)cols, 0.0f, S + c0, (int)N);
+        s_rows_block(s, h, Mh, c0, cols, B);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)cols, (int)Mh, 1.0f, G,
+                    (int)Mh, B, (int)cols, 0.0f, S + c0, (int)N);
     }
+    /* causal: S^ is lower triangular only up to the pinv's rounding (see the
+     * top); rows give what forward computes */
     return AB_OK;
 }
 
@@ -272,7 +323,7 @@ const struct ab_method ab_nystrom_direct_cpu = {
     .summary = "classical Nystrom of the true attention matrix (a quality reference: O(n^2 d))",
     .params = nd_params,
     .nparams = (int)(sizeof nd_params / sizeof nd_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS,
+    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_CAUSAL | AB_CAP_PADDING,
     .estimate = nd_estimate,
     .prepare = nd_prepare,
     .forward = nd_forward,

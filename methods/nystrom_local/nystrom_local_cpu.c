@@ -7,6 +7,8 @@
  * i.e. the window's exact softmax gets whatever mass the approximation leaves.
  * window >= 2(N-1): r_i = 0 and O is exact attention; window = -1 (the empty
  * window): O is `nystrom`'s output. Rows need not sum to 1 (Nystrom's don't).
+ * mask: padding: nystrom's padding_rule for the Nystrom part; the band never
+ * reaches a padded key and padded rows are 0.
  *
  * Computed as nystrom's F (Z (B V)) followed, per query tile, by a banded
  * correction: G = F_t Z, S^ on the band = G B[:, band] (window-masked),
@@ -107,10 +109,14 @@ static void correct_tile(const struct nl_state *s, size_t hd, size_t r0, size_t 
                          float *work)
 {
     const struct ab_problem *p = &s->p;
-    size_t N = p->n, D = p->d, DV = p->dv, M = s->m, rows = r1 - r0;
-    size_t b0 = r0 > s->h ? r0 - s->h : 0, b1 = r1 + s->h < N ? r1 + s->h : N, bw = b1 - b0;
     struct ab_nystrom_view view;
     ab_nystrom_get_view(s->ny, hd, &view);
+    r1 = r1 < view.nq ? r1 : view.nq; /* padded rows stay 0; padded keys out of the band */
+    if (r0 >= r1)
+        return;
+    size_t N = p->n, D = p->d, DV = p->dv, M = view.m, rows = r1 - r0;
+    size_t b0 = r0 > s->h ? r0 - s->h : 0, b1 = r1 + s->h < view.kv ? r1 + s->h : view.kv,
+           bw = b1 - b0;
     float *F = work, *G = F + TQ * M, *Bb = G + TQ * M, *Sb = Bb + M * s->bw, *L = Sb + TQ * s->bw;
     float *X = L + TQ * s->bw, *E = X + TQ * DV, *rsum = E + TQ * DV;
     ab_nystrom_f_rows(s->ny, hd, r0, rows, F);
@@ -179,10 +185,12 @@ static int nl_rows(void *state, size_t hd, size_t r0, size_t r1, float *S, struc
     struct ab_nystrom_view view;
     ab_nystrom_get_view(s->ny, hd, &view);
     /* per row: F_i (M), G = F_i Z (M), then the band's logits */
+    M = view.m;
     float *F = s->work, *G = F + M, *L = G + M;
-    for (size_t i = r0; i < r1; i++) {
+    for (size_t i = r0; i < r1 && i < view.nq; i++) { /* padded rows: nystrom's zeros */
         float *row = S + (i - r0) * N;
-        size_t b0 = i > s->h ? i - s->h : 0, b1 = i + s->h + 1 < N ? i + s->h + 1 : N, bw = b1 - b0;
+        size_t b0 = i > s->h ? i - s->h : 0, b1 = i + s->h + 1 < view.kv ? i + s->h + 1 : view.kv,
+               bw = b1 - b0;
         /* sum_j S^_ij as forward takes it: sum_k (F Z)_ik, B's rows summing to
          * 1 over every key B has (with segments=pad-keys, the padding keys too) */
         ab_nystrom_f_rows(s->ny, hd, i, 1, F);
@@ -224,11 +232,13 @@ const struct ab_method ab_nystrom_local_cpu = {
     .summary = "exact attention inside a window, Nystrom mass outside it (the segment hybrid)",
     .params = nl_params,
     .nparams = (int)(sizeof nl_params / sizeof nl_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_PINV,
+    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_PINV | AB_CAP_PADDING,
     .estimate = nl_estimate,
     .prepare = nl_prepare,
     .forward = nl_forward,
     .rows = nl_rows,
     .report = nl_report,
     .release = nl_release,
+    .mask_note = "causal: its Nystrom part pools the future into the landmarks (see nystrom); "
+                 "nystrom-causal is causal by construction",
 };
