@@ -659,3 +659,11 @@ int ab_plan_attn(const struct ab_settings *s, size_t n)
 }
 
 size_t ab_plan_instances(const struct ab_plan *plan) { return plan->ndata * plan->set.nseeds; }
+
+int ab_plan_add_methods(struct ab_plan *plan, const struct cfg_node *list, struct ab_err *err)
+{
+    int rc = cfg_expect(list, CFG_SEQ, "'methods' (a list of method entries)", err);
+    for (size_t i = 0; !rc && i < list->count; i++)
+        rc = add_method(plan, list->items[i], err);
+    return rc;
+}

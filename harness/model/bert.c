@@ -303,11 +303,12 @@ int ab_bert_forward(const struct ab_bert *m, const int32_t *ids, size_t n,
                            (long)ids[t], t, c->vocab);
     size_t nh = n * HID;
     /* x, q, k, v, qh, kh, vh, oh, tmp: (N, HID) each; inter: (N, FF) */
-    float *ws = ab_aligned_alloc((9 * nh + n * FF) * sizeof *ws);
+    float *ws = ab_aligned_alloc((10 * nh + n * FF) * sizeof *ws);
     if (!ws)
         return ab_errf(err, AB_ENOMEM, "model: out of memory for %zu tokens", n);
     float *x = ws, *q = x + nh, *k = q + nh, *v = k + nh, *qh = v + nh, *kh = qh + nh, *vh = kh + nh,
-          *oh = vh + nh, *tmp = oh + nh, *inter = tmp + nh;
+          *oh = vh + nh, *tmp = oh + nh, *ch = tmp + nh, *inter = ch + nh;
+    double check_s = 0;
     const float *we = m->emb[E_WORD].data, *pe = m->emb[E_POS].data, *te = m->emb[E_TYPE].data;
     for (size_t t = 0; t < n; t++)
         for (size_t i = 0; i < HID; i++)
@@ -337,6 +338,20 @@ int ab_bert_forward(const struct ab_bert *m, const int32_t *ids, size_t n,
         attn_s += ab_now() - ta;
         if (rc)
             break;
+        const struct ab_bert_attn *ck = o->check ? &o->check[l] : NULL;
+        if (ck && ck->method && (ck->method != o->attn[l].method || ck->vals != o->attn[l].vals)) {
+            double tc = ab_now();
+            rc = attend(ck, &prob, ch, l, err);
+            if (rc)
+                break;
+            double e2 = 0, r2 = 0;
+            for (size_t i = 0; i < nh; i++) {
+                double dlt = (double)oh[i] - ch[i];
+                e2 += dlt * dlt, r2 += (double)ch[i] * ch[i];
+            }
+            o->err2[l] += e2, o->ref2[l] += r2;
+            check_s += ab_now() - tc;
+        }
         for (size_t h = 0; h < Hh; h++) /* (H, N, D) -> (N, H*D) */
             for (size_t t = 0; t < n; t++)
                 memcpy(q + t * HID + h * D, oh + (h * n + t) * D, D * sizeof *q);
@@ -381,7 +396,7 @@ int ab_bert_forward(const struct ab_bert *m, const int32_t *ids, size_t n,
     }
     ab_aligned_free(ws);
     if (stats) {
-        stats->total_s = ab_now() - t0;
+        stats->total_s = ab_now() - t0 - check_s;
         stats->attn_s = attn_s;
     }
     return rc;

@@ -65,10 +65,16 @@ struct ab_bert_opts {
     void (*free)(void *p);
     float *hidden;    /* optional, (layers + 1, N, HID): the embeddings' output, then each layer's */
     float *embedding; /* optional, (HID): mean-pooled, L2-normalised */
+    /* Optional attention-level error: where check[l].method is set and
+     * differs from attn[l] (method or values), the check method runs too on
+     * the same Q, K, V (untimed), and err2[l] += ||O - O_check||_F^2,
+     * ref2[l] += ||O_check||_F^2 (float64). */
+    const struct ab_bert_attn *check; /* [layers] or NULL */
+    double *err2, *ref2;              /* [layers], with check */
 };
 
 struct ab_bert_stats {
-    double total_s; /* the whole forward */
+    double total_s; /* the whole forward, without the check calls */
     double attn_s;  /* the methods' estimate + prepare + forward + release, all layers */
 };
 
