@@ -94,9 +94,9 @@ int ab_wordpiece_load(const char *path, struct ab_wordpiece **out, struct ab_err
     t->cls = ab_wordpiece_id(t, "[CLS]");
     t->sep = ab_wordpiece_id(t, "[SEP]");
     if (t->unk < 0 || t->cls < 0 || t->sep < 0) {
+        const char *lacks = t->unk < 0 ? "[UNK]" : t->cls < 0 ? "[CLS]" : "[SEP]";
         ab_wordpiece_destroy(t);
-        return ab_errf(err, AB_EINVAL, "%s: not a BERT vocabulary: it lacks %s", path,
-                       t->unk < 0 ? "[UNK]" : t->cls < 0 ? "[CLS]" : "[SEP]");
+        return ab_errf(err, AB_EINVAL, "%s: not a BERT vocabulary: it lacks %s", path, lacks);
     }
     *out = t;
     return AB_OK;
