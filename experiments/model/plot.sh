@@ -13,6 +13,7 @@ all=$1
 each=${2:-}
 out=${3:-plots}
 mkdir -p "$out"
+name=$(basename "$all" .csv)
 # label: method and its first parameter (" svd" for the SVD pseudo-inverse)
 rows() { # CSV LAYERS-FILTER -> "label<TAB>col=value..." lines of ok rows
   awk -F, -v want="$2" '
@@ -47,10 +48,10 @@ rows "$all" all | while IFS= read -r line; do
 done
 n=$(grep -c '"rel"' "$dat" || true)
 cat > "$out/model-error-growth.gp" <<GP
-set terminal pngcairo size 900,600
+set terminal pngcairo size 1000,600
 set output '$out/model-error-growth.png'
-set title 'all-MiniLM-L6-v2, every attention layer replaced: hidden-state error after each layer'
-set xlabel 'layer'; set ylabel '||h - h_exact||_F / ||h_exact||_F'
+set title '$name: every attention layer replaced, hidden-state error after each layer'
+set xlabel 'layer'; set ylabel '||h - h_{exact}||_F / ||h_{exact}||_F'
 set logscale y; set key outside right; set grid
 plot for [i=0:$((n - 1))] '$dat' index i using 1:2 with linespoints title columnheader(1)
 GP
@@ -67,7 +68,7 @@ done
 cat > "$out/model-cheap-vs-costly.gp" <<GP
 set terminal pngcairo size 1200,520
 set output '$out/model-cheap-vs-costly.png'
-set multiplot layout 1,2 title 'all-MiniLM-L6-v2, every layer replaced: attention-level error vs what reaches the embedding'
+set multiplot layout 1,2 title '$name: every layer replaced, attention-level error vs what reaches the embedding'
 set logscale x; set grid; unset key
 set xlabel 'attention out\\_rel (on each layer''s own inputs)'
 set ylabel '1 - mean embedding cosine'; set logscale y
@@ -97,9 +98,9 @@ if [ -n "$each" ]; then
   done
   n=$(grep -c '"x"' "$dat" || true)
   cat > "$out/model-sensitivity.gp" <<GP
-set terminal pngcairo size 900,600
+set terminal pngcairo size 1000,600
 set output '$out/model-sensitivity.png'
-set title 'all-MiniLM-L6-v2, one attention layer replaced: 1 - mean embedding cosine'
+set title '$(basename "$each" .csv): one attention layer replaced, 1 - mean embedding cosine'
 set xlabel 'replaced layer'; set ylabel '1 - cos'; set logscale y; set grid; set key outside right
 set xtics 1
 plot for [i=0:$((n - 1))] '$dat' index i using 1:(1-\$2) with linespoints title columnheader(1)
