@@ -178,11 +178,44 @@ static void bad_configs_are_positioned_errors(void **st)
     }
 }
 
+/* A plugin method in a layer, and a plugin that crashes: that row is
+ * "crashed" (its child died), the others are measured, exit status 3. */
+static void plugins_run_in_the_model_and_a_crash_is_a_row(void **st)
+{
+    (void)st;
+    const char *dir = ab_test_tmpdir();
+    char cfg[600], out[600], cmd[2400];
+    snprintf(cfg, sizeof cfg, "%s/plugin.yaml", dir);
+    snprintf(out, sizeof out, "%s/plugin.csv", dir);
+    FILE *f = fopen(cfg, "w");
+    assert_non_null(f);
+    fprintf(f, "model: %s/model/tiny\ncorpus: {files: [%s/model/sample.txt], chunks: 4, "
+               "max_tokens: 32}\nlayers: [1]\nmethods:\n  - {name: test-fault}\n"
+               "  - {name: test-fault, fault: crash}\n",
+            AB_FIXTURES, AB_FIXTURES);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s model %s --plugin %s --out %s --force --progress quiet",
+             AB_BIN, cfg, AB_PLUGIN, out);
+    assert_int_equal(sh(cmd), 3);
+    struct table t;
+    read_table(out, &t);
+    assert_int_equal(t.nrows, 2);
+    assert_string_equal(cell(&t, 0, "status"), "ok");
+    /* float64 exact attention in layer 1: float32 rounding away from the exact model */
+    assert_true(num(&t, 0, "hidden_rel_l1") == 0);
+    assert_true(num(&t, 0, "hidden_rel_l2") < 1e-5);
+    assert_true(num(&t, 0, "attn_out_rel") < 1e-5);
+    assert_string_equal(cell(&t, 1, "status"), "crashed");
+    assert_non_null(strstr(cell(&t, 1, "error"), "signal"));
+    free_table(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rows_reproduce_the_exact_model_and_keep_earlier_layers),
         cmocka_unit_test(bad_configs_are_positioned_errors),
+        cmocka_unit_test(plugins_run_in_the_model_and_a_crash_is_a_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
