@@ -14,6 +14,7 @@
 #include "data/data.h"
 #include "heatmap.h"
 #include "report/merge.h"
+#include "model_study.h"
 #include "plan.h"
 #include "report/plot.h"
 #include "registry.h"
@@ -805,6 +806,8 @@ static const struct command {
      cmd_check},
     {"merge", "merge SHARD.csv... --out FILE.csv [--config C.yaml]", "combine shard results",
      cmd_merge},
+    {"model", "model CONFIG.yaml", "substitute methods into a pretrained BERT encoder's layers",
+     ab_cmd_model},
 };
 
 static void usage_main(FILE *f)

@@ -896,3 +896,11 @@ int ab_plan_data_make(const struct ab_plan_data *pd, uint64_t seed, struct ab_da
     }
     return AB_OK;
 }
+
+int ab_plan_add_methods(struct ab_plan *plan, const struct cfg_node *list, struct ab_err *err)
+{
+    int rc = cfg_expect(list, CFG_SEQ, "'methods' (a list of method entries)", err);
+    for (size_t i = 0; !rc && i < list->count; i++)
+        rc = add_method(plan, list->items[i], err);
+    return rc;
+}

@@ -118,6 +118,11 @@ int ab_plan_data_make(const struct ab_plan_data *pd, uint64_t seed, struct ab_da
 /* Whether matrix metrics run for N (and with the spectral norm). */
 int ab_plan_attn(const struct ab_settings *s, size_t n);
 
+/* Expand a `methods:` list (entries as in a sweep config, with their
+ * checks and positioned errors) into plan->methods: for configs of other
+ * commands (attnbench model) that share the method schema. */
+int ab_plan_add_methods(struct ab_plan *plan, const struct cfg_node *list, struct ab_err *err);
+
 /* Whether `name` can name results/<name>.csv: 1 to 127 characters from
  * [A-Za-z0-9._-], not starting with '.' (so no "", ".", "..", '/' or other
  * path characters). If not, 0, and `why` (may be NULL) says what is wrong:

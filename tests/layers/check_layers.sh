@@ -1,7 +1,7 @@
 #!/bin/sh
 # check_layers.sh SRC — the layering of harness/ and methods/, read from the
 # #include lines: each layer includes only itself and the layers below it,
-#   kernels, base  <  formats  <  data, report  <  methods  <  the driver
+#   kernels, base  <  formats  <  data, report, model  <  methods  <  the driver
 # (harness/*.c, flat), so there is no cycle and the kernels are at the
 # bottom. A header is named by where it lives ("kernels/qtile.h"); a bare
 # name is the driver's (harness/<name>.h), attnbench.h (the plugin contract,
@@ -16,6 +16,7 @@ allowed() { # layer -> the folders its files may include from
     formats) echo "formats base" ;;
     data) echo "data formats base" ;;
     report) echo "report formats base" ;;
+    model) echo "model formats base" ;;
     methods) echo "methods kernels formats base" ;;
   esac
 }
@@ -37,7 +38,7 @@ check() { # file layer
     esac
   done
 }
-for layer in kernels base formats data report; do
+for layer in kernels base formats data report model; do
   for f in "$src"/harness/$layer/*.[ch] "$src"/harness/$layer/*.cu "$src"/harness/$layer/*.cuh; do
     [ -f "$f" ] && check "$f" "$layer"
   done
