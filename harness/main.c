@@ -489,13 +489,17 @@ static int cmd_ceiling(int argc, char **argv)
 static void usage_heatmap(FILE *f)
 {
     fputs("usage: attnbench heatmap CONFIG.yaml [--set KEY=VALUE]... [--plugin SO]... [--out DIR]\n"
-          "                         [--head H] [--rows R0:R1] [--cols C0:C1] [--format png,svg]\n"
+          "                         [--head H] [--rows R0:R1] [--cols C0:C1] [--format png,svg,pdf]\n"
+          "                         [--no-render]\n"
           "\n"
-          "For the config's first data entry and first seed, renders the block rows\n"
-          "[R0, R1) x keys [C0, C1) (default 0:64 x 0:64) of the exact attention matrix and\n"
-          "of every method with rows(), side by side, on one colour scale (the Nystromformer\n"
-          "paper's Fig. 3 view). Writes DIR/<name>-heatmap.{gp,png,svg} and the blocks as\n"
-          ".dat (default DIR: plots).\n",
+          "For the config's first data entry and first seed (under its mask), renders the\n"
+          "block rows [R0, R1) x keys [C0, C1) (default 0:64 x 0:64) of head H (default 0)\n"
+          "of the exact attention matrix, once, beside the same block of each method point\n"
+          "with rows(), once each, titled with its block and output errors against exact\n"
+          "(the Nystromformer paper's Fig. 3 view). One colour bar for all panels: a\n"
+          "diverging scale, white at 0, symmetric about it, so negative weights show.\n"
+          "Writes DIR/<name>-heatmap.{gp,png,svg} (--format: any of png, svg, pdf) and\n"
+          "the blocks as .dat (default DIR: plots).\n",
           f);
 }
 
@@ -530,7 +534,15 @@ static int cmd_heatmap(int argc, char **argv)
             if (load_plugin(argv[++i]))
                 return 2;
         } else if (!strcmp(a, "--head") && i + 1 < argc) {
-            o.head = (size_t)strtoull(argv[++i], NULL, 10);
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(argv[++i], &end, 10);
+            if (end == argv[i] || *end || errno || argv[i][0] == '-') {
+                fprintf(stderr, "attnbench heatmap: --head takes a head number (0, 1, ...), got '%s'\n",
+                        argv[i]);
+                return 2;
+            }
+            o.head = (size_t)v;
         } else if ((!strcmp(a, "--rows") || !strcmp(a, "--cols")) && i + 1 < argc) {
             int bad = a[2] == 'r' ? parse_range(argv[i + 1], &o.r0, &o.r1)
                                   : parse_range(argv[i + 1], &o.c0, &o.c1);
@@ -541,8 +553,8 @@ static int cmd_heatmap(int argc, char **argv)
             }
             i++;
         } else if (!strcmp(a, "--format") && i + 1 < argc) {
-            o.png = strstr(argv[i + 1], "png") != NULL, o.svg = strstr(argv[i + 1], "svg") != NULL;
-            i++;
+            if (parse_formats("heatmap", argv[++i], &o.png, &o.svg, &o.pdf))
+                return 2;
         } else if (!strcmp(a, "--no-render")) {
             o.render = 0;
         } else if (a[0] == '-') {

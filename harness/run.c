@@ -35,23 +35,30 @@ static void on_signal(int sig) { interrupted = sig; }
 
 static void measure_child(const void *arg, struct ab_result *res) { ab_measure(arg, res); }
 
-/* Whether a data instance (Q, K, V in float32) and its float64 reference
- * (output and row normalisers) fit in the memory available now; else the
- * reason (its rows become `skipped` with it, instead of an OOM kill of the
- * whole sweep). */
-static int data_fits(const struct ab_plan_data *pd, int want_ref, struct ab_err *err)
+int ab_data_fits(const struct ab_plan_data *pd, int want_ref, double extra_bytes, const char *extra_what,
+                 struct ab_err *err)
 {
     double H = (double)pd->dims[0], N = (double)pd->dims[1], D = (double)pd->dims[2],
            DV = (double)pd->dims[3];
-    double need = 4 * H * N * (2 * D + DV) + (want_ref ? 8 * H * N * (DV + 2) : 0);
+    double need = 4 * H * N * (2 * D + DV) + (want_ref ? 8 * H * N * (DV + 2) : 0) + extra_bytes;
     double avail = ab_mem_available();
-    if (avail > 0 && need > avail)
-        return ab_errf(err, AB_ENOMEM,
-                       "the data instance needs %.2f GiB in the sweep's process (Q, K, V%s; H=%.0f "
-                       "N=%.0f D=%.0f DV=%.0f) and this machine has %.2f GiB available",
-                       need / 1073741824.0, want_ref ? " and the float64 reference" : "", H, N, D, DV,
-                       avail / 1073741824.0);
-    return AB_OK;
+    if (!(avail > 0 && need > avail))
+        return AB_OK;
+    char what[300]; /* "Q, K, V", then the reference and the extra, joined by ", " and " and " */
+    const char *parts[3] = {"Q, K, V", want_ref ? "the float64 reference" : NULL,
+                            extra_bytes > 0 && extra_what ? extra_what : NULL};
+    size_t np = 0, len = 0;
+    for (int i = 0; i < 3; i++)
+        if (parts[i])
+            parts[np++] = parts[i];
+    for (size_t i = 0; i < np && len < sizeof what; i++)
+        len += (size_t)snprintf(what + len, sizeof what - len, "%s%s",
+                                i == 0 ? "" : i + 1 == np ? " and " : ", ", parts[i]);
+    return ab_errf(err, AB_ENOMEM,
+                   "the data instance needs %.2f GiB in this process (%s; H=%.0f N=%.0f D=%.0f "
+                   "DV=%.0f) and this machine has %.2f GiB available",
+                   need / 1073741824.0, what, H, N, D, DV,
+                   avail / 1073741824.0);
 }
 
 /* A status cell of a row that did not succeed: neither ok, nor refused (a
@@ -221,7 +228,7 @@ int ab_run(const struct ab_plan *plan, const struct ab_run_opts *o, struct ab_er
             /* the data (and its reference) live in this process: checked
              * against the memory there is before they are made */
             int want_ref = !plan->set.ref_max_n || pd->dims[1] <= plan->set.ref_max_n;
-            int drc = data_fits(pd, want_ref, &derr);
+            int drc = ab_data_fits(pd, want_ref, 0, NULL, &derr);
             if (drc == AB_OK)
                 drc = ab_plan_data_make(pd, seed, &d, &derr);
             if (drc == AB_OK && present &&

@@ -35,6 +35,15 @@ struct ab_run_opts {
 /* Exit codes of ab_run (and of `attnbench run`). */
 enum { AB_EXIT_OK = 0, AB_EXIT_USAGE = 2, AB_EXIT_ROWS_FAILED = 3, AB_EXIT_INTERRUPTED = 130 };
 
+/* Whether a data instance of `pd` (Q, K, V in float32), with want_ref its
+ * float64 reference (output and row normalisers), and `extra_bytes` more
+ * (named by extra_what in the message; 0 and NULL for none) fit in the
+ * memory available now; else AB_ENOMEM and the reason. The sweep checks it
+ * before making each instance (its rows become `skipped` with the reason,
+ * instead of an OOM kill of the whole sweep); `heatmap` before making its one. */
+int ab_data_fits(const struct ab_plan_data *pd, int want_ref, double extra_bytes, const char *extra_what,
+                 struct ab_err *err);
+
 /* Run (or, with dry_run, print) the plan. Returns an AB_EXIT_* code; with
  * AB_EXIT_USAGE err holds the message. */
 int ab_run(const struct ab_plan *plan, const struct ab_run_opts *opts, struct ab_err *err);

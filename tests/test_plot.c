@@ -2,13 +2,17 @@
  * (mean, min, max) in the .dat files, the fitted log-log slope in the legend,
  * charts skipped when the CSV lacks their rows, clear errors for empty or
  * foreign CSVs, a missing gnuplot named with its package and the CSV left
- * untouched, and the heat map's exact block against the float64 oracle. */
+ * untouched, and the heat map: its exact block against the float64 oracle,
+ * each method once with its errors, one symmetric colour scale, panels
+ * shaped like the block, pdf output, masks passed on or refused, the head
+ * and memory checked before the data is made. */
 #define _POSIX_C_SOURCE 200809L
 #include "data/data.h"
 #include "heatmap.h"
 #include "plan.h"
 #include "report/plot.h"
 #include "formats/npy.h"
+#include "base/util.h"
 #include "testlib.h"
 
 #include <math.h>
@@ -211,6 +215,303 @@ static void heatmap_exact_block_is_the_float64_attention(void **s)
     ab_plan_free(&plan);
 }
 
+/* --- heat map: panels, colour scale, layout, formats, masks ------------ */
+
+/* A plan from config text written to dir/<name>.yaml. */
+static void load_plan(const char *dir, const char *name, const char *text, struct ab_plan *plan)
+{
+    char cfg[700];
+    snprintf(cfg, sizeof cfg, "%s/%s.yaml", dir, name);
+    write_text(cfg, text);
+    struct ab_err err;
+    if (ab_plan_load(cfg, NULL, 0, plan, &err))
+        fail_msg("%s", err.msg);
+}
+
+static int count_of(const char *s, const char *needle)
+{
+    int k = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p++)
+        k++;
+    return k;
+}
+
+/* A block written by heatmap (nonuniform matrix): its values, row-major;
+ * *rows and *cols receive the shape. NULL when the file is absent. */
+static double *read_block(const char *path, size_t *rows, size_t *cols)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    unsigned long nc;
+    assert_int_equal(fscanf(f, "%lu", &nc), 1);
+    for (unsigned long c = 0; c < nc; c++) {
+        double x;
+        assert_int_equal(fscanf(f, "%lf", &x), 1);
+    }
+    size_t cap = 1024 * 1024, n = 0, nr = 0; /* blocks are at most 1024 x 1024 */
+    double *v = malloc(cap * sizeof *v), rowid;
+    assert_non_null(v);
+    while (fscanf(f, "%lf", &rowid) == 1) {
+        for (unsigned long c = 0; c < nc; c++) {
+            assert_true(n < cap);
+            assert_int_equal(fscanf(f, "%lf", &v[n++]), 1);
+        }
+        nr++;
+    }
+    fclose(f);
+    *rows = nr, *cols = nc;
+    return v;
+}
+
+/* An output folder dir/name that outlives path_in's rotating buffers. */
+static const char *outdir(const char *dir, const char *name)
+{
+    static char buf[8][600];
+    static int k;
+    char *p = buf[k++ % 8];
+    snprintf(p, 600, "%s/%s", dir, name);
+    return p;
+}
+
+static void heatmap_draws_each_method_once_with_its_errors(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    struct ab_plan plan;
+    /* two exact entries (the float64 block is exact already) and two
+     * nystrom points: three panels, not five */
+    load_plan(dir, "once",
+              "name: once\nseeds: [3]\nthreads: 2\ndata:\n  - {kind: clustered, n: 96, d: 16}\n"
+              "methods:\n  - {name: exact, impl: [fused, stream]}\n  - {name: nystrom, landmarks: [4, 8]}\n",
+              &plan);
+    struct ab_heatmap_opts o = {.out_dir = outdir(dir, "once"), .r0 = 8, .r1 = 40, .c0 = 0, .c1 = 48,
+                                .png = 1, .render = 0};
+    struct ab_err err;
+    if (ab_heatmap(&plan, &o, &err))
+        fail_msg("%s", err.msg);
+    char *gp = slurp(path_in(o.out_dir, "once-heatmap.gp"));
+    assert_non_null(gp);
+    assert_int_equal(count_of(gp, "nonuniform matrix with image"), 3);
+    assert_int_equal(count_of(gp, "'exact softmax'"), 1);
+    assert_int_equal(count_of(gp, "'nystrom landmarks=4'"), 1);
+    assert_int_equal(count_of(gp, "'nystrom landmarks=8'"), 1);
+    struct stat st; /* the exact entries (methods 0, 1) wrote no block */
+    assert_int_not_equal(stat(path_in(o.out_dir, "once-heatmap-m0.dat"), &st), 0);
+    assert_int_not_equal(stat(path_in(o.out_dir, "once-heatmap-m1.dat"), &st), 0);
+    /* each title's block error is ||A^ - A||_F / ||A||_F of the blocks drawn */
+    size_t R, C, R2, C2;
+    double *e = read_block(path_in(o.out_dir, "once-heatmap-exact.dat"), &R, &C);
+    assert_non_null(e);
+    assert_int_equal(R, 32), assert_int_equal(C, 48);
+    for (int mi = 2; mi <= 3; mi++) {
+        char name[64], want[200];
+        snprintf(name, sizeof name, "once-heatmap-m%d.dat", mi);
+        double *a = read_block(path_in(o.out_dir, name), &R2, &C2);
+        assert_non_null(a);
+        assert_int_equal(R2 * C2, R * C);
+        double num = 0, den = 0;
+        for (size_t i = 0; i < R * C; i++)
+            num += (a[i] - e[i]) * (a[i] - e[i]), den += e[i] * e[i];
+        snprintf(want, sizeof want, "'nystrom landmarks=%d' . \"\\n\" . 'rel. error: block %.3g, output ",
+                 mi == 2 ? 4 : 8, sqrt(num / den));
+        if (!strstr(gp, want))
+            fail_msg("no title %s in\n%s", want, gp);
+        free(a);
+    }
+    free(e), free(gp);
+    ab_plan_free(&plan);
+}
+
+static void heatmap_has_one_symmetric_colour_scale(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    struct ab_plan plan;
+    /* Nystrom with the SVD pseudo-inverse and classical Nystrom give
+     * negative weights on gaussian data */
+    load_plan(dir, "div",
+              "name: div\nseeds: [1]\nthreads: 2\ndata:\n  - {kind: gaussian, n: 128, d: 16}\n"
+              "methods:\n  - {name: nystrom, landmarks: 8, pinv: svd}\n  - {name: nystrom-direct, landmarks: 8}\n"
+              "  - {name: performer, features: 8}\n",
+              &plan);
+    struct ab_heatmap_opts o = {.out_dir = outdir(dir, "div"), .png = 1, .render = 0};
+    struct ab_err err;
+    if (ab_heatmap(&plan, &o, &err))
+        fail_msg("%s", err.msg);
+    double lo = 0, amax = 0, emax = 0;
+    const char *files[] = {"div-heatmap-exact.dat", "div-heatmap-m0.dat", "div-heatmap-m1.dat",
+                           "div-heatmap-m2.dat"};
+    for (int k = 0; k < 4; k++) {
+        size_t R, C;
+        double *v = read_block(path_in(o.out_dir, files[k]), &R, &C);
+        assert_non_null(v);
+        for (size_t i = 0; i < R * C; i++) {
+            lo = fmin(lo, v[i]), amax = fmax(amax, fabs(v[i]));
+            if (k == 0)
+                emax = fmax(emax, fabs(v[i]));
+        }
+        free(v);
+    }
+    print_message("weights in [%g, ...], largest |w| %g, exact's %g\n", lo, amax, emax);
+    assert_true(lo < 0); /* the premise: negative weights exist */
+    char *gp = slurp(path_in(o.out_dir, "div-heatmap.gp"));
+    assert_non_null(gp);
+    /* one range, one colour bar (drawn by the first panel), for all panels */
+    assert_int_equal(count_of(gp, "set cbrange"), 1);
+    assert_int_equal(count_of(gp, "  set colorbox"), 1);
+    assert_int_equal(count_of(gp, "unset colorbox"), 1);
+    const char *first = strstr(gp, "  plot "), *off = strstr(gp, "unset colorbox");
+    assert_true(first && off > first);
+    assert_true(strstr(first + 1, "  plot ") > off);
+    double a, b;
+    assert_int_equal(sscanf(strstr(gp, "set cbrange"), "set cbrange [%lf:%lf]", &a, &b), 2);
+    assert_true(a == -b); /* symmetric about 0: the palette's white */
+    assert_non_null(strstr(gp, "0 \"#ffffff\""));
+    if (strstr(gp, "clipped at"))
+        assert_true(fabs(b - AB_HEATMAP_CLIP * emax) <= 1e-5 * b && amax > b);
+    else
+        assert_true(b >= amax * (1 - 1e-6) && b <= amax * (1 + 1e-5));
+    free(gp);
+    ab_plan_free(&plan);
+}
+
+static void heatmap_panels_follow_a_non_square_block(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    struct ab_plan plan;
+    load_plan(dir, "ns",
+              "name: ns\nseeds: [1]\nthreads: 2\ndata:\n  - {kind: clustered, n: 128, d: 16}\n"
+              "methods:\n  - {name: nystrom, landmarks: [4, 8]}\n",
+              &plan);
+    struct ab_err err;
+    /* tall: 64 queries x 32 keys -> panels twice as high as wide, side by side */
+    struct ab_heatmap_opts o = {.out_dir = outdir(dir, "ns-tall"), .r0 = 0, .r1 = 64, .c0 = 0, .c1 = 32,
+                                .png = 1, .render = 0};
+    if (ab_heatmap(&plan, &o, &err))
+        fail_msg("%s", err.msg);
+    char *gp = slurp(path_in(o.out_dir, "ns-heatmap.gp"));
+    assert_non_null(strstr(gp, "set size ratio 2\n"));
+    assert_non_null(strstr(gp, "set multiplot layout 1,3 "));
+    assert_non_null(strstr(gp, "set xrange [-0.5:31.5]\nset yrange [63.5:-0.5]"));
+    free(gp);
+    /* wide: 16 queries x 64 keys -> strips a quarter as high as wide,
+     * stacked (not one row four times wider than high) */
+    o.out_dir = outdir(dir, "ns-wide"), o.r1 = 16, o.c1 = 64;
+    if (ab_heatmap(&plan, &o, &err))
+        fail_msg("%s", err.msg);
+    gp = slurp(path_in(o.out_dir, "ns-heatmap.gp"));
+    assert_non_null(strstr(gp, "set size ratio 0.25\n"));
+    unsigned rows, cols, w, h;
+    assert_int_equal(sscanf(strstr(gp, "set multiplot layout"), "set multiplot layout %u,%u", &rows, &cols), 2);
+    assert_true(rows > 1 && rows * cols >= 3 && (rows - 1) * cols < 3);
+    assert_int_equal(sscanf(strstr(gp, "pngcairo noenhanced size"), "pngcairo noenhanced size %u,%u", &w, &h), 2);
+    print_message("wide block: layout %u x %u, %u x %u px\n", rows, cols, w, h);
+    assert_true(h < w && 4 * h > w); /* a figure, not a ribbon */
+    free(gp);
+    ab_plan_free(&plan);
+}
+
+static void heatmap_writes_pdf_when_asked(void **s)
+{
+    (void)s;
+    if (!ab_gnuplot_available() ||
+        system("gnuplot -e 'set terminal pdfcairo' >/dev/null 2>&1") != 0) {
+        print_message("gnuplot without pdfcairo: skipped\n");
+        skip();
+    }
+    const char *dir = ab_test_tmpdir();
+    struct ab_plan plan;
+    load_plan(dir, "pdf",
+              "name: pdf\nseeds: [1]\nthreads: 1\ndata:\n  - {kind: clustered, n: 64, d: 8}\n"
+              "methods:\n  - {name: nystrom, landmarks: 4}\n",
+              &plan);
+    struct ab_heatmap_opts o = {.out_dir = outdir(dir, "pdf"), .pdf = 1, .render = 1};
+    struct ab_err err;
+    if (ab_heatmap(&plan, &o, &err))
+        fail_msg("%s", err.msg);
+    char *pdf = slurp(path_in(o.out_dir, "pdf-heatmap.pdf"));
+    assert_non_null(pdf);
+    assert_memory_equal(pdf, "%PDF", 4);
+    struct stat st; /* only what was asked */
+    assert_int_not_equal(stat(path_in(o.out_dir, "pdf-heatmap.png"), &st), 0);
+    assert_int_not_equal(stat(path_in(o.out_dir, "pdf-heatmap.svg"), &st), 0);
+    free(pdf);
+    ab_plan_free(&plan);
+}
+
+static void heatmap_passes_the_mask_and_refuses_methods_without_it(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    struct ab_plan plan;
+    load_plan(dir, "causal",
+              "name: causal\nseeds: [1]\nthreads: 2\ndata:\n  - {kind: clustered, n: 96, d: 16, mask: causal}\n"
+              "methods:\n  - {name: local, window: 32}\n  - {name: nystrom, landmarks: 8}\n",
+              &plan);
+    struct ab_heatmap_opts o = {.out_dir = outdir(dir, "causal"), .r1 = 48, .c1 = 48, .png = 1,
+                                .render = 0};
+    struct ab_err err;
+    if (ab_heatmap(&plan, &o, &err))
+        fail_msg("%s", err.msg);
+    /* local claims causal: its block has the mask (0 above the diagonal);
+     * nystrom does not: refused, no panel */
+    const char *files[] = {"causal-heatmap-exact.dat", "causal-heatmap-m0.dat"};
+    for (int k = 0; k < 2; k++) {
+        size_t R, C;
+        double *v = read_block(path_in(o.out_dir, files[k]), &R, &C);
+        assert_non_null(v);
+        double above = 0, below = 0;
+        for (size_t i = 0; i < R; i++)
+            for (size_t j = 0; j < C; j++)
+                *(j > i ? &above : &below) += fabs(v[i * C + j]);
+        assert_true(above == 0 && below > 0);
+        free(v);
+    }
+    struct stat st;
+    assert_int_not_equal(stat(path_in(o.out_dir, "causal-heatmap-m1.dat"), &st), 0);
+    char *gp = slurp(path_in(o.out_dir, "causal-heatmap.gp"));
+    assert_int_equal(count_of(gp, "nonuniform matrix with image"), 2);
+    assert_non_null(strstr(gp, "mask=causal"));
+    free(gp);
+    ab_plan_free(&plan);
+}
+
+static void heatmap_checks_the_head_and_memory_before_making_data(void **s)
+{
+    (void)s;
+    const char *dir = ab_test_tmpdir();
+    struct ab_plan plan;
+    load_plan(dir, "heads",
+              "name: heads\nseeds: [1]\ndata:\n  - {kind: gaussian, n: 32, d: 8, heads: 2}\n"
+              "methods:\n  - {name: nystrom, landmarks: 4}\n",
+              &plan);
+    struct ab_heatmap_opts o = {.out_dir = outdir(dir, "heads"), .head = 2, .png = 1, .render = 0};
+    struct ab_err err;
+    assert_int_equal(ab_heatmap(&plan, &o, &err), AB_EINVAL);
+    assert_non_null(strstr(err.msg, "--head 2 is out of range"));
+    assert_non_null(strstr(err.msg, "has 2 heads (0 to 1)"));
+    o.head = 1;
+    if (ab_heatmap(&plan, &o, &err))
+        fail_msg("%s", err.msg);
+    ab_plan_free(&plan);
+    /* 2^12 heads x 2^24 tokens x 2^12 dims: refused from the sizes alone,
+     * nothing allocated */
+    load_plan(dir, "huge",
+              "name: huge\nseeds: [1]\ndata:\n  - {kind: gaussian, n: 16777216, d: 4096, heads: 4096}\n"
+              "methods:\n  - {name: nystrom, landmarks: 4}\n",
+              &plan);
+    o.out_dir = outdir(dir, "huge"), o.head = 0;
+    int rc = ab_heatmap(&plan, &o, &err);
+    if (ab_mem_available() > 0) {
+        assert_int_equal(rc, AB_ENOMEM);
+        assert_non_null(strstr(err.msg, "GiB available"));
+        assert_non_null(strstr(err.msg, "the heat map's buffers"));
+    }
+    ab_plan_free(&plan);
+}
+
 /* Text gnuplot would run if it reached a script unquoted or double-quoted:
  * backquotes, $(...), system(), @macros, quotes, a lone CR. Each command
  * would create a marker file in dir. */
@@ -381,14 +682,6 @@ static const char *make_orders_csv(const char *dir, const char *name, int nseeds
                         (o ? 0.97 : 0.08) - (m == 32 ? 0.01 : 0) + 0.02 * (seed - 1));
     fclose(f);
     return csv;
-}
-
-static int count_of(const char *s, const char *needle)
-{
-    int k = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p++)
-        k++;
-    return k;
 }
 
 /* One seed: two panels (one per order), each value alone, never the pooled
@@ -642,6 +935,12 @@ int main(void)
         cmocka_unit_test(heatmap_exact_block_is_the_float64_attention),
         cmocka_unit_test(plot_never_runs_text_from_the_csv),
         cmocka_unit_test(heatmap_never_runs_text_from_the_config),
+        cmocka_unit_test(heatmap_draws_each_method_once_with_its_errors),
+        cmocka_unit_test(heatmap_has_one_symmetric_colour_scale),
+        cmocka_unit_test(heatmap_panels_follow_a_non_square_block),
+        cmocka_unit_test(heatmap_writes_pdf_when_asked),
+        cmocka_unit_test(heatmap_passes_the_mask_and_refuses_methods_without_it),
+        cmocka_unit_test(heatmap_checks_the_head_and_memory_before_making_data),
         cmocka_unit_test(plot_never_pools_a_data_parameter),
         cmocka_unit_test(plot_band_spans_seeds_only),
         cmocka_unit_test(plot_where_filters_rows),
