@@ -298,6 +298,53 @@ static void impossible_values_and_status_moves_regress(void **s)
     }
 }
 
+/* `attnbench model` rows (no data_id, no seed) and masked rows' leaks are
+ * gated like any error column: a lower embedding cosine or neighbour
+ * overlap, a higher hidden-state error or a grown leak regresses. */
+static void model_rows_and_leaks_are_gated(void **s)
+{
+    (void)s;
+    struct ab_check_opts o;
+    ab_check_defaults(&o);
+    const char *hdr = "row_id,model,method,params,layers,status,error,hidden_rel_l1,hidden_rel_l2,"
+                      "emb_cos_mean,top10_overlap,spearman\n";
+    const char *rows[] = {"m1,minilm,nystrom,landmarks=8,all,ok,,0.2,0.4,0.9,0.8,0.95\n",
+                          "m1,minilm,nystrom,landmarks=8,all,ok,,0.2,0.4,0.9,0.8,0.95\n",
+                          "m1,minilm,nystrom,landmarks=8,all,ok,,0.2,0.4,0.85,0.8,0.95\n",
+                          "m1,minilm,nystrom,landmarks=8,all,ok,,0.2,0.41,0.9,0.8,0.95\n",
+                          "m1,minilm,nystrom,landmarks=8,all,ok,,0.2,0.4,0.9,0.7,0.95\n"};
+    char paths[5][512];
+    for (int i = 0; i < 5; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/model%d.csv", ab_test_tmpdir(), i);
+        FILE *f = fopen(paths[i], "w");
+        assert_non_null(f);
+        fputs(hdr, f);
+        fputs(rows[i], f);
+        fclose(f);
+    }
+    struct ab_check_summary sum = run_check(paths[1], paths[0], &o);
+    assert_int_equal(sum.compared, 1);
+    assert_int_equal(sum.regressions, 0);
+    for (int i = 2; i < 5; i++) { /* cosine down, hidden error up, overlap down */
+        sum = run_check(paths[i], paths[0], &o);
+        assert_int_equal(sum.regressions, 1);
+    }
+    /* a leak that grows regresses; one that stays 0 passes */
+    const char *lh = "row_id,data_id,seed,method,params,status,error,out_rel_fro,causal_leak\n";
+    const char *lrows[] = {"c1,d,1,m,x=1,ok,,0.5,0\n", "c1,d,1,m,x=1,ok,,0.5,0\n",
+                           "c1,d,1,m,x=1,ok,,0.5,0.01\n"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/leak%d.csv", ab_test_tmpdir(), i);
+        FILE *f = fopen(paths[i], "w");
+        assert_non_null(f);
+        fputs(lh, f);
+        fputs(lrows[i], f);
+        fclose(f);
+    }
+    assert_int_equal(run_check(paths[1], paths[0], &o).regressions, 0);
+    assert_int_equal(run_check(paths[2], paths[0], &o).regressions, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +354,7 @@ int main(void)
         cmocka_unit_test(tolerances_from_yaml_and_bad_input),
         cmocka_unit_test(comparing_nothing_or_garbage_is_an_error),
         cmocka_unit_test(impossible_values_and_status_moves_regress),
+        cmocka_unit_test(model_rows_and_leaks_are_gated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,8 +18,19 @@ static const struct {
 } error_cols[] = {
     {"out_rel_fro", 0},   {"out_max_abs", 0}, {"out_cos", 1},    {"attn_rel_fro", 0},
     {"attn_rel_spec", 0}, {"row_sum_dev", 0}, {"pinv_resid", 0}, {"pinv_vs_svd", 0},
+    /* masked rows: a leak is an error that must not grow */
+    {"causal_leak", 0},   {"padding_leak", 0},
+    /* attnbench model rows: through the model, and what reaches its output
+     * (the cosine, the neighbour overlap and the rank correlation: higher is
+     * better, all within [-1, 1]) */
+    {"attn_out_rel", 0},  {"emb_cos_mean", 1}, {"emb_cos_min", 1}, {"top10_overlap", 1},
+    {"spearman", 1},      {"hidden_rel_l1", 0}, {"hidden_rel_l2", 0}, {"hidden_rel_l3", 0},
+    {"hidden_rel_l4", 0}, {"hidden_rel_l5", 0}, {"hidden_rel_l6", 0}, {"hidden_rel_l7", 0},
+    {"hidden_rel_l8", 0}, {"hidden_rel_l9", 0}, {"hidden_rel_l10", 0}, {"hidden_rel_l11", 0},
+    {"hidden_rel_l12", 0},
 };
 #define NERR (sizeof error_cols / sizeof error_cols[0])
+_Static_assert(NERR <= AB_CHECK_MAX_COLS, "AB_CHECK_MAX_COLS holds every error column");
 
 void ab_check_defaults(struct ab_check_opts *o)
 {
@@ -208,7 +219,9 @@ static int load_side(const char *const *paths, size_t npaths, struct side *s, in
                      struct ab_err *err)
 {
     const char *path = s->path = paths[0];
-    static const char *const need[] = {"row_id", "status", "method", "params", "data_id", "seed"};
+    /* data_id and seed: attention rows have them (and they must agree), the
+     * rows of `attnbench model` do not (their row_id covers model and corpus) */
+    static const char *const need[] = {"row_id", "status", "method", "params"};
     int rc = ab_table_load_many(paths, npaths, need, sizeof need / sizeof need[0], &s->t, err);
     if (rc)
         return rc;
@@ -223,8 +236,10 @@ static int load_side(const char *const *paths, size_t npaths, struct side *s, in
         free_side(s);
         return ab_errf(err, AB_EINVAL,
                        "%s:1: none of the error columns (out_rel_fro, out_max_abs, out_cos, "
-                       "attn_rel_fro, attn_rel_spec, row_sum_dev, pinv_resid, pinv_vs_svd): "
-                       "nothing to compare",
+                       "attn_rel_fro, attn_rel_spec, row_sum_dev, pinv_resid, pinv_vs_svd, "
+                       "causal_leak, padding_leak; a model study's attn_out_rel, emb_cos_mean, "
+                       "emb_cos_min, top10_overlap, spearman, hidden_rel_l1...): nothing to "
+                       "compare",
                        path);
     }
     if (s->t.nrows == 0) {

@@ -4,7 +4,10 @@
  * Rows of RESULTS and BASELINE are matched by row_id (the hash of data kind,
  * data parameters, seed, method and parameters; data_id must agree too). For
  * each error column (out_rel_fro, out_max_abs, out_cos — higher is better —,
- * attn_rel_fro, attn_rel_spec, row_sum_dev, pinv_resid, pinv_vs_svd) a value
+ * attn_rel_fro, attn_rel_spec, row_sum_dev, pinv_resid, pinv_vs_svd; the
+ * masked rows' causal_leak, padding_leak; and `attnbench model`'s
+ * attn_out_rel, hidden_rel_l1..l12, and emb_cos_mean, emb_cos_min,
+ * top10_overlap, spearman — higher is better) a value
  * regresses when it is worse than the baseline's by more than
  * abs + rel * |baseline|; a value the baseline has and the results lack
  * regresses. A baseline row missing from the results fails the check; rows
@@ -41,7 +44,7 @@
 
 #include <stdio.h>
 
-#define AB_CHECK_MAX_COLS 8
+#define AB_CHECK_MAX_COLS 32
 #define AB_CHECK_DEFAULT_REL 1e-3
 #define AB_CHECK_DEFAULT_ABS 1e-6
 /* rounding allowed beyond [-1, 1] for a cosine */
