@@ -301,6 +301,17 @@ static void check_rows(struct ctx *c, void *st, const struct ab_test_in *x, cons
                 double sum = 0;
                 for (size_t j = 0; j < N; j++)
                     sum += S[i * N + j];
+                /* (h): exactly 0 outside the keys the mask leaves the row */
+                size_t kend = ab_mask_keys(&mp, h, r0 + i);
+                if (c->sh->mask == AB_MASK_CAUSAL && c->ex->leaks_causal)
+                    kend = N; /* its leak, measured and reported */
+                for (size_t j = kend; j < N; j++)
+                    if (S[i * N + j] != 0.0f) {
+                        complain(c, "rows(h=%zu): entry (%zu, %zu) is %g, but the mask leaves row "
+                                 "%zu only keys [0, %zu)", h, r0 + i, j, (double)S[i * N + j],
+                                 r0 + i, kend);
+                        goto out;
+                    }
                 /* a padded query's row is all 0 */
                 worst_sum = fmax(worst_sum, fabs(sum - (r0 + i < shape_valid(c->sh, h) ? 1 : 0)));
                 for (size_t cc = 0; cc < DV; cc++) {
