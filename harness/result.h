@@ -32,6 +32,7 @@ struct ab_result {
     int reps;
     double out_rel_fro, out_max_abs, out_cos, attn_rel_fro, attn_rel_spec, row_sum_dev;
     double pinv_resid, pinv_vs_svd;
+    double target_rel_fro; /* ab_report's: the method's error against its own target */
     double causal_leak, padding_leak; /* masked rows: measure.c's leak checks */
     double t_med, t_min, t_max, prepare_ms, flops, budget;
     /* how far the timings can be trusted (timing.h): the 1-minute load average
