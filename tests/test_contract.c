@@ -97,6 +97,7 @@ static const struct expect expectations[] = {
     {.name = "performer", .ws_tol = 0.01, .rows_tol = 1e-5, .extra = {{"eps=1e-3"}}},
     /* linear: rows and forward are the same float64 sums, rounded once */
     {.name = "linear", .ws_tol = 0.01, .rows_tol = 1e-5},
+    {.name = "cosformer", .ws_tol = 0.01, .rows_tol = 1e-5},
     /* the test plugin's other `fault` modes crash, hang or misbehave on
      * purpose (for test_cli); here it runs well-behaved */
     {.name = "test-fault", .ws_tol = 0.01, .exact_tol = 1e-6, .skip = {"fault=*"}},
