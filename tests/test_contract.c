@@ -98,6 +98,8 @@ static const struct expect expectations[] = {
     /* linear: rows and forward are the same float64 sums, rounded once */
     {.name = "linear", .ws_tol = 0.01, .rows_tol = 1e-5},
     {.name = "cosformer", .ws_tol = 0.01, .rows_tol = 1e-5},
+    /* skyformer: landmarks <= 2n always fit, no `bad` value */
+    {.name = "skyformer", .ws_tol = 0.01, .rows_tol = 1e-5},
     /* the test plugin's other `fault` modes crash, hang or misbehave on
      * purpose (for test_cli); here it runs well-behaved */
     {.name = "test-fault", .ws_tol = 0.01, .exact_tol = 1e-6, .skip = {"fault=*"}},
