@@ -222,10 +222,17 @@ struct ab_estimate {
                              * projected length, features, window; N for exact */
 };
 
-/* What `report` returns; leave NaN what does not apply. */
+/* What `report` returns; leave NaN what does not apply. The harness sets
+ * every field to NaN before the call; fields are only ever appended, so a
+ * plugin built against an older struct writes a prefix of it. */
 struct ab_report {
     double pinv_resid;  /* ||I - A Z||_F averaged over heads */
     double pinv_vs_svd; /* ||Z - A^+||_F / ||A^+||_F averaged over heads */
+    /* The relative Frobenius error of the output against the method's own
+     * exact target (a kernel method's exact kernel attention, in float64;
+     * valid rows only), NaN if the method has none. Softmax stays the
+     * harness's target (out_rel_fro); this is the second figure. */
+    double target_rel_fro;
 };
 
 struct ab_method {

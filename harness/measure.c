@@ -315,7 +315,7 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
         res->row_sum_dev = am.row_sum_dev;
     }
     if (m->report) {
-        struct ab_report rep = {NAN, NAN};
+        struct ab_report rep = {.pinv_resid = NAN, .pinv_vs_svd = NAN, .target_rel_fro = NAN};
         rc = m->report(state, &rep, &err);
         if (rc) {
             res->status = ab_row_status_of(rc);
@@ -324,6 +324,7 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
         }
         res->pinv_resid = rep.pinv_resid;
         res->pinv_vs_svd = rep.pinv_vs_svd;
+        res->target_rel_fro = rep.target_rel_fro;
     }
     if (d->mask != AB_MASK_NONE) { /* the leak checks: a second problem, this state gone */
         m->release(state);

@@ -37,7 +37,7 @@ void ab_result_init(struct ab_result *r)
     memset(r, 0, sizeof *r);
     r->out_rel_fro = r->out_max_abs = r->out_cos = NAN;
     r->attn_rel_fro = r->attn_rel_spec = r->row_sum_dev = NAN;
-    r->pinv_resid = r->pinv_vs_svd = NAN;
+    r->pinv_resid = r->pinv_vs_svd = r->target_rel_fro = NAN;
     r->causal_leak = r->padding_leak = NAN;
     for (int b = 0; b < AB_POS_BINS; b++)
         r->err_by_pos[b] = NAN;

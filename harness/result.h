@@ -34,6 +34,7 @@ struct ab_result {
     int reps;
     double out_rel_fro, out_max_abs, out_cos, attn_rel_fro, attn_rel_spec, row_sum_dev;
     double pinv_resid, pinv_vs_svd;
+    double target_rel_fro; /* ab_report's: the method's error against its own target */
     double causal_leak, padding_leak; /* masked rows: measure.c's leak checks */
     /* ||O^ - O||_F / ||O||_F over the (valid) rows of each eighth of the
      * positions, [b N/8, (b+1) N/8), all heads: where along the sequence a

@@ -18,7 +18,7 @@ struct flat {
     const char *backend, *timing, *mask, *lengths, *err_by_pos;
     uint64_t heads, n, d, dv, seed, threads;
     double scale, budget, out_rel_fro, out_max_abs, out_cos, attn_rel_fro, attn_rel_spec;
-    double row_sum_dev, pinv_resid, pinv_vs_svd, entropy, t_med, t_min, t_max, reps, prepare_ms;
+    double row_sum_dev, pinv_resid, pinv_vs_svd, target_rel_fro, entropy, t_med, t_min, t_max, reps, prepare_ms;
     double flops, gflops, sgemm_gflops, frac_of_sgemm, peak_bytes, rss_bytes, dev_mem_bytes;
     double timing_attempts, time_spread, time_cv, calib_ratio, load_avg;
     double causal_leak, padding_leak;
@@ -80,6 +80,7 @@ static const struct column columns[] = {
     N("row_sum_dev", row_sum_dev, "%.9g"),
     N("pinv_resid", pinv_resid, "%.9g"),
     N("pinv_vs_svd", pinv_vs_svd, "%.9g"),
+    N("target_rel_fro", target_rel_fro, "%.9g"),
     N("entropy", entropy, "%.9g"),
     N("time_ms_median", t_med, "%.6g"),
     N("time_ms_min", t_min, "%.6g"),
@@ -245,6 +246,7 @@ static void flatten(const struct ab_row *row, const char *date, struct flat *f)
         .row_sum_dev = r->row_sum_dev,
         .pinv_resid = r->pinv_resid,
         .pinv_vs_svd = r->pinv_vs_svd,
+        .target_rel_fro = r->target_rel_fro,
         .entropy = row->entropy,
         .t_med = r->t_med,
         .t_min = r->t_min,

@@ -108,6 +108,11 @@ static const struct expect expectations[] = {
      /* the triangular inverse at M close to N (single-token segments) is
       * ill-conditioned, as test_nystrom_causal measures: with segments of 8 */
      .extra = {{"inverse=triangular", "landmarks=8"}}},
+    /* linear: rows and forward are the same float64 sums, rounded once */
+    {.name = "linear", .ws_tol = 0.01, .rows_tol = 1e-5},
+    {.name = "cosformer", .ws_tol = 0.01, .rows_tol = 1e-5},
+    /* skyformer: landmarks <= 2n always fit, no `bad` value */
+    {.name = "skyformer", .ws_tol = 0.01, .rows_tol = 1e-5},
     /* the test plugin's other `fault` modes crash, hang or misbehave on
      * purpose (for test_cli); here it runs well-behaved */
     {.name = "test-fault", .ws_tol = 0.01, .exact_tol = 1e-6, .skip = {"fault=*"}},
@@ -503,7 +508,7 @@ static void run_config(struct ctx *c, const struct config *cf)
     /* (f) report and AB_CAP_PINV */
     CHECK(c, !(m->caps & AB_CAP_PINV) || m->report, "declares AB_CAP_PINV without a report");
     if (m->report) {
-        struct ab_report rep = {NAN, NAN};
+        struct ab_report rep = {.pinv_resid = NAN, .pinv_vs_svd = NAN, .target_rel_fro = NAN};
         uint64_t live = ab_mem_live();
         rc = m->report(st, &rep, &err);
         if (m->caps & AB_CAP_PINV)
@@ -515,6 +520,10 @@ static void run_config(struct ctx *c, const struct config *cf)
             CHECK(c, isnan(rep.pinv_resid) && isnan(rep.pinv_vs_svd),
                   "report fills pinv_resid %g, pinv_vs_svd %g without AB_CAP_PINV",
                   rep.pinv_resid, rep.pinv_vs_svd);
+        CHECK(c, isnan(rep.target_rel_fro) ||
+                     (rc == AB_OK && isfinite(rep.target_rel_fro) && rep.target_rel_fro >= 0),
+              "report fills target_rel_fro %g: must be NaN (no target) or a finite error >= 0",
+              rep.target_rel_fro);
         CHECK(c, ab_mem_live() == live, "report keeps %lld bytes allocated",
               (long long)(ab_mem_live() - live));
     }

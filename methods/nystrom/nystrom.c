@@ -117,6 +117,71 @@ int ab_nystrom_select(size_t n, size_t m, int selection, uint64_t seed, size_t *
     return 0;
 }
 
+void ab_nystrom_importance(const float *q, const float *k, size_t n, size_t d, size_t m,
+                           uint64_t seed, float *scratch, size_t *idx)
+{
+    (void)q;
+    float *score = scratch, *row = score + n, *hk = row + n, *heap = hk + n;
+    float sc = (float)(1.0 / sqrt((double)d));
+    size_t sk = m < n ? m : n;
+    for (size_t j = 0; j < n; j++) { /* s |k_j|^2 / 2 */
+        double n2 = 0;
+        for (size_t c = 0; c < d; c++)
+            n2 += (double)k[j * d + c] * k[j * d + c];
+        hk[j] = (float)(0.5 * n2) * sc;
+        score[j] = 0;
+    }
+    for (size_t l = 0; l < sk; l++) { /* the sketch: strided keys; densities */
+        size_t t = l * n / sk;
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, sc, k, (int)d, k + t * d, 1, 0.0f,
+                    row, 1);
+        for (size_t j = 0; j < n; j++)
+            score[j] += expf(row[j] - hk[j] - hk[t]); /* kappa(k_j, k_t) <= 1 */
+    }
+    for (size_t j = 0; j < n; j++) /* tau_j ~ 1 / (1 + density) */
+        score[j] = 1.0f / (1.0f + score[j] * (float)n / (float)sk);
+    double total = 0;
+    for (size_t j = 0; j < n; j++)
+        total += score[j];
+    /* Efraimidis-Spirakis: the M largest log(u_j) / p_j, kept in a min-heap */
+    struct ab_rng r;
+    ab_rng_seed(&r, seed, 0x494d50);
+    size_t cnt = 0;
+    for (size_t j = 0; j < n; j++) {
+        double pj = 0.5 * (total > 0 ? score[j] / total : 0.0) + 0.5 / (double)n;
+        float key = (float)(log(1.0 - ab_rng_uniform(&r)) / pj);
+        if (cnt == m && key <= heap[0])
+            continue;
+        size_t at;
+        if (cnt < m) { /* sift up */
+            at = cnt++;
+            while (at && heap[(at - 1) / 2] > key) {
+                heap[at] = heap[(at - 1) / 2], idx[at] = idx[(at - 1) / 2];
+                at = (at - 1) / 2;
+            }
+        } else { /* replace the root, sift down */
+            at = 0;
+            for (;;) {
+                size_t c = 2 * at + 1;
+                if (c >= m)
+                    break;
+                if (c + 1 < m && heap[c + 1] < heap[c])
+                    c++;
+                if (heap[c] >= key)
+                    break;
+                heap[at] = heap[c], idx[at] = idx[c];
+                at = c;
+            }
+        }
+        heap[at] = key, idx[at] = j;
+    }
+    for (size_t i = 1; i < m; i++) /* ascending token order */
+        for (size_t j = i; j > 0 && idx[j] < idx[j - 1]; j--) {
+            size_t t = idx[j];
+            idx[j] = idx[j - 1], idx[j - 1] = t;
+        }
+}
+
 /* Z ~ A^+ by the iteration, from Z0 = A^T / c. tmp: 3 M^2 floats. */
 void ab_nystrom_pinv_iterative(const float *a, size_t M, int iters, float c, float *z, float *tmp,
                                int threads)

@@ -76,11 +76,30 @@ enum ab_nystrom_selection {
     AB_SEL_SEGMENT_MEANS = 0, /* the paper's landmarks: means of M segments */
     AB_SEL_STRIDED = 1,       /* tokens floor(l N / M), l < M */
     AB_SEL_RANDOM = 2,        /* M distinct tokens, seeded, sorted */
-    AB_SEL_KMEANS = 3         /* k-means++ + Lloyd on K; Q landmarks: matching Q means */
+    AB_SEL_KMEANS = 3,        /* k-means++ + Lloyd on K; Q landmarks: matching Q means */
+    AB_SEL_IMPORTANCE = 4     /* M distinct tokens sampled by estimated attention mass */
 };
 /* Token indices for AB_SEL_STRIDED / AB_SEL_RANDOM (idx: M entries).
  * Returns 0, or -1 when the random choice cannot allocate its N entries. */
 int ab_nystrom_select(size_t n, size_t m, int selection, uint64_t seed, size_t *idx);
+
+/* AB_SEL_IMPORTANCE: M distinct tokens of one head (idx, ascending), drawn
+ * without replacement (Efraimidis-Spirakis, seeded) with probability
+ *   p_j = 1/2 tau_j / sum_l tau_l + 1/2 1/N,
+ *   tau_j = 1 / (1 + (N/r) sum_{t in R} kappa(k_j, k_t)),
+ *   kappa(x, y) = exp(-|x - y|^2 / (2 sqrt(D))),  R: r = min(N, M) strided keys:
+ * approximate ridge leverage scores (ridge 1) of the keys' Gaussian kernel
+ * matrix, from a kernel-density estimate on the sketch (exact for s
+ * identical tokens: 1/(1 + s)). Leverage sampling is what Nystrom's error
+ * bounds ask for (Alaoui & Mahoney 2015; Musco & Musco 2017): a token like
+ * many others scores low, a token unlike the rest (a small cluster, an
+ * outlier) high, so every cluster gets landmarks about equally instead of in
+ * proportion to its size; half the mass uniform (defensive sampling) keeps
+ * large clusters represented by size. Training-free, O(M N D) (B's cost).
+ * q is not used (the keys decide); k: N x D of the head; scratch: 3 N + M
+ * floats. */
+void ab_nystrom_importance(const float *q, const float *k, size_t n, size_t d, size_t m,
+                           uint64_t seed, float *scratch, size_t *idx);
 
 /* The Nystrom machinery, for hybrids built on it (methods/nystrom_local):
  * the state of the `nystrom` method after its forward. */
@@ -132,8 +151,9 @@ static inline int ab_nystrom_padding_rule(const struct ab_values *vals)
         {.name = "landmark_ratio", .type = AB_PT_REAL, .def = NULL, .lo = 1e-9, .hi = 1,           \
          .help = "M = max(1, round(ratio * N)); exclusive with landmarks"},                        \
         {.name = "selection", .type = AB_PT_ENUM, .def = "segment-means",                          \
-         .choices = "segment-means|strided|random|kmeans",                                         \
-         .help = "landmarks: segment means, every N/M-th token, random tokens, or k-means on K"},  \
+         .choices = "segment-means|strided|random|kmeans|importance",                              \
+         .help = "landmarks: segment means, every N/M-th token, random tokens, k-means on K, or "  \
+                 "tokens sampled by estimated attention mass"},                                   \
         {.name = "kmeans_iters", .type = AB_PT_INT, .def = "5", .lo = 0, .hi = 100,                \
          .help = "selection: kmeans: Lloyd iterations after k-means++"},                          \
         {.name = "segments", .type = AB_PT_ENUM, .def = "uneven", .choices = "uneven|pad|pad-keys", \

@@ -148,11 +148,14 @@ static int compute_sizes(const struct ab_problem *p, const struct ab_values *val
                       up16(AB_QT_LANES * (nb * (p->d + p->dv + 3) + AB_QT_STEP + 1)));
     if (ab_values_enum(vals, "selection") == AB_SEL_KMEANS) /* see kmeans_landmarks */
         z->scratch = imax(z->scratch, up16(2 * n + KT * m + 4 * m * p->d + 3 * m + 1));
+    if (ab_values_enum(vals, "selection") == AB_SEL_IMPORTANCE) /* ab_nystrom_importance */
+        z->scratch = imax(z->scratch, up16(3 * n + m));
     z->partial = up16(m * p->dv + 2 * m);
     z->head = up16(m * p->d) * 2 + up16(m * m) * 2 + up16(m * p->dv) * 2 + up16(m) * 2 + 16;
     z->svd = z->lwork = 0;
     int sel = ab_values_enum(vals, "selection");
-    z->idx = sel == AB_SEL_STRIDED || sel == AB_SEL_RANDOM ? p->heads * m : 0;
+    int tokens = sel == AB_SEL_STRIDED || sel == AB_SEL_RANDOM || sel == AB_SEL_IMPORTANCE;
+    z->idx = tokens ? p->heads * m : 0;
     if (ab_values_enum(vals, "pinv") == PINV_SVD) {
         double q = 0;
         int mi = (int)m;
@@ -297,7 +300,7 @@ static int nystrom_prepare(const struct ab_problem *p, const struct ab_values *v
      * choice needs an N-entry permutation) */
     at = ((uintptr_t)(s->svd_iwork + ints) + 15) & ~(uintptr_t)15;
     s->idx = z.idx ? (size_t *)at : NULL;
-    for (size_t h = 0; z.idx && h < H; h++)
+    for (size_t h = 0; z.idx && s->selection != AB_SEL_IMPORTANCE && h < H; h++)
         if (ab_nystrom_select(s->heads[h].segn, s->heads[h].m, s->selection, p->seed + h,
                               s->idx + h * m)) {
             p->free(blk);
@@ -429,7 +432,10 @@ static void landmarks(const struct nystrom_state *s, size_t h, float *scratch)
     struct head_ws *w = &s->heads[h];
     size_t N = p->n, D = p->d, M = w->m;
     const float *q = p->q + h * N * D, *k = p->k + h * N * D;
+    if (s->selection == AB_SEL_IMPORTANCE) /* the tokens depend on the data: chosen here, timed */
+        ab_nystrom_importance(q, k, w->segn, D, M, p->seed + h, scratch, s->idx + h * s->m);
     switch (s->selection) {
+    case AB_SEL_IMPORTANCE:
     case AB_SEL_STRIDED:
     case AB_SEL_RANDOM: {
         const size_t *idx = s->idx + h * s->m;
