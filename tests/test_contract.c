@@ -102,6 +102,8 @@ static const struct expect expectations[] = {
     /* clustered: clusters > n means one per token (no invalid size) */
     {.name = "clustered", .ws_tol = 0.01, .rows_tol = 1e-5,
      .extra = {{"topk=8"}, {"clusters=5", "iters=2", "topk=1000"}}},
+    {.name = "scatterbrain", .ws_tol = 0.01, .rows_tol = 1e-5,
+     .extra = {{"window=-1"}, {"window=10", "features=16"}, {"window=1000"}}},
     /* the test plugin's other `fault` modes crash, hang or misbehave on
      * purpose (for test_cli); here it runs well-behaved */
     {.name = "test-fault", .ws_tol = 0.01, .exact_tol = 1e-6, .skip = {"fault=*"}},

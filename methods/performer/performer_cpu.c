@@ -316,17 +316,11 @@ static float sub_max(float *u, size_t r, float h)
  * or the ReLU features. Returns the largest stabiliser (softmax kernel): the
  * largest exponent, or with eps > 0 the largest W x' (performer-pytorch's);
  * rowmax (may be NULL) receives each row's. */
-static float features(const struct perf_state *s, const float *x, size_t rows, float *U,
-                      float *rowmax)
+static float exponents(const float *w, size_t r, size_t D, const float *x, size_t rows, float *U,
+                       float *rowmax, float eps)
 {
-    size_t r = s->r, D = s->p.d;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)r, (int)D, 1.0f, x, (int)D,
-                s->w, (int)D, 0.0f, U, (int)r);
-    if (s->kernel == KERNEL_RELU) {
-        for (size_t i = 0; i < rows * r; i++)
-            U[i] = (U[i] > 0 ? U[i] : 0.0f) + 1e-3f;
-        return 0;
-    }
+                w, (int)D, 0.0f, U, (int)r);
     float mx = -INFINITY, inv_sqrt_d = (float)(1.0 / sqrt((double)D));
     for (size_t t = 0; t < rows; t++) {
         double n2 = 0;
@@ -334,14 +328,34 @@ static float features(const struct perf_state *s, const float *x, size_t rows, f
             n2 += (double)x[t * D + c] * x[t * D + c];
         float h = (float)(0.5 * n2) * inv_sqrt_d; /* |x'|^2 / 2 = |x|^2 / (2 sqrt(D)) */
         float *u = U + t * r;
-        float pre = s->eps > 0 ? ab_max(u, r) : 0.0f;
+        float pre = eps > 0 ? ab_max(u, r) : 0.0f;
         float m = sub_max(u, r, h);
-        m = s->eps > 0 ? pre : m;
+        m = eps > 0 ? pre : m;
         if (rowmax)
             rowmax[t] = m;
         mx = m > mx ? m : mx;
     }
     return mx;
+}
+
+float ab_performer_exponents(const float *w, size_t r, size_t D, const float *x, size_t rows,
+                             float *U, float *rowmax)
+{
+    return exponents(w, r, D, x, rows, U, rowmax, 0.0f);
+}
+
+static float features(const struct perf_state *s, const float *x, size_t rows, float *U,
+                      float *rowmax)
+{
+    size_t r = s->r, D = s->p.d;
+    if (s->kernel == KERNEL_RELU) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)r, (int)D, 1.0f, x,
+                    (int)D, s->w, (int)D, 0.0f, U, (int)r);
+        for (size_t i = 0; i < rows * r; i++)
+            U[i] = (U[i] > 0 ? U[i] : 0.0f) + 1e-3f;
+        return 0;
+    }
+    return exponents(s->w, r, D, x, rows, U, rowmax, s->eps);
 }
 
 /* Keys [c0, c1) of head h into a partial: acc (r x DV), ksum (r), max. */
