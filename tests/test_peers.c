@@ -7,7 +7,9 @@
  * HF = pinv_init: global, segments: uneven (n divides by m); lucidrains =
  * pinv_init: global, segments: pad-keys (its unmasked zero padding);
  * performer-pytorch = its exported W (features_file) and eps: 1e-4;
- * linformer = its exported projections (projection: file).
+ * linformer = its exported projections (projection: file); reformer-pytorch's
+ * LSHAttention (experiments/peers/reformer_golden.py) = reformer with
+ * qk: shared on K and its recorded rotations (rotations_file).
  * Masks: SDPA with is_causal, and a padded batch (each head one sequence,
  * a boolean key mask, padded query rows set to 0), on the first two heads of
  * each input: checked against the masked float64 oracle and `local` with a
