@@ -22,6 +22,8 @@ extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_local_cpu, ab_lin
     ab_performer_cpu, ab_nystrom_local_cpu, ab_nystrom_direct_cpu, ab_uniform_cpu,
     ab_nystrom_causal_cpu;
 extern const struct ab_method ab_linear_cpu, ab_cosformer_cpu, ab_skyformer_cpu;
+extern const struct ab_method ab_bigbird_cpu, ab_reformer_cpu, ab_clustered_cpu,
+    ab_scatterbrain_cpu;
 #ifdef AB_HAVE_CUDA
 extern const struct ab_method ab_exact_cuda, ab_nystrom_cuda;
 #endif
@@ -40,6 +42,10 @@ static const struct ab_method *const builtin[] = {
     &ab_linear_cpu,
     &ab_cosformer_cpu,
     &ab_skyformer_cpu,
+    &ab_bigbird_cpu,
+    &ab_reformer_cpu,
+    &ab_clustered_cpu,
+    &ab_scatterbrain_cpu,
 #ifdef AB_HAVE_CUDA
     &ab_exact_cuda,
     &ab_nystrom_cuda,

@@ -113,6 +113,15 @@ static const struct expect expectations[] = {
     {.name = "cosformer", .ws_tol = 0.01, .rows_tol = 1e-5},
     /* skyformer: landmarks <= 2n always fit, no `bad` value */
     {.name = "skyformer", .ws_tol = 0.01, .rows_tol = 1e-5},
+    {.name = "bigbird", .ws_tol = 0.01, .rows_tol = 1e-5, .bad = "block",
+     .extra = {{"block=7", "global_blocks=0", "random_blocks=5"}, {"block=16", "global_blocks=2"}}},
+    {.name = "reformer", .ws_tol = 0.01, .rows_tol = 1e-5, .bad = "chunk",
+     .extra = {{"chunk=7", "n_hashes=3"}, {"buckets=4", "chunk=16", "qk=shared"}}},
+    /* clustered: clusters > n means one per token (no invalid size) */
+    {.name = "clustered", .ws_tol = 0.01, .rows_tol = 1e-5,
+     .extra = {{"topk=8"}, {"clusters=5", "iters=2", "topk=1000"}}},
+    {.name = "scatterbrain", .ws_tol = 0.01, .rows_tol = 1e-5,
+     .extra = {{"window=-1"}, {"window=10", "features=16"}, {"window=1000"}}},
     /* the test plugin's other `fault` modes crash, hang or misbehave on
      * purpose (for test_cli); here it runs well-behaved */
     {.name = "test-fault", .ws_tol = 0.01, .exact_tol = 1e-6, .skip = {"fault=*"}},

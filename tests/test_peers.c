@@ -8,7 +8,9 @@
  * pinv_init: global, segments: pad-keys (its unmasked zero padding);
  * performer-pytorch = its exported W (features_file) and eps: 1e-4, and
  * for causal=True also stabilizer: global and causal_eps: 1e-6;
- * linformer = its exported projections (projection: file).
+ * linformer = its exported projections (projection: file); reformer-pytorch's
+ * LSHAttention (experiments/peers/reformer_golden.py) = reformer with
+ * qk: shared on K and its recorded rotations (rotations_file).
  * Masks: SDPA with is_causal, and a padded batch (each head one sequence,
  * a boolean key mask, padded query rows set to 0), on the first two heads of
  * each input: checked against the masked float64 oracle and `local` with a
@@ -25,7 +27,7 @@
 #include <string.h>
 
 extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_performer_cpu, ab_linformer_cpu,
-    ab_local_cpu;
+    ab_local_cpu, ab_reformer_cpu;
 
 /* "key=<golden dir>/file" in one of a few static buffers. */
 static const char *golden_arg(const char *key, const char *file)
@@ -346,6 +348,20 @@ static void linformer_matches_lucidrains_with_its_projections(void **s)
     compare("syn", "linformer-syn-k64.npy", &ab_linformer_cpu, 1e-4, "k=64", "projection=file", e, f);
 }
 
+/* reformer-pytorch's LSHAttention(qk = K, bucket_size 32, n_hashes 4) on the
+ * real heads (experiments/peers/reformer_golden.py): ours with qk: shared
+ * and its recorded rotations; with our own draw instead the output moves. */
+static void reformer_matches_reformer_pytorch_with_its_rotations(void **s)
+{
+    (void)s;
+    const char *r = golden_arg("rotations_file", "reformer-R.npy");
+    compare("real", "reformer-real.npy", &ab_reformer_cpu, 1e-5, "qk=shared", "chunk=32",
+            "n_hashes=4", r);
+    double e = compare("real", "reformer-real.npy", &ab_reformer_cpu, -1, "qk=shared", "chunk=32",
+                       "n_hashes=4", NULL);
+    assert_true(e > 1e-2);
+}
+
 static void file_options_are_checked(void **s)
 {
     (void)s;
@@ -385,6 +401,7 @@ int main(void)
         cmocka_unit_test(performer_matches_performer_pytorch_with_its_features_and_eps),
         cmocka_unit_test(performer_causal_matches_performer_pytorch_with_the_global_stabiliser),
         cmocka_unit_test(linformer_matches_lucidrains_with_its_projections),
+        cmocka_unit_test(reformer_matches_reformer_pytorch_with_its_rotations),
         cmocka_unit_test(file_options_are_checked),
         cmocka_unit_test(exact_matches_torch_sdpa),
         cmocka_unit_test(masked_sdpa_goldens_match_the_masked_oracle),

@@ -1,5 +1,6 @@
-/* performer.h — what tests share with methods/performer: the random feature
- * matrix, drawn exactly as the method draws it.
+/* performer.h — what tests and methods/scatterbrain share with
+ * methods/performer: the random feature matrix, drawn exactly as the method
+ * draws it, and the feature exponents.
  * Tests: tests/test_performer.c. */
 #ifndef AB_PERFORMER_H
 #define AB_PERFORMER_H
@@ -16,5 +17,14 @@ enum ab_performer_norms { AB_PERF_NORMS_CHI = 0, AB_PERF_NORMS_SQRT_D = 1 };
  * orthogonal+chi and for i.i.d., which makes the softmax estimator unbiased.
  * Returns 0, or the LAPACK info on a failed QR. */
 int ab_performer_draw(uint64_t seed, size_t r, size_t d, int orthogonal, int norms, float *W);
+
+/* The exponents of FAVOR+'s softmax features, as performer computes them:
+ * U (rows x r) = x W'^T - |x'|^2 / 2 per row, x' = x D^(-1/4), with
+ * w = W' = W D^(-1/4) (r x D, row-major) and x (rows x D). phi(x) is then
+ * exp(U - c) / sqrt(r) for a stabiliser c of the caller's choice. rowmax
+ * (may be NULL) receives each row's largest exponent; returns the largest
+ * over all rows. Shared with methods/scatterbrain. */
+float ab_performer_exponents(const float *w, size_t r, size_t D, const float *x, size_t rows,
+                             float *U, float *rowmax);
 
 #endif

@@ -413,6 +413,24 @@ static float features(const struct perf_state *s, const float *x, size_t rows, f
     return mx;
 }
 
+float ab_performer_exponents(const float *w, size_t r, size_t D, const float *x, size_t rows,
+                             float *U, float *rowmax)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)r, (int)D, 1.0f, x, (int)D,
+                w, (int)D, 0.0f, U, (int)r);
+    float mx = -INFINITY, inv_sqrt_d = (float)(1.0 / sqrt((double)D));
+    for (size_t t = 0; t < rows; t++) { /* as features() with eps = 0 */
+        double n2 = 0;
+        for (size_t c = 0; c < D; c++)
+            n2 += (double)x[t * D + c] * x[t * D + c];
+        float m = sub_max(U + t * r, r, (float)(0.5 * n2) * inv_sqrt_d);
+        if (rowmax)
+            rowmax[t] = m;
+        mx = m > mx ? m : mx;
+    }
+    return mx;
+}
+
 /* Keys [c0, c1) of head h into a partial: acc (r x DV), ksum (r), max.
  * Across key tiles the sums run in double (each tile's SGEMM adds at most TK
  * terms in float; summed key by key in float, phi(K)^T 1 of the ReLU kernel
