@@ -77,7 +77,7 @@ enum ab_nystrom_selection {
     AB_SEL_STRIDED = 1,       /* tokens floor(l N / M), l < M */
     AB_SEL_RANDOM = 2,        /* M distinct tokens, seeded, sorted */
     AB_SEL_KMEANS = 3,        /* k-means++ + Lloyd on K; Q landmarks: matching Q means */
-    AB_SEL_IMPORTANCE = 4     /* M distinct tokens sampled by estimated attention mass */
+    AB_SEL_IMPORTANCE = 4     /* M distinct tokens sampled by approximate ridge leverage scores of K */
 };
 /* Token indices for AB_SEL_STRIDED / AB_SEL_RANDOM (idx: M entries).
  * Returns 0, or -1 when the random choice cannot allocate its N entries. */
@@ -153,7 +153,7 @@ static inline int ab_nystrom_padding_rule(const struct ab_values *vals)
         {.name = "selection", .type = AB_PT_ENUM, .def = "segment-means",                          \
          .choices = "segment-means|strided|random|kmeans|importance",                              \
          .help = "landmarks: segment means, every N/M-th token, random tokens, k-means on K, or "  \
-                 "tokens sampled by estimated attention mass"},                                   \
+                 "tokens sampled by approximate ridge leverage scores of K"},                                   \
         {.name = "kmeans_iters", .type = AB_PT_INT, .def = "5", .lo = 0, .hi = 100,                \
          .help = "selection: kmeans: Lloyd iterations after k-means++"},                          \
         {.name = "segments", .type = AB_PT_ENUM, .def = "uneven", .choices = "uneven|pad|pad-keys", \
