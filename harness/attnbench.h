@@ -55,6 +55,20 @@
  *     `out` does the same and then copies O into `out`; the harness makes
  *     that call once, after the timed repeats.
  *
+ * Precision: a config entry may say `precision: fp32|bf16|fp16` (default
+ * fp32). A method that handles a low precision declares AB_CAP_PRECISION;
+ * the harness never hands bf16 or fp16 to another (the row is `refused`).
+ * For a bf16/fp16 row the harness rounds Q, K and V to the format (round to
+ * nearest even; fp16 keeps subnormals and overflows to infinity) into copies
+ * it owns, outside the method's measured workspace, and sets prob->precision:
+ * the method receives rounded inputs. The method then rounds what it STORES
+ * (landmarks, pseudo-inverses, feature maps, projected keys, running sums:
+ * each method's header says which) with the helpers of kernels/round.h, and
+ * accumulates in float32 or float64 as its header says. There are no
+ * low-precision products on the CPU (no AVX-512 BF16 kernels): products run
+ * in float32 on rounded operands. With fp32 nothing is rounded and every
+ * output is bitwise what it was before precision existed.
+ *
  * Out-of-tree plugins: a shared object exports
  *     const struct ab_method *ab_plugin_entry(int *abi_version);
  * which stores AB_ABI_VERSION in *abi_version and returns the method. The
@@ -98,8 +112,15 @@ enum ab_caps {
     AB_CAP_ROWS_SUM_1 = 1u << 4, /* claims: every attention row sums to 1 */
     AB_CAP_EXACT = 1u << 5,      /* claims: equals exact softmax attention */
     AB_CAP_CAUSAL = 1u << 6,     /* supports mask: causal */
-    AB_CAP_PADDING = 1u << 7     /* supports mask: padding */
+    AB_CAP_PADDING = 1u << 7,    /* supports mask: padding */
+    AB_CAP_PRECISION = 1u << 8   /* handles precision: bf16 and fp16 (ab_problem.precision) */
 };
+
+/* The storage precision of a row (ab_problem.precision). fp32 is the
+ * default and the only one a method without AB_CAP_PRECISION is given.
+ * Unit roundoffs: fp32 2^-24, bf16 2^-8, fp16 2^-11 (fp16: largest finite
+ * 65504, smallest subnormal 2^-24). */
+enum ab_precision { AB_PREC_FP32 = 0, AB_PREC_BF16 = 1, AB_PREC_FP16 = 2 };
 
 /* The attention mask of a problem. Every mask is a prefix of the keys:
  * query row i of head h attends keys [0, ab_mask_keys(p, h, i)).
@@ -198,6 +219,11 @@ struct ab_problem {
      * entry per head, each in [1, N]; NULL otherwise. */
     int mask;
     const size_t *lengths;
+    /* The storage precision (enum ab_precision; appended within ABI 2: a
+     * plugin built before it never reads it, and lacks AB_CAP_PRECISION, so
+     * it is only ever given fp32 = 0). Non-fp32 only for a method with
+     * AB_CAP_PRECISION, whose Q, K, V are then already rounded to it. */
+    int precision;
 };
 
 /* The valid tokens of head h: lengths[h] under padding, else N. */

@@ -86,7 +86,8 @@ int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask, const stru
                 int rc = e->rc;
                 rows++;
                 char why[512];
-                if (!ab_mask_supported(pm->m, pd->mask, why, sizeof why)) {
+                if (!ab_mask_supported(pm->m, pd->mask, why, sizeof why) ||
+                    !ab_precision_supported(pm->m, pm->precision, why, sizeof why)) {
                     refused++;
                     printf("%-16s  %10s  %10s  %5llu  %-44s  %s(%s)  refused: %s\n", id, "-", "-",
                            (unsigned long long)plan->set.seeds[si], data, pm->m->name, pm->params,
@@ -131,7 +132,7 @@ int ab_dry_run(const struct ab_plan *plan, const unsigned char *mask, const stru
     for (size_t i = 0; i < ab_plan_instances(plan); i++)
         ninst += mask[i];
     if (refused)
-        printf("\n%zu rows (%zu invalid, %zu refused: a mask the method does not support), %zu "
+        printf("\n%zu rows (%zu invalid, %zu refused: a mask or precision the method does not support), %zu "
                "data instances, %d threads\n", rows, invalid, refused, ninst, plan->set.threads);
     else
         printf("\n%zu rows (%zu invalid), %zu data instances, %d threads\n", rows, invalid, ninst,

@@ -9,6 +9,7 @@
 #include "metrics.h"
 #include "reference.h"
 #include "registry.h"
+#include "kernels/round.h"
 #include "run.h"
 #include "threads.h"
 #include "report/plot.h"
@@ -303,9 +304,13 @@ static int method_block(const struct ab_plan *plan, const struct ab_plan_method 
     struct ab_problem p = {.heads = d->heads, .n = d->n, .d = d->d, .dv = d->dv, .q = d->q, .k = d->k,
                            .v = d->v, .seed = plan->set.seeds[0], .threads = plan->set.threads,
                            .alloc = ab_mem_alloc, .free = ab_mem_free, .mask = d->mask,
-                           .lengths = d->lengths};
+                           .lengths = d->lengths, .precision = pm->precision};
     void *state = NULL;
     size_t C = c1 - c0, N = d->n;
+    float *rounded = NULL; /* bf16/fp16: the inputs rounded, as a measured row's */
+    if (ab_round_inputs(&p, &rounded))
+        return ab_errf(merr, AB_ENOMEM, "cannot allocate the %s copy of Q, K, V",
+                       ab_precision_name(pm->precision));
     int rc = pm->m->prepare(&p, &pm->vals, &state, merr);
     if (!rc)
         rc = pm->m->forward(state, out, merr);
@@ -317,6 +322,7 @@ static int method_block(const struct ab_plan *plan, const struct ab_plan_method 
                 blk[(r - r0) * C + c] = rowsf[(r - b0) * N + c0 + c];
     }
     pm->m->release(state);
+    free(rounded);
     return rc;
 }
 
@@ -419,7 +425,8 @@ int ab_heatmap(const struct ab_plan *plan, const struct ab_heatmap_opts *o, stru
             fprintf(stderr, "attnbench heatmap: %s has no rows(): skipped\n", pm->m->name);
             continue;
         }
-        if (!ab_mask_supported(pm->m, d.mask, why, sizeof why)) {
+        if (!ab_mask_supported(pm->m, d.mask, why, sizeof why) ||
+            !ab_precision_supported(pm->m, pm->precision, why, sizeof why)) {
             fprintf(stderr, "attnbench heatmap: %s(%s): refused: %s\n", pm->m->name, pm->params, why);
             continue;
         }

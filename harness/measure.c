@@ -10,6 +10,7 @@
 #include "base/rng.h"
 #include "base/util.h"
 #include "registry.h"
+#include "kernels/round.h"
 
 #include <math.h>
 #include <omp.h>
@@ -81,6 +82,9 @@ static int leak_check(const struct ab_method *m, const struct ab_values *vals,
                 x[i] = (float)(rms * ab_rng_normal(&rng));
         }
     }
+    /* a low-precision row: the fresh values rounded as the harness rounds
+     * the inputs (the rest of the copy is already rounded) */
+    ab_round(q, nq, p0->precision), ab_round(k, nq, p0->precision), ab_round(v, nv, p0->precision);
     struct ab_problem p = *p0;
     p.q = q, p.k = k, p.v = v;
     void *state = NULL;
@@ -126,8 +130,9 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
     struct ab_problem p = {.heads = d->heads, .n = d->n, .d = d->d, .dv = d->dv, .q = d->q,
                            .k = d->k, .v = d->v, .seed = job->seed, .threads = set->threads,
                            .alloc = ab_mem_alloc, .free = ab_mem_free, .mask = d->mask,
-                           .lengths = d->lengths};
-    if (!ab_mask_supported(m, d->mask, res->error, sizeof res->error)) {
+                           .lengths = d->lengths, .precision = job->pm->precision};
+    if (!ab_mask_supported(m, d->mask, res->error, sizeof res->error) ||
+        !ab_precision_supported(m, p.precision, res->error, sizeof res->error)) {
         res->status = AB_ROW_REFUSED;
         return;
     }
@@ -160,6 +165,17 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
     if (!out) {
         res->status = AB_ROW_OOM;
         snprintf(res->error, sizeof res->error, "cannot allocate the output (%zu floats)", count);
+        return;
+    }
+    /* precision bf16/fp16: the method gets Q, K, V rounded to the format, in
+     * a copy outside its measured workspace (kernels/round.h); the reference
+     * stays the exact attention of the float32 inputs */
+    float *rounded = NULL;
+    if (ab_round_inputs(&p, &rounded)) {
+        res->status = AB_ROW_OOM;
+        snprintf(res->error, sizeof res->error, "cannot allocate the %s copy of Q, K, V",
+                 ab_precision_name(p.precision));
+        ab_aligned_free(out);
         return;
     }
     void *state = NULL;
@@ -355,5 +371,6 @@ void ab_measure(const struct ab_row_job *job, struct ab_result *res)
 done:
     m->release(state);
     free(times);
+    free(rounded);
     ab_aligned_free(out);
 }

@@ -357,7 +357,7 @@ static int exact_pass(struct study *s, struct ab_err *err)
     size_t L = s->cfg->layers, HID = s->cfg->hidden;
     struct ab_bert_attn attn[MS_MAX_LAYERS];
     for (size_t l = 0; l < L; l++)
-        attn[l] = (struct ab_bert_attn){s->exact, &s->exact_vals};
+        attn[l] = (struct ab_bert_attn){s->exact, &s->exact_vals, AB_PREC_FP32};
     s->emb_exact = malloc((size_t)s->nchunks * HID * sizeof *s->emb_exact);
     if (!s->emb_exact)
         return ab_errf(err, AB_ENOMEM, "out of memory");
@@ -503,8 +503,8 @@ static void row_child(const void *argp, void *replyp)
     ab_mem_reset(s->mem_limit);
     struct ab_bert_attn attn[MS_MAX_LAYERS], check[MS_MAX_LAYERS];
     for (size_t l = 0; l < L; l++) {
-        check[l] = (struct ab_bert_attn){s->exact, &s->exact_vals};
-        attn[l] = a->set->on[l] ? (struct ab_bert_attn){a->pm->m, &a->pm->vals} : check[l];
+        check[l] = (struct ab_bert_attn){s->exact, &s->exact_vals, AB_PREC_FP32};
+        attn[l] = a->set->on[l] ? (struct ab_bert_attn){a->pm->m, &a->pm->vals, a->pm->precision} : check[l];
     }
     size_t maxn = 0;
     for (size_t c = 0; c < C; c++)

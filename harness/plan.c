@@ -3,6 +3,7 @@
 #include "plan.h"
 
 #include "registry.h"
+#include "kernels/round.h"
 #include "base/util.h"
 
 #include <libgen.h>
@@ -172,7 +173,9 @@ static int apply_set(struct cfg_doc *doc, const char *assign, struct ab_err *err
             const struct ab_datakind *k = ab_datakind_find(sel->str);
             if (k)
                 ps = k->params, nps = k->nparams;
-        } else if (!strcmp(param, "backend")) {
+        } else if (!strcmp(param, "backend") || !strcmp(param, "precision")) {
+            /* harness keys of every method entry (a method with its own
+             * `precision` parameter, CUDA exact's, reads the same key) */
             if (ab_method_find(sel->str)) {
                 int rc = cfg_map_set(doc, entry, param, value, err);
                 if (rc)
@@ -638,6 +641,36 @@ static int entry_backends(const struct cfg_node *entry, const char *name, int *o
     return AB_OK;
 }
 
+/* The precisions a method entry asks for: `precision:` absent (fp32), a
+ * value, or a list of distinct values (enum ab_precision). */
+static int entry_precisions(const struct cfg_node *entry, int *out, size_t *nout,
+                            struct ab_err *err)
+{
+    const struct cfg_node *pn = cfg_map_get(entry, "precision");
+    *nout = 0;
+    if (!pn) {
+        out[(*nout)++] = AB_PREC_FP32;
+        return AB_OK;
+    }
+    if (pn->kind == CFG_MAP)
+        return cfg_errorf(err, pn, "'precision' must be fp32, bf16, fp16 or a list of them");
+    size_t len = cfg_list_len(pn);
+    if (len == 0)
+        return cfg_errorf(err, pn, "'precision' is an empty list: give fp32, bf16 or fp16");
+    for (size_t i = 0; i < len; i++) {
+        const struct cfg_node *it = cfg_list_at(pn, i);
+        int idx = -1;
+        int rc = cfg_to_choice(it, "precision", AB_PRECISION_CHOICES, &idx, err);
+        if (rc)
+            return rc;
+        for (size_t j = 0; j < *nout; j++)
+            if (out[j] == idx)
+                return cfg_errorf(err, it, "precision '%s' is listed twice", it->str);
+        out[(*nout)++] = idx;
+    }
+    return AB_OK;
+}
+
 static int add_method(struct ab_plan *plan, const struct cfg_node *entry, struct ab_err *err)
 {
     int rc = cfg_expect(entry, CFG_MAP, "a method entry", err);
@@ -681,32 +714,46 @@ static int add_method(struct ab_plan *plan, const struct cfg_node *entry, struct
                      ab_backend_name(backends[b]));
         struct ab_values *vals;
         size_t nv;
-        static const char *const method_extra[] = {"backend", NULL};
-        if ((rc = expand_entry(entry, what, "name", method_extra, m->params, m->nparams, &vals, &nv,
-                               err)))
+        /* `precision` is the harness's key, unless the method has a parameter
+         * of that name (CUDA exact's storage precision): then it is that */
+        int own = param_index(m->params, m->nparams, "precision") >= 0;
+        static const char *const method_extra[] = {"backend", "precision", NULL};
+        static const char *const method_extra_own[] = {"backend", NULL};
+        int precs[3];
+        size_t npr = 1;
+        precs[0] = AB_PREC_FP32;
+        if (!own && (rc = entry_precisions(entry, precs, &npr, err)))
+            return rc;
+        if ((rc = expand_entry(entry, what, "name", own ? method_extra_own : method_extra, m->params,
+                               m->nparams, &vals, &nv, err)))
             return rc;
         struct ab_plan_method *grown =
-            realloc(plan->methods, (plan->nmethods + nv) * sizeof *grown);
+            realloc(plan->methods, (plan->nmethods + nv * npr) * sizeof *grown);
         if (!grown) {
             free(vals);
             return ab_errf(err, AB_ENOMEM, "out of memory");
         }
         plan->methods = grown;
-        for (size_t i = 0; i < nv; i++) {
-            struct ab_plan_method *pm = &plan->methods[plan->nmethods++];
-            memset(pm, 0, sizeof *pm);
-            pm->m = m;
-            pm->vals = vals[i];
-            pm->at = entry;
-            pm->backend = backends[b];
-            char prefix[64] = "";
-            if (backends[b] != AB_BACKEND_CPU)
-                snprintf(prefix, sizeof prefix, "backend=%s;", ab_backend_name(backends[b]));
-            if (!(pm->params = ab_values_text(&pm->vals, prefix))) {
-                free(vals);
-                return ab_errf(err, AB_ENOMEM, "out of memory for a method's parameters");
+        for (size_t pr = 0; pr < npr; pr++)
+            for (size_t i = 0; i < nv; i++) {
+                struct ab_plan_method *pm = &plan->methods[plan->nmethods++];
+                memset(pm, 0, sizeof *pm);
+                pm->m = m;
+                pm->vals = vals[i];
+                pm->at = entry;
+                pm->backend = backends[b];
+                pm->precision = precs[pr];
+                char prefix[64] = "";
+                if (backends[b] != AB_BACKEND_CPU)
+                    snprintf(prefix, sizeof prefix, "backend=%s;", ab_backend_name(backends[b]));
+                if (precs[pr] != AB_PREC_FP32)
+                    snprintf(prefix + strlen(prefix), sizeof prefix - strlen(prefix),
+                             "precision=%s;", ab_precision_name(precs[pr]));
+                if (!(pm->params = ab_values_text(&pm->vals, prefix))) {
+                    free(vals);
+                    return ab_errf(err, AB_ENOMEM, "out of memory for a method's parameters");
+                }
             }
-        }
         free(vals);
     }
     return AB_OK;

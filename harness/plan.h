@@ -24,6 +24,14 @@
  * CPU rows are exactly as before backends existed. `--set methods.backend=cuda`
  * switches every method entry.
  *
+ * Precision: a method entry may say `precision: fp32` (the default), `bf16`
+ * or `fp16`, or a list of them (kernels/round.h, attnbench.h). Rows at bf16
+ * or fp16 carry "precision=NAME;" at the head of their params (after any
+ * backend=), fp32 rows exactly as before precision existed. A method
+ * without AB_CAP_PRECISION is not an error here: its low-precision rows are
+ * `refused` when run. A method with its own `precision` parameter (CUDA
+ * exact) takes the key as that parameter.
+ *
  * Tests: tests/test_plan.c. */
 #ifndef AB_PLAN_H
 #define AB_PLAN_H
@@ -77,6 +85,7 @@ struct ab_plan_method {
     char *params;     /* "k=v;...", "backend=cuda;" first for non-CPU backends */
     const struct cfg_node *at;
     int backend;      /* enum ab_backend (registry.h) */
+    int precision;    /* enum ab_precision: the entry's `precision` (a list expands) */
 };
 
 struct ab_plan {

@@ -109,6 +109,17 @@ int ab_mask_supported(const struct ab_method *m, int mask, char *why, size_t cap
     return 0;
 }
 
+int ab_precision_supported(const struct ab_method *m, int precision, char *why, size_t cap)
+{
+    if (precision == AB_PREC_FP32 || (m->caps & AB_CAP_PRECISION))
+        return 1;
+    snprintf(why, cap,
+             "%s does not support precision: %s (it declares no AB_CAP_PRECISION: nothing says "
+             "which of its stored intermediates to round)",
+             m->name, precision == AB_PREC_BF16 ? "bf16" : "fp16");
+    return 0;
+}
+
 int ab_method_validate(const struct ab_method *m, struct ab_err *err)
 {
     if (!m->name || !*m->name)

@@ -29,6 +29,9 @@ int ab_plugin_load(const char *path, struct ab_err *err);
  * says so: "METHOD does not support mask: causal" and the method's
  * mask_note when it has one. */
 int ab_mask_supported(const struct ab_method *m, int mask, char *why, size_t cap);
+/* Whether m runs at `precision` (enum ab_precision; fp32 always; bf16 and
+ * fp16 with AB_CAP_PRECISION). If not, `why` says so. */
+int ab_precision_supported(const struct ab_method *m, int precision, char *why, size_t cap);
 /* Check a method table for completeness (names, required slots, params). */
 int ab_method_validate(const struct ab_method *m, struct ab_err *err);
 

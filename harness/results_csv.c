@@ -2,6 +2,7 @@
 #include "results_csv.h"
 
 #include "registry.h"
+#include "kernels/round.h"
 #include "timing.h"
 #include "base/util.h"
 
@@ -15,7 +16,7 @@ struct flat {
     const char *row_id, *run_id, *config, *data, *data_params, *data_id, *inputs_id, *method;
     const char *params;
     const char *status, *error, *date, *git_rev, *host, *cpu, *blas, *blas_core, *device;
-    const char *backend, *timing, *mask, *lengths, *err_by_pos;
+    const char *backend, *timing, *mask, *lengths, *err_by_pos, *precision;
     uint64_t heads, n, d, dv, seed, threads;
     double scale, budget, out_rel_fro, out_max_abs, out_cos, attn_rel_fro, attn_rel_spec;
     double row_sum_dev, pinv_resid, pinv_vs_svd, target_rel_fro, entropy, t_med, t_min, t_max, reps, prepare_ms;
@@ -34,6 +35,7 @@ enum {
     BACKEND = 1, /* only in plans with a non-CPU method */
     KEY = 2,     /* identifies a row: a file to resume must have it */
     MASK = 4,    /* only in plans with a masked data entry */
+    PREC = 8,    /* only in plans with a bf16 or fp16 row */
 };
 
 struct column {
@@ -41,7 +43,7 @@ struct column {
     int kind;
     size_t off;
     const char *fmt; /* NUM */
-    int flags;       /* BACKEND, KEY, MASK */
+    int flags;       /* BACKEND, KEY, MASK, PREC */
 };
 
 #define S(name, field) {name, STR, offsetof(struct flat, field), NULL, 0}
@@ -114,6 +116,7 @@ static const struct column columns[] = {
     {"causal_leak", NUM, offsetof(struct flat, causal_leak), "%.9g", MASK},
     {"padding_leak", NUM, offsetof(struct flat, padding_leak), "%.9g", MASK},
     {"err_by_position", STR, offsetof(struct flat, err_by_pos), NULL, MASK},
+    {"precision", STR, offsetof(struct flat, precision), NULL, PREC},
 };
 #undef S
 #undef SK
@@ -126,6 +129,14 @@ static int plan_has_backend_columns(const struct ab_plan *plan)
 {
     for (size_t i = 0; i < plan->nmethods; i++)
         if (plan->methods[i].backend != AB_BACKEND_CPU)
+            return 1;
+    return 0;
+}
+
+static int plan_has_precision_column(const struct ab_plan *plan)
+{
+    for (size_t i = 0; i < plan->nmethods; i++)
+        if (plan->methods[i].precision != AB_PREC_FP32)
             return 1;
     return 0;
 }
@@ -149,9 +160,10 @@ static int has_name(const struct ab_columns *c, const char *name)
 void ab_results_columns(const struct ab_plan *plan, struct ab_columns *c)
 {
     int backend = plan_has_backend_columns(plan), mask = plan_has_mask_columns(plan);
+    int prec = plan_has_precision_column(plan);
     c->n = c->nkeys = 0;
     for (size_t i = 0; i < NCOLUMNS; i++)
-        if (!(columns[i].flags & (BACKEND | MASK))) {
+        if (!(columns[i].flags & (BACKEND | MASK | PREC))) {
             c->src[c->n] = i, c->names[c->n++] = columns[i].name;
             if ((columns[i].flags & KEY) && c->nkeys < sizeof c->keys / sizeof c->keys[0])
                 c->keys[c->nkeys++] = columns[i].name;
@@ -162,6 +174,9 @@ void ab_results_columns(const struct ab_plan *plan, struct ab_columns *c)
             c->src[c->n] = i, c->names[c->n++] = columns[i].name;
     for (size_t i = 0; i < NCOLUMNS; i++)
         if ((columns[i].flags & MASK) && mask)
+            c->src[c->n] = i, c->names[c->n++] = columns[i].name;
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        if ((columns[i].flags & PREC) && prec)
             c->src[c->n] = i, c->names[c->n++] = columns[i].name;
     c->ndata0 = c->n;
     /* every parameter of the data kinds in the plan that is not a fixed
@@ -271,7 +286,16 @@ static void flatten(const struct ab_row *row, const char *date, struct flat *f)
         .causal_leak = r->causal_leak,
         .padding_leak = r->padding_leak,
         .err_by_pos = pos_text,
+        .precision = ab_precision_name(row->pm->precision),
     };
+    /* a method with its own `precision` parameter (CUDA exact): its value */
+    static char prec_text[64];
+    const struct ab_values *mv = &row->pm->vals;
+    for (int k = 0; k < mv->count; k++)
+        if (mv->set[k] && !strcmp(mv->params[k].name, "precision")) {
+            ab_value_format(&mv->params[k], mv->v[k], mv->str[k], prec_text, sizeof prec_text);
+            f->precision = prec_text;
+        }
 }
 
 int ab_results_write(struct ab_csv *csv, const struct ab_columns *cols, const struct ab_row *row,

@@ -4,7 +4,9 @@
  * row: a file without them cannot be resumed); the header and every row are
  * written from it. After the fixed columns: `backend` and `dev_mem_bytes`
  * when the plan has a non-CPU method, `mask`, `lengths`, `causal_leak` and
- * `padding_leak` when it has a masked data entry, then one column
+ * `padding_leak` when it has a masked data entry, `precision` when it has a
+ * bf16 or fp16 row (fp32, bf16, fp16; a method's own `precision` parameter,
+ * CUDA exact's, fills it too), then one column
  * `data.PARAM` per parameter of the plan's data kinds that is not a fixed
  * column (n, d, heads, dv, scale are), then one column per parameter of the
  * plan's methods, each first seen first; a row's cell is empty where its

@@ -81,8 +81,8 @@ static int run(const struct ab_bert *m, const struct seq *s, const struct ab_met
 {
     struct ab_bert_attn attn[2];
     for (int l = 0; l < 2; l++)
-        attn[l] = l == which ? (struct ab_bert_attn){alt, alt_vals}
-                             : (struct ab_bert_attn){meth, vals};
+        attn[l] = l == which ? (struct ab_bert_attn){alt, alt_vals, AB_PREC_FP32}
+                             : (struct ab_bert_attn){meth, vals, AB_PREC_FP32};
     struct ab_bert_opts o = {.attn = attn, .seed = 7, .threads = 1, .alloc = ab_mem_alloc,
                              .free = ab_mem_free, .hidden = hidden, .embedding = emb};
     return ab_bert_forward(m, s->ids, s->n, &o, NULL, err);

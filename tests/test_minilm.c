@@ -84,7 +84,7 @@ static void embeddings_match_sentence_transformers(void **st)
     struct ab_values ev = ab_test_values(ex, NULL);
     struct ab_bert_attn attn[6];
     for (int l = 0; l < 6; l++)
-        attn[l] = (struct ab_bert_attn){ex, &ev};
+        attn[l] = (struct ab_bert_attn){ex, &ev, AB_PREC_FP32};
     float emb[384];
     struct ab_bert_opts o = {.attn = attn, .seed = 1, .threads = 1, .alloc = ab_mem_alloc,
                              .free = ab_mem_free, .embedding = emb};

@@ -2,6 +2,7 @@
  * the tensors through formats/safetensors from one read of the file, the
  * products through cblas_sgemm, the attention through the layer's method. */
 #include "model/bert.h"
+#include "kernels/round.h"
 
 #include "base/util.h"
 #include "formats/safetensors.h"
@@ -273,14 +274,23 @@ static int attend(const struct ab_bert_attn *a, const struct ab_problem *prob, f
         return ab_errf(err, AB_EUNSUPPORTED,
                        "layer %zu: method '%s' is a CUDA implementation; the model runs CPU methods",
                        layer, m->name);
+    if (a->precision != AB_PREC_FP32 && !(m->caps & AB_CAP_PRECISION))
+        return ab_errf(err, AB_EUNSUPPORTED, "layer %zu: method '%s' does not support precision: %s",
+                       layer, m->name, ab_precision_name(a->precision));
+    struct ab_problem p = *prob;
+    p.precision = a->precision;
+    float *rounded = NULL; /* bf16/fp16: the layer's Q, K, V rounded for the method */
+    if (ab_round_inputs(&p, &rounded))
+        return ab_errf(err, AB_ENOMEM, "layer %zu: cannot allocate the rounded Q, K, V", layer);
     struct ab_estimate est;
     void *state = NULL;
-    int rc = m->estimate(prob, a->vals, &est, err);
+    int rc = m->estimate(&p, a->vals, &est, err);
     if (!rc)
-        rc = m->prepare(prob, a->vals, &state, err);
+        rc = m->prepare(&p, a->vals, &state, err);
     if (!rc)
         rc = m->forward(state, out, err);
     m->release(state);
+    free(rounded);
     if (rc)
         ab_err_prefix(err, "layer %zu: method '%s'", layer, m->name);
     return rc;

@@ -55,6 +55,7 @@ int ab_bert_parse_config(const char *name, const char *json, struct ab_bert_conf
 struct ab_bert_attn {
     const struct ab_method *method;
     const struct ab_values *vals;
+    int precision; /* enum ab_precision: Q, K, V rounded for the method (needs AB_CAP_PRECISION) */
 };
 
 struct ab_bert_opts {

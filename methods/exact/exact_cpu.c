@@ -24,7 +24,13 @@
  * harness's causal_leak is exactly 0); materialize masks the matrix. FLOPs
  * count the keys attended: N(N+1)/2 per head causal, lengths[h]^2 padded.
  *
- * Tests: tests/test_exact.c (every impl vs the float64 oracle).
+ * precision: bf16|fp16 (AB_CAP_PRECISION): only the inputs are rounded (the
+ * harness hands Q, K, V rounded); logits, the softmax, the running max and
+ * sum and the output accumulator stay float32 — the products in float32 on
+ * rounded inputs, as a bf16 FlashAttention with float32 accumulation but
+ * without rounding P before P V.
+ * Tests: tests/test_exact.c (every impl vs the float64 oracle),
+ * tests/test_precision.c.
  */
 #include "attnbench.h"
 #include "kernels/kernels.h"
@@ -363,7 +369,8 @@ const struct ab_method ab_exact_cpu = {
     .summary = "exact softmax attention (fused: lane tiles; stream: SGEMM tiles; materialize: N x N)",
     .params = exact_params,
     .nparams = (int)(sizeof exact_params / sizeof exact_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_EXACT | AB_CAP_CAUSAL |
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_EXACT |
+            AB_CAP_CAUSAL |
             AB_CAP_PADDING,
     .estimate = exact_estimate,
     .prepare = exact_prepare,

@@ -33,9 +33,14 @@
  * rows do not depend on padded content (padding_leak 0). Causal is refused
  * (mask_note): each projected key is a mix of all N positions, the future
  * included, so there is no causal form without changing the method.
- * Tests: tests/test_linformer.c. */
+ * precision: bf16|fp16 (AB_CAP_PRECISION): Q, K, V arrive rounded; E and F
+ * (the model's weights) are rounded in prepare, the projected keys E K and
+ * values F V after they are formed (their products accumulate in float32);
+ * the attention over them stays float32.
+ * Tests: tests/test_linformer.c, tests/test_precision.c. */
 #include "attnbench.h"
 #include "kernels/kernels.h"
+#include "kernels/round.h"
 #include "linformer/linformer.h"
 #include "kernels/qtile.h"
 #include "formats/npy.h"
@@ -220,6 +225,10 @@ static int lin_prepare(const struct ab_problem *p, const struct ab_values *v, vo
             if (!s->share)
                 ab_linformer_projection(p->seed, 'F', k, N, s->f);
         }
+        /* precision: E and F are the model's weights, held in the format */
+        ab_round(s->e, k * N, p->precision);
+        if (!s->share)
+            ab_round(s->f, k * N, p->precision);
     }
     return AB_OK;
 }
@@ -295,6 +304,9 @@ static int lin_forward(void *state, float *out, struct ab_err *err)
             }
         }
     }
+    /* precision: the projected keys and values, stored in the format */
+    ab_round(s->ek, H * k * D, p->precision);
+    ab_round(s->fv, H * k * DV, p->precision);
     size_t tiles = (N + QL - 1) / QL;
     float sc = (float)(1.0 / sqrt((double)D));
 #pragma omp parallel for schedule(dynamic, 16) num_threads(T)
@@ -339,7 +351,7 @@ const struct ab_method ab_linformer_cpu = {
     .summary = "untrained Linformer: keys and values projected n -> k (random JL or segment means)",
     .params = linformer_params,
     .nparams = (int)(sizeof linformer_params / sizeof linformer_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_PADDING,
     .estimate = lin_estimate,
     .prepare = lin_prepare,
     .forward = lin_forward,

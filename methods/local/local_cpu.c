@@ -30,7 +30,10 @@
  *            exactly 0: nothing at a padded position is read).
  * `rows` honours both (masked keys 0, padded rows 0).
  *
- * Tests: tests/test_local.c. */
+ * precision: bf16|fp16 (AB_CAP_PRECISION): only the inputs are rounded (the
+ * harness hands Q, K, V rounded); the window's logits, softmax and output
+ * accumulator stay float32.
+ * Tests: tests/test_local.c, tests/test_precision.c. */
 #include "attnbench.h"
 #include "kernels/kernels.h"
 #include "kernels/qtile.h"
@@ -308,7 +311,8 @@ const struct ab_method ab_local_cpu = {
     .summary = "sliding-window attention with optional global tokens (Longformer, untrained)",
     .params = local_params,
     .nparams = (int)(sizeof local_params / sizeof local_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL |
+            AB_CAP_PADDING,
     .estimate = local_estimate,
     .prepare = local_prepare,
     .forward = local_forward,

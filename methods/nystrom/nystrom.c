@@ -11,6 +11,7 @@
 #include "base/rng.h"
 #include "base/util.h"
 #include "kernels/kernels.h"
+#include "kernels/round.h"
 
 #include <cblas.h>
 #include <float.h>
@@ -186,24 +187,37 @@ void ab_nystrom_importance(const float *q, const float *k, size_t n, size_t d, s
 void ab_nystrom_pinv_iterative(const float *a, size_t M, int iters, float c, float *z, float *tmp,
                                int threads)
 {
+    ab_nystrom_pinv_iterative_prec(a, M, iters, c, z, tmp, threads, AB_PREC_FP32);
+}
+
+void ab_nystrom_pinv_iterative_prec(const float *a, size_t M, int iters, float c, float *z,
+                                    float *tmp, int threads, int precision)
+{
     float *az = tmp, *t1 = tmp + M * M, *t2 = tmp + 2 * M * M;
+    size_t mm = M * M;
     for (size_t r = 0; r < M; r++)
         for (size_t cc = 0; cc < M; cc++)
             z[r * M + cc] = a[cc * M + r] / c;
+    ab_round(z, mm, precision);
     for (int it = 0; it < iters; it++) {
         ab_sgemm_par(M, M, M, 1.0f, a, z, 0.0f, az, threads);
+        ab_round(az, mm, precision);
         for (size_t i = 0; i < M * M; i++)
             t1[i] = -az[i];
         for (size_t i = 0; i < M; i++)
             t1[i * M + i] += 7.0f; /* t1 = 7I - AZ */
+        ab_round(t1, mm, precision);
         ab_sgemm_par(M, M, M, -1.0f, az, t1, 0.0f, t2, threads);
         for (size_t i = 0; i < M; i++)
             t2[i * M + i] += 15.0f; /* t2 = 15I - AZ t1 */
+        ab_round(t2, mm, precision);
         ab_sgemm_par(M, M, M, -1.0f, az, t2, 0.0f, t1, threads);
         for (size_t i = 0; i < M; i++)
             t1[i * M + i] += 13.0f; /* t1 = 13I - AZ t2 */
+        ab_round(t1, mm, precision);
         ab_sgemm_par(M, M, M, 0.25f, z, t1, 0.0f, t2, threads);
         memcpy(z, t2, M * M * sizeof(float));
+        ab_round(z, mm, precision); /* the iterate Z, stored in the format */
     }
 }
 

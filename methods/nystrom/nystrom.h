@@ -122,6 +122,11 @@ void ab_nystrom_b_cols(void *nystrom_state, size_t h, size_t c0, size_t c1, floa
  * from Z0 = A^T / c. tmp: 3 M^2 floats; each product split over `threads`. */
 void ab_nystrom_pinv_iterative(const float *a, size_t M, int iters, float c, float *z, float *tmp,
                                int threads);
+/* The same with every stored M x M matrix (Z0, AZ, the three bracket
+ * factors, each iterate Z) rounded to `precision` (enum ab_precision; fp32:
+ * bitwise the function above); the products accumulate in float32. */
+void ab_nystrom_pinv_iterative_prec(const float *a, size_t M, int iters, float c, float *z,
+                                    float *tmp, int threads, int precision);
 /* The largest column sum of A (M x M): ||A||_1, the per-head init's c. */
 float ab_nystrom_colmax(const float *a, size_t M);
 /* A^+ in float64 by SVD, singular values below M 2^-23 sigma_max dropped.

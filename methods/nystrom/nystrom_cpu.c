@@ -49,10 +49,20 @@
  * The logic shared with the CUDA method and the other Nystrom variants
  * (segments, landmarks, selection, pseudo-inverses) is in nystrom.c.
  *
- * Tests: tests/test_nystrom.c.
+ * precision: bf16|fp16 (AB_CAP_PRECISION): Q, K, V arrive rounded; the
+ * stored intermediates are rounded where they are stored: the landmarks Qt,
+ * Kt, A, every pseudo-inverse iterate and the bracket factors of the
+ * iteration (or the SVD's Z), B V and W = Z (B V). F and the online-softmax
+ * tiles of B are never stored and stay float32; every product accumulates in
+ * float32 (segment means and B V's softmax sums in float64). The
+ * iteration's error grows with the format's unit roundoff: see
+ * tests/test_precision.c.
+ *
+ * Tests: tests/test_nystrom.c, tests/test_precision.c.
  */
 #include "attnbench.h"
 #include "kernels/kernels.h"
+#include "kernels/round.h"
 #include "nystrom/nystrom.h"
 #include "kernels/qtile.h"
 #include "base/rng.h"
@@ -461,6 +471,8 @@ static float landmark_kernel(const struct nystrom_state *s, size_t h)
     struct head_ws *w = &s->heads[h];
     size_t M = w->m, D = p->d;
     float sc = (float)(1.0 / sqrt((double)D));
+    ab_round(w->ql, M * D, p->precision); /* precision: the stored landmarks */
+    ab_round(w->kl, M * D, p->precision);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)M, (int)M, (int)D, sc, w->ql, (int)D,
                 w->kl, (int)D, 0.0f, w->a, (int)M);
     if (w->ok) /* lucidrains: empty landmarks masked; an empty row is uniform */
@@ -468,13 +480,15 @@ static float landmark_kernel(const struct nystrom_state *s, size_t h)
             for (size_t c = 0; c < M; c++)
                 w->a[r * M + c] = !w->ok[r] ? 0.0f : w->ok[c] ? w->a[r * M + c] : -INFINITY;
     ab_softmax_rows(w->a, M, M, M, NULL);
+    ab_round(w->a, M * M, p->precision);
     return ab_nystrom_colmax(w->a, M);
 }
 
 /* Z ~ A^+ by the iteration, from Z0 = A^T / c. tmp: 3 M^2 floats. */
 static void pinv_iterative(const struct nystrom_state *s, size_t h, float c, float *tmp, int threads)
 {
-    ab_nystrom_pinv_iterative(s->heads[h].a, s->heads[h].m, s->iters, c, s->heads[h].z, tmp, threads);
+    ab_nystrom_pinv_iterative_prec(s->heads[h].a, s->heads[h].m, s->iters, c, s->heads[h].z, tmp,
+                                   threads, s->p.precision);
 }
 
 /* One chunk of keys [c0, c1) of head h: online softmax of B's rows over the
@@ -576,8 +590,10 @@ static void bv_merge(const struct nystrom_state *s, size_t h)
     if (w->ok) /* lucidrains: an empty landmark's row of B is uniform over all
                 * nuni positions (logits 0), the padded ones with value 0 */
         empty_rows(s, h);
+    ab_round(w->bv, M * DV, s->p.precision); /* precision: B V and W, stored */
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)DV, (int)M, 1.0f, w->z,
                 (int)M, w->bv, (int)DV, 0.0f, w->w, (int)DV);
+    ab_round(w->w, M * DV, s->p.precision);
 }
 
 /* F rows for queries [r0, r0+rows) of head h: softmax(s Q Kt^T) into Fb. */
@@ -614,6 +630,7 @@ static int pseudo_inverse(const struct nystrom_state *s, size_t h, float global,
         return 1;
     for (size_t i = 0; i < M * M; i++)
         w->z[i] = (float)zd[i];
+    ab_round(w->z, M * M, s->p.precision);
     return 0;
 }
 
@@ -824,7 +841,7 @@ const struct ab_method ab_nystrom_cpu = {
     .summary = "Nystromformer: segment-mean landmarks, iterative or SVD pseudo-inverse",
     .params = nystrom_params,
     .nparams = (int)(sizeof nystrom_params / sizeof nystrom_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_PINV | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_PINV | AB_CAP_PADDING,
     .estimate = nystrom_estimate,
     .prepare = nystrom_prepare,
     .forward = nystrom_forward,

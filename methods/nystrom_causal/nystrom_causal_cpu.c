@@ -47,10 +47,16 @@
  * F_i Z B on keys before segment c, that of E_i on t0_c..i, 0 beyond i.
  * Under mask: none the method refuses (it computes causal attention only);
  * mask: padding is not supported (mask_note).
- * Tests: tests/test_nystrom_causal.c. */
+ * precision: bf16|fp16 (AB_CAP_PRECISION): Q, K, V arrive rounded; the
+ * landmarks Qt, Kt, A (triangular: its float64 entries rounded to the
+ * format) and B V (and W = A^-1 B V) are rounded where they are stored; the
+ * own-segment softmax, F and the products stay float32, B V's sums and the
+ * solve float64.
+ * Tests: tests/test_nystrom_causal.c, tests/test_precision.c. */
 #include "attnbench.h"
 #include "base/util.h"
 #include "kernels/kernels.h"
+#include "kernels/round.h"
 #include "nystrom/nystrom.h"
 
 #include <cblas.h>
@@ -231,6 +237,9 @@ static void landmark_kernel(struct nc_state *s, size_t h) {
             sum += (a[r * M + c] = exp(a[r * M + c] - mx));
         for (size_t c = 0; c < M; c++)
             a[r * M + c] = c <= r ? a[r * M + c] / sum : 0.0;
+        if (p->precision != AB_PREC_FP32) /* A stored in the format */
+            for (size_t c = 0; c <= r; c++)
+                a[r * M + c] = ab_round1((float)a[r * M + c], p->precision);
     }
 }
 
@@ -345,6 +354,8 @@ static int nc_forward(void *state, float *out, struct ab_err *err) {
                              s->ql + (size_t)h * M * D);
         ab_nystrom_landmarks(p->k + (size_t)h * N * D, N, D, M, AB_SEG_UNEVEN,
                              s->kl + (size_t)h * M * D);
+        ab_round(s->ql + (size_t)h * M * D, M * D, p->precision); /* precision: landmarks */
+        ab_round(s->kl + (size_t)h * M * D, M * D, p->precision);
         if (s->inverse == INV_TRIANGULAR)
             landmark_kernel(s, (size_t)h);
     }
@@ -352,10 +363,12 @@ static int nc_forward(void *state, float *out, struct ab_err *err) {
     for (long it = 0; it < (long)(H * M); it++)
         bv_row(s, (size_t)it / M, (size_t)it % M,
                s->work + (size_t)omp_get_thread_num() * s->stride);
+    ab_round(s->w, H * M * p->dv, p->precision); /* precision: B V, stored */
     if (s->inverse == INV_TRIANGULAR) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
         for (long h = 0; h < (long)H; h++)
             solve(s, (size_t)h);
+        ab_round(s->w, H * M * p->dv, p->precision); /* and W = A^-1 B V */
     }
     /* query tiles: segment by segment, TQ queries at a time */
     size_t per = (s->lmax + TQ - 1) / TQ;
@@ -445,7 +458,7 @@ const struct ab_method ab_nystrom_causal_cpu = {
                "exactly, one log-sum-exp normaliser",
     .params = nc_params,
     .nparams = (int)(sizeof nc_params / sizeof nc_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_CAUSAL,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_CAUSAL,
     .estimate = nc_estimate,
     .prepare = nc_prepare,
     .forward = nc_forward,

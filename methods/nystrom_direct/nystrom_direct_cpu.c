@@ -18,9 +18,15 @@
  * would keep S^ causal; the float64 SVD pseudo-inverse (and the iteration,
  * from Z0 = A^T / c, not triangular) mixes in later landmarks at rounding
  * level or more: the harness's causal_leak measures it.
- * Tests: tests/test_nystrom_direct.c. */
+ * precision: bf16|fp16 (AB_CAP_PRECISION): Q, K, V arrive rounded; the
+ * stored C = S[:, L] (and so S[L, L]), S[L, :] V, Z (every iterate with
+ * pinv: iterative, the float64 SVD's result rounded once) and Y are rounded
+ * where they are stored; lse and every product stay float32 (the SVD
+ * float64).
+ * Tests: tests/test_nystrom_direct.c, tests/test_precision.c. */
 #include "attnbench.h"
 #include "kernels/kernels.h"
+#include "kernels/round.h"
 #include "nystrom/nystrom.h"
 #include "base/util.h"
 
@@ -236,6 +242,7 @@ static int nd_forward(void *state, float *out, struct ab_err *err)
             for (size_t j = 0; j < Mh; j++)
                 if (idx[j] >= ab_mask_keys(p, h, r0 + r))
                     c[r * M + j] = 0.0f;
+        ab_round(c, rows * M, p->precision); /* precision: C = S[:, L], stored */
     }
     /* 2. S[L, :] V per head, by key blocks (the lse of the landmark rows is known) */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
@@ -250,6 +257,7 @@ static int nd_forward(void *state, float *out, struct ab_err *err)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mh, (int)DV, (int)cols, 1.0f, B,
                         (int)cols, p->v + ((size_t)h * N + c0) * DV, (int)DV, 1.0f, slv, (int)DV);
         }
+        ab_round(slv, M * DV, p->precision);
     }
     /* 3. Z = pinv(S[L, L]) = pinv(C[L, :]); Y = Z S[L, :] V; O = C Y */
     for (size_t h = 0; h < H; h++) {
@@ -263,11 +271,14 @@ static int nd_forward(void *state, float *out, struct ab_err *err)
                 return ab_errf(err, AB_ENUMERIC, "nystrom-direct: the SVD of S[L, L] failed (head %zu)", h);
             for (size_t i = 0; i < Mh * Mh; i++)
                 z[i] = (float)zd[i];
+            ab_round(z, Mh * Mh, p->precision);
         } else {
-            ab_nystrom_pinv_iterative(wm, Mh, s->iters, ab_nystrom_colmax(wm, Mh), z, tmp, T);
+            ab_nystrom_pinv_iterative_prec(wm, Mh, s->iters, ab_nystrom_colmax(wm, Mh), z, tmp, T,
+                                           p->precision);
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Mh, (int)DV, (int)Mh, 1.0f, z, (int)Mh,
                     s->slv + h * Ms * DV, (int)DV, 0.0f, s->y + h * Ms * DV, (int)DV);
+        ab_round(s->y + h * Ms * DV, Mh * DV, p->precision);
     }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(T)
     for (long it = 0; it < (long)(H * tiles); it++) {
@@ -323,7 +334,7 @@ const struct ab_method ab_nystrom_direct_cpu = {
     .summary = "classical Nystrom of the true attention matrix (a quality reference: O(n^2 d))",
     .params = nd_params,
     .nparams = (int)(sizeof nd_params / sizeof nd_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_CAUSAL | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_CAUSAL | AB_CAP_PADDING,
     .estimate = nd_estimate,
     .prepare = nd_prepare,
     .forward = nd_forward,

@@ -15,7 +15,10 @@
  * sum_j S^_ij = sum_k G_ik (B's rows sum to 1), the exact softmax over the
  * band, and O -= S^_band V_band, O += (1 - r) P V_band. Cost: nystrom's plus
  * O(N (w + TQ) (M + D + DV)); memory: nystrom's plus threads x TQ x (3(TQ+w) + M).
- * Tests: tests/test_nystrom_local.c. */
+ * precision: bf16|fp16 (AB_CAP_PRECISION): the inputs arrive rounded and the
+ * Nystrom part rounds what nystrom stores (landmarks, A, Z, B V, W); the
+ * band's F, G, B columns and softmax are per-tile float32 and not rounded.
+ * Tests: tests/test_nystrom_local.c, tests/test_precision.c. */
 #include "attnbench.h"
 #include "kernels/kernels.h"
 #include "nystrom/nystrom.h"
@@ -232,7 +235,7 @@ const struct ab_method ab_nystrom_local_cpu = {
     .summary = "exact attention inside a window, Nystrom mass outside it (the segment hybrid)",
     .params = nl_params,
     .nparams = (int)(sizeof nl_params / sizeof nl_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_PINV | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_PINV | AB_CAP_PADDING,
     .estimate = nl_estimate,
     .prepare = nl_prepare,
     .forward = nl_forward,

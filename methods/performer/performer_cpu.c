@@ -60,10 +60,22 @@
  *            two passes (chunk totals, then each chunk from the totals
  *            before it). `rows` recomputes the row stabilisers (two passes
  *            over keys 0..r1).
+ * precision: bf16|fp16 (AB_CAP_PRECISION) runs on the SGEMM tiles, whose
+ * feature maps are arrays: Q, K, V arrive rounded; phi(K) (each key tile,
+ * after its exponential), phi(Q) (each query tile), the running sums
+ * phi(K)^T V and phi(K)^T 1 (each chunk's, the merged ones, causal: the
+ * prefix sums as the step reads them) and each row's normaliser D_i are
+ * rounded to the format; the tiles' products accumulate in float32, the
+ * sums across tiles in float64 (as at fp32). W stays float32. fp16 holds
+ * nothing below 2^-24: stabilised features far below their row's (or the
+ * head's) maximum become 0, and a normaliser that rounds to 0 (or to Inf)
+ * makes its row Inf/NaN: forward then returns AB_ENUMERIC saying how many
+ * (a `nan` row with the reason), never a silently clamped number.
  * Tests: tests/test_performer.c (masks: float64 prefix-sum and valid-key
- * formulas, leaks, rows), tests/test_contract.c. */
+ * formulas, leaks, rows), tests/test_contract.c, tests/test_precision.c. */
 #include "attnbench.h"
 #include "kernels/kernels.h"
+#include "kernels/round.h"
 #include "formats/npy.h"
 #include "performer/performer.h"
 #include "kernels/qtile.h"
@@ -206,8 +218,13 @@ static size_t resolve_r(const struct ab_problem *p, const struct ab_values *v)
 }
 
 /* The default FAVOR+ (softmax kernel, eps = 0) runs on lane tiles
- * (qtile.h); the ReLU kernel and performer-pytorch's eps on SGEMM tiles. */
-static int lanes_path(int kernel, float eps) { return kernel == KERNEL_SOFTMAX && eps == 0; }
+ * (qtile.h); the ReLU kernel, performer-pytorch's eps and precision bf16 or
+ * fp16 (whose feature tiles are stored, and rounded, as arrays) on SGEMM
+ * tiles. */
+static int lanes_path(int kernel, float eps, int precision)
+{
+    return kernel == KERNEL_SOFTMAX && eps == 0 && precision == AB_PREC_FP32;
+}
 
 /* Floats per thread, the largest of these layouts:
  *   SGEMM query tiles and `rows`: a query tile's features TQ x r with its
@@ -457,6 +474,7 @@ static void key_chunk(const struct perf_state *s, size_t h, size_t c0, size_t c1
             for (size_t t = 0; t < rows; t++)
                 ab_exp_shift_sum(U + t * r, r, mx);
         }
+        ab_round(U, rows * r, p->precision); /* precision: phi(K), stored */
         for (size_t t = 0; t < rows; t++)
             for (size_t i = 0; i < r; i++)
                 dks[i] += U[t * r + i];
@@ -468,6 +486,7 @@ static void key_chunk(const struct perf_state *s, size_t h, size_t c0, size_t c1
     }
     for (size_t i = 0; i < r * DV + r; i++)
         part[i] = (float)dacc[i];
+    ab_round(part, r * DV + r, p->precision); /* the chunk's sums, stored */
     part[r * DV + r] = mx;
 }
 
@@ -505,6 +524,8 @@ static void merge(const struct perf_state *s, size_t h)
         for (size_t i = 0; i < r; i++)
             ks[i] += (float)((double)s->eps * (double)L);
     }
+    ab_round(acc, r * DV, s->p.precision); /* precision: phi(K)^T V and phi(K)^T 1 */
+    ab_round(ks, r, s->p.precision);
 }
 
 /* performer-pytorch's constant, after the exponential (eps > 0 only). */
@@ -526,6 +547,7 @@ static void query_features(const struct perf_state *s, const float *q, size_t ro
         for (size_t t = 0; t < rows; t++)
             ab_exp_shift_sum(U + t * r, r, rowmax[t]);
     add_eps(s, U, rows * r);
+    ab_round(U, rows * r, s->p.precision); /* precision: phi(Q), stored */
 }
 
 /* mask: causal. Output rows [c0, c1) of head h (chunk c of P) by prefix
@@ -545,9 +567,10 @@ static void query_features(const struct perf_state *s, const float *q, size_t ro
  * exp(M_j - M_i) + eps S_i (one SGEMM over the step, entries j > i zeroed:
  * they multiply the future values by exactly 0). The state at c0 merges the
  * earlier chunks' totals (key_chunk, pass 1 of forward). */
-static void causal_chunk(const struct perf_state *s, size_t h, size_t c, size_t c0, size_t c1,
-                         float *out, float *work)
+static size_t causal_chunk(const struct perf_state *s, size_t h, size_t c, size_t c0, size_t c1,
+                           float *out, float *work)
 {
+    size_t bad = 0; /* precision: normalisers 0 or not finite in the format */
     const struct ab_problem *p = &s->p;
     size_t r = s->r, N = p->n, D = p->d, DV = p->dv, P = s->nchunks, stride = r * DV + r + 1;
     int relu = s->kernel == KERNEL_RELU;
@@ -588,6 +611,7 @@ static void causal_chunk(const struct perf_state *s, size_t h, size_t c, size_t 
             mk[j] = M;
             ab_exp_shift_sum(fk + j * r, r, M);
         }
+        ab_round(fk, nt * r, p->precision); /* precision: phi(K), stored */
         query_features(s, q, nt, fq, mq);
         for (size_t i = 0; i < nt; i++) {
             double t = 0;
@@ -604,6 +628,7 @@ static void causal_chunk(const struct perf_state *s, size_t h, size_t c, size_t 
                     v, (int)DV, 0.0f, o, (int)DV);
         for (size_t i = 0; i < r * DV + r; i++)
             Af[i] = (float)A[i]; /* A, then z, into Af, zf */
+        ab_round(Af, r * DV + r, p->precision); /* the prefix sums, stored */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nt, (int)DV, (int)r, 1.0f, fq,
                     (int)r, Af, (int)DV, 0.0f, pv, (int)DV);
         cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)nt, (int)r, 1.0f, fq, (int)r, zf, 1, 0.0f, dz, 1);
@@ -612,6 +637,10 @@ static void causal_chunk(const struct perf_state *s, size_t h, size_t c, size_t 
             double den = ci * dz[i] + (eps * (double)t0 + s->ceps) * sq[i];
             for (size_t j = 0; j <= i; j++)
                 den += G[i * CT + j];
+            if (p->precision != AB_PREC_FP32) { /* the normaliser, stored */
+                den = ab_round1((float)den, p->precision);
+                bad += !(den != 0 && isfinite(den));
+            }
             for (size_t cc = 0; cc < DV; cc++)
                 o[i * DV + cc] = (float)((o[i * DV + cc] + ci * pv[i * DV + cc] + eps * sq[i] * sv[cc]) / den);
         }
@@ -636,6 +665,7 @@ static void causal_chunk(const struct perf_state *s, size_t h, size_t c, size_t 
             for (size_t cc = 0; cc < DV; cc++)
                 sv[cc] += v[j * DV + cc];
     }
+    return bad;
 }
 
 /* |x'|^2 / 2 = |x|^2 / (2 sqrt(D)), as features() computes it */
@@ -759,21 +789,35 @@ static void key_pass(const struct perf_state *s)
         if (s->causal && !s->global && c == P - 1)
             continue;
         float *w = s->work + (size_t)omp_get_thread_num() * s->tstride;
-        if (lanes_path(s->kernel, s->eps))
+        if (lanes_path(s->kernel, s->eps, p->precision))
             key_chunk_lanes(s, h, c0, c1, s->part + (h * P + c) * stride, w);
         else
             key_chunk(s, h, c0, c1, s->part + (h * P + c) * stride, w);
     }
 }
 
+/* precision bf16/fp16: `bad` normalisers D_i were 0 or not finite once
+ * rounded to the format (FAVOR+'s features underflow: fp16 holds nothing
+ * below 2^-24); their rows are Inf/NaN, and the row says so. */
+static int underflow(const struct perf_state *s, size_t bad, struct ab_err *err)
+{
+    if (!bad)
+        return AB_OK;
+    return ab_errf(err, AB_ENUMERIC,
+                   "performer: precision %s: %zu normalisers D_i = phi(q_i) . sum_j phi(k_j) were 0 or "
+                   "not finite in the format (the random features underflow below its smallest "
+                   "value); those output rows are not finite",
+                   s->p.precision == AB_PREC_FP16 ? "fp16" : "bf16", bad);
+}
+
 static int perf_forward(void *state, float *out, struct ab_err *err)
 {
-    (void)err;
     struct perf_state *s = state;
     const struct ab_problem *p = &s->p;
     size_t H = p->heads, N = p->n, D = p->d, DV = p->dv, r = s->r, P = s->nchunks;
     int T = p->threads > 0 ? p->threads : 1;
     key_pass(s);
+    size_t bad = 0;
     if (s->causal) { /* pass 2: each chunk from the totals before it */
         size_t stride = r * DV + r + 1, chunk = (N + P - 1) / P;
         for (size_t h = 0; h < H && s->global; h++) {
@@ -782,17 +826,17 @@ static int perf_forward(void *state, float *out, struct ab_err *err)
                 m = fmaxf(m, s->part[(h * P + c) * stride + r * DV + r]);
             s->kmax[h] = m; /* also `rows`' stabiliser */
         }
-#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T) reduction(+ : bad)
         for (long it = 0; it < (long)(H * P); it++) {
             size_t h = (size_t)it / P, c = (size_t)it % P, c0 = c * chunk < N ? c * chunk : N;
-            causal_chunk(s, h, c, c0, c0 + chunk < N ? c0 + chunk : N, out,
-                         s->work + (size_t)omp_get_thread_num() * s->tstride);
+            bad += causal_chunk(s, h, c, c0, c0 + chunk < N ? c0 + chunk : N, out,
+                                s->work + (size_t)omp_get_thread_num() * s->tstride);
         }
-        return AB_OK;
+        return underflow(s, bad, err);
     }
     for (size_t h = 0; h < H; h++)
         merge(s, h);
-    if (lanes_path(s->kernel, s->eps)) {
+    if (lanes_path(s->kernel, s->eps, p->precision)) {
         size_t blocks = (N + QL - 1) / QL;
 #pragma omp parallel for schedule(dynamic, 8) num_threads(T)
         for (long it = 0; it < (long)(H * blocks); it++) {
@@ -804,7 +848,7 @@ static int perf_forward(void *state, float *out, struct ab_err *err)
         return AB_OK;
     }
     size_t tiles = (N + TQ - 1) / TQ;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T) reduction(+ : bad)
     for (long it = 0; it < (long)(H * tiles); it++) {
         size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TQ;
         size_t rows = zero_padded(s, h, r0, N - r0 < TQ ? N - r0 : TQ, out);
@@ -817,13 +861,18 @@ static int perf_forward(void *state, float *out, struct ab_err *err)
                     (int)r, s->acc + h * r * DV, (int)DV, 0.0f, o, (int)DV);
         cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)r, 1.0f, U, (int)r, s->ksum + h * r, 1,
                     0.0f, den, 1);
+        if (p->precision != AB_PREC_FP32) { /* the normalisers, stored */
+            ab_round(den, rows, p->precision);
+            for (size_t t = 0; t < rows; t++)
+                bad += !(den[t] != 0 && isfinite(den[t]));
+        }
         for (size_t t = 0; t < rows; t++) {
             float inv = 1.0f / den[t];
             for (size_t c = 0; c < DV; c++)
                 o[t * DV + c] *= inv;
         }
     }
-    return AB_OK;
+    return underflow(s, bad, err);
 }
 
 /* rows under mask: causal: S_ij = phi(q_i) . (psi_j exp(M_j - M_i) + eps)
@@ -910,6 +959,7 @@ static int perf_rows(void *state, size_t h, size_t r0, size_t r1, float *S, stru
     query_features(s, p->q + (h * N + r0) * D, rows, Uq, Uq + qmax_at(s));
     cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)r, 1.0f, Uq, (int)r, s->ksum + h * r, 1,
                 0.0f, den, 1);
+    ab_round(den, rows, p->precision);
     for (size_t b0 = 0; b0 < L; b0 += TK) {
         size_t cols = L - b0 < TK ? L - b0 : TK;
         features(s, p->k + (h * N + b0) * D, cols, kb, NULL);
@@ -917,6 +967,7 @@ static int perf_rows(void *state, size_t h, size_t r0, size_t r1, float *S, stru
             for (size_t t = 0; t < cols; t++)
                 ab_exp_shift_sum(kb + t * r, r, s->kmax[h]);
         add_eps(s, kb, cols * r);
+        ab_round(kb, cols * r, p->precision); /* as forward stores phi(K) */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols, (int)r, 1.0f, Uq,
                     (int)r, kb, (int)r, 0.0f, S + b0, (int)N);
     }
@@ -942,7 +993,7 @@ const struct ab_method ab_performer_cpu = {
     .summary = "Performer FAVOR+ random features (kernel: relu is LRA's generalized kernel, not softmax)",
     .params = performer_params,
     .nparams = (int)(sizeof performer_params / sizeof performer_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL | AB_CAP_PADDING,
     .estimate = perf_estimate,
     .prepare = perf_prepare,
     .forward = perf_forward,

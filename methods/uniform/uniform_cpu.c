@@ -10,7 +10,9 @@
  * tokens apart: an approximation whose error reaches uniform's has lost all
  * of the attention pattern. FLOPs: N DV additions and N DV divisions per
  * head; memory: DV doubles per head. `rows` gives S_ij = 1/keys(i).
- * Tests: tests/test_masks.c. */
+ * precision: bf16|fp16 (AB_CAP_PRECISION): V arrives rounded; the means
+ * accumulate in float64 as always.
+ * Tests: tests/test_masks.c, tests/test_precision.c. */
 #include "attnbench.h"
 
 #include <omp.h>
@@ -130,7 +132,8 @@ const struct ab_method ab_uniform_cpu = {
     .summary = "the floor: every query attends equally to the keys its mask leaves (the mean of V)",
     .params = NULL,
     .nparams = 0,
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL |
+            AB_CAP_PADDING,
     .estimate = uniform_estimate,
     .prepare = uniform_prepare,
     .forward = uniform_forward,

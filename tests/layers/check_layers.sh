@@ -16,7 +16,7 @@ allowed() { # layer -> the folders its files may include from
     formats) echo "formats base" ;;
     data) echo "data formats base" ;;
     report) echo "report formats base" ;;
-    model) echo "model formats base" ;;
+    model) echo "model kernels formats base" ;;
     methods) echo "methods kernels formats base" ;;
   esac
 }
