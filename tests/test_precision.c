@@ -685,7 +685,7 @@ static void pinv_residual(const struct ab_test_in *in, size_t H, size_t N, size_
     struct ab_values vals = ab_test_values(&ab_nystrom_cpu, m, "pinv_iters=20", NULL);
     void *st = NULL;
     struct ab_err err;
-    struct ab_report rep = {NAN, NAN};
+    struct ab_report rep = {.pinv_resid = NAN, .pinv_vs_svd = NAN, .target_rel_fro = NAN};
     if (ab_nystrom_cpu.prepare(&p, &vals, &st, &err) || ab_nystrom_cpu.forward(st, o, &err) ||
         ab_nystrom_cpu.report(st, &rep, &err))
         fail_msg("%s", err.msg);
