@@ -872,6 +872,41 @@ static void position_chart_draws_causal_rows_by_eighths(void **s)
     free(dat);
 }
 
+/* Low-precision rows: error vs the format's unit roundoff, fp32 rows (no
+ * precision in their params) at 2^-24, one series per method. */
+static void precision_chart_puts_formats_at_their_unit_roundoff(void **s)
+{
+    (void)s;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/prec", ab_test_tmpdir());
+    mkdir(dir, 0777);
+    const char *csv = path_in(dir, "prec.csv");
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("row_id,status,method,params,data,data_params,n,seed,budget,out_rel_fro,time_ms_median,"
+          "config,cpu,threads\n", f);
+    const char *fmts[] = {"", "precision=fp16;", "precision=bf16;"};
+    double errs[] = {1e-7, 4e-4, 3e-3};
+    int id = 0;
+    for (int k = 0; k < 3; k++)
+        fprintf(f, "%d,ok,m,%sw=1,gaussian,n=256,256,1,4,%g,1.0,p.yaml,cpu,2\n", id++, fmts[k],
+                errs[k]);
+    fclose(f);
+    char out[700];
+    snprintf(out, sizeof out, "%s/plots", dir);
+    struct ab_plot_opts o = {.out_dir = out, .png = 1, .render = 0};
+    struct ab_err err;
+    if (ab_plot((const char *[]){csv}, 1, &o, &err))
+        fail_msg("%s", err.msg);
+    char *dat = slurp(path_in(out, "prec-precision.dat"));
+    assert_non_null(dat);
+    assert_non_null(strstr(dat, "\n5.96046448e-08 1e-07 "));
+    assert_non_null(strstr(dat, "\n0.00048828125 0.0004 "));
+    assert_non_null(strstr(dat, "\n0.00390625 0.003 "));
+    assert_null(strstr(dat, "precision=")); /* the axis, not a series label */
+    free(dat);
+}
+
 static void paper_charts_sort_numerically_and_draw_references(void **s)
 {
     (void)s;
@@ -946,6 +981,7 @@ int main(void)
         cmocka_unit_test(plot_where_filters_rows),
         cmocka_unit_test(plot_too_many_series_is_a_message),
         cmocka_unit_test(position_chart_draws_causal_rows_by_eighths),
+        cmocka_unit_test(precision_chart_puts_formats_at_their_unit_roundoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

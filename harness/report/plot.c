@@ -1418,6 +1418,49 @@ static int chart_position(struct ctx *cx)
     return rc;
 }
 
+/* Error vs the number format (precision: fp32, bf16, fp16), its unit
+ * roundoff u on a log x axis: per method, how much of the error the format
+ * adds. Rows without `precision` in their params are fp32. */
+static int chart_precision(struct ctx *cx)
+{
+    int any = 0;
+    for (size_t r = 0; r < cx->t->nrows && !any; r++)
+        any = row_param(&cx->ri[r], "precision") != NULL;
+    if (!any) {
+        skip(cx, "precision", "no bf16 or fp16 rows");
+        return AB_OK;
+    }
+    static const char *const xkey[] = {"precision"};
+    struct obsv v = {0};
+    for (size_t r = 0; r < cx->t->nrows; r++) {
+        if (!is_ok(cx, r))
+            continue;
+        const char *pr = row_param(&cx->ri[r], "precision");
+        double u = !pr || !strcmp(pr, "fp32") ? 0x1p-24 : !strcmp(pr, "fp16") ? 0x1p-11
+                   : !strcmp(pr, "bf16")      ? 0x1p-8
+                                              : NAN;
+        char lab[200], panel[240];
+        label_of(cx, r, xkey, 1, 1, lab, sizeof lab);
+        panel_of(cx, r, 1, xkey, 1, panel, sizeof panel - 24);
+        snprintf(panel + strlen(panel), sizeof panel - strlen(panel), ", n=%s",
+                 ab_table_str(cx->t, r, cx->c.n));
+        obs_add(&v, cx, r, 1, panel, lab, u, ab_table_num(cx->t, r, cx->c.out), NAN);
+    }
+    struct chart ch;
+    aggregate(&v, &ch);
+    free(v.o);
+    int rc = AB_OK;
+    if (max_points(&ch) < 2)
+        skip(cx, "precision", "no method at two formats");
+    else
+        rc = write_chart(cx,
+                         &(struct spec){"precision", "output error vs the number format's unit roundoff u (fp32 2^-24, fp16 2^-11, bf16 2^-8); band: min-max over seeds",
+                                        "unit roundoff u of the format (fp32, fp16, bf16)", "relative output error ‖Ô − O‖_F / ‖O‖_F", NULL, 1, 1, 0, 1, 0, 0, 0},
+                         &ch, NULL);
+    chart_free(&ch);
+    return rc;
+}
+
 /* ---- rendering ---- */
 
 int ab_gnuplot_available(void)
@@ -1567,7 +1610,8 @@ int ab_plot(const char *const *csvs, size_t ncsv, const struct ab_plot_opts *o, 
              ab_table_str(&t, 0, cx.c.cpu), ab_table_str(&t, 0, cx.c.threads));
     keys_build(&cx);
     int (*charts[])(struct ctx *) = {chart_time,   chart_memory,  chart_pinv,
-                                     chart_pareto, chart_entropy, chart_position};
+                                     chart_pareto, chart_entropy, chart_position,
+                                     chart_precision};
     for (size_t i = 0; i < sizeof charts / sizeof charts[0] && rc == AB_OK; i++) {
         rc = charts[i](&cx);
         if (rc == AB_OK && i == 1)
