@@ -631,6 +631,8 @@ struct spec {
     int labels_y2; /* label each point with its y2 (the Pareto chart: its budget) */
 };
 
+static void skip(struct ctx *cx, const char *name, const char *why);
+
 /* A chart: one panel per distinct panel name, one plot clause per series. */
 static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart *ch,
                        const char *(*legend)(const struct series *, const char *, char *, size_t))
@@ -665,6 +667,24 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
         cx->nrefused++;
         return AB_OK;
     }
+    /* the panels with something to draw (a line needs two points): a panel of
+     * lone points (one n of a kind in a time chart) is left out, not drawn empty */
+    size_t live[MAX_PANELS + 1], nlive = 0;
+    for (size_t pi = 0; pi < (ch->npanels ? ch->npanels : 1) && nlive <= MAX_PANELS; pi++) {
+        const char *panel = ch->npanels ? ch->panels[pi] : "";
+        int any = 0;
+        for (size_t i = 0; i < ch->n && !any; i++) {
+            const struct series *s = &ch->s[i];
+            any = !strcmp(s->panel, panel) && s->style != ST_VLINE && s->n > 0 &&
+                  (s->style != ST_LINE || s->n >= 2 || sp->points_only);
+        }
+        if (any)
+            live[nlive++] = pi;
+    }
+    if (nlive == 0) {
+        skip(cx, sp->name, "no series with two or more points in any panel");
+        return AB_OK;
+    }
     snprintf(dat, sizeof dat, "%s/%s.dat", cx->o->out_dir, base);
     snprintf(gp, sizeof gp, "%s/%s.gp", cx->o->out_dir, base);
     int rc = write_dat(cx, dat, ch);
@@ -673,13 +693,13 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
     FILE *f = fopen(gp, "w");
     if (!f)
         return ab_errf(cx->err, AB_EIO, "%s: %s", gp, strerror(errno));
-    size_t np = ch->npanels ? ch->npanels : 1, cols = np < 3 ? np : 3, rows = (np + cols - 1) / cols;
+    size_t np = nlive, cols = np < 3 ? np : 3, rows = (np + cols - 1) / cols;
     /* the legend goes below each panel: room for its lines (two columns) */
     size_t most = 0;
     for (size_t pi = 0; pi < np; pi++) {
         size_t k = 0;
         for (size_t i = 0; i < ch->n; i++)
-            k += !strcmp(ch->s[i].panel, ch->npanels ? ch->panels[pi] : "");
+            k += !strcmp(ch->s[i].panel, ch->npanels ? ch->panels[live[pi]] : "");
         most = k > most ? k : most;
     }
     size_t width = cols == 1 ? 1000 : 600 * cols,
@@ -799,7 +819,7 @@ static int write_chart(struct ctx *cx, const struct spec *sp, const struct chart
     ab_gp_quote(f, cx->subtitle);
     fputs(" noenhanced\n", f);
     for (size_t pi = 0; pi < np; pi++) {
-        const char *panel = ch->npanels ? ch->panels[pi] : "";
+        const char *panel = ch->npanels ? ch->panels[live[pi]] : "";
         fprintf(f, "  set title ");
         ab_gp_quote(f, panel);
         fprintf(f, " noenhanced\n");
