@@ -947,6 +947,24 @@ struct fit {
 
 /* Least-squares slope of log y vs log x over the upper half of the points
  * (all of them below 6), only from 3 or more sizes. */
+/* The usual end of a chart: aggregate the observations over seeds, then
+ * draw (or skip, saying why, when no series has two points). */
+static int draw_obs(struct ctx *cx, struct obsv *v, const char *name, const char *why,
+                    const struct spec *sp,
+                    const char *(*legend)(const struct series *, const char *, char *, size_t))
+{
+    struct chart ch;
+    aggregate(v, &ch);
+    free(v->o);
+    int rc = AB_OK;
+    if (max_points(&ch) < 2)
+        skip(cx, name, why);
+    else
+        rc = write_chart(cx, sp, &ch, legend);
+    chart_free(&ch);
+    return rc;
+}
+
 static struct fit loglog_slope(const struct series *s)
 {
     struct fit r = {NAN, NAN, NAN, 0};
@@ -1007,19 +1025,9 @@ static int chart_time(struct ctx *cx)
         obs_add(&v, cx, r, 0, panel, lab, ab_table_num(cx->t, r, cx->c.n),
                 ab_table_num(cx->t, r, cx->c.time), NAN);
     }
-    struct chart ch;
-    aggregate(&v, &ch);
-    free(v.o);
-    int rc = AB_OK;
-    if (max_points(&ch) < 2)
-        skip(cx, "time", "no series with two or more n");
-    else
-        rc = write_chart(cx,
-                         &(struct spec){"time", "median forward time vs n (log-log; slope: least squares on log time vs log n, upper half of n, from 3 or more sizes)",
-                                        "sequence length n (tokens)", "median forward time (ms)", NULL, 1, 1, 0, 0, 0, 1, 0},
-                         &ch, slope_legend);
-    chart_free(&ch);
-    return rc;
+    return draw_obs(cx, &v, "time", "no series with two or more n",
+                    &(struct spec){"time", "median forward time vs n (log-log; slope: least squares on log time vs log n, upper half of n, from 3 or more sizes)",
+                                        "sequence length n (tokens)", "median forward time (ms)", NULL, 1, 1, 0, 0, 0, 1, 0}, slope_legend);
 }
 
 static int chart_memory(struct ctx *cx)
@@ -1423,19 +1431,9 @@ static int chart_position(struct ctx *cx)
             t = end;
         }
     }
-    struct chart ch;
-    aggregate(&v, &ch);
-    free(v.o);
-    int rc = AB_OK;
-    if (max_points(&ch) < 2)
-        skip(cx, "position", "no causal rows with a reference");
-    else
-        rc = write_chart(cx,
-                         &(struct spec){"position", "causal rows: output error along the sequence (eighths of the query positions); band: min-max over seeds",
-                                        "query position i / n (centre of each eighth)", "relative output error ‖Ô − O‖_F / ‖O‖_F in that eighth", NULL, 0, 1, 0, 1, 0, 0, 0},
-                         &ch, NULL);
-    chart_free(&ch);
-    return rc;
+    return draw_obs(cx, &v, "position", "no causal rows with a reference",
+                    &(struct spec){"position", "causal rows: output error along the sequence (eighths of the query positions); band: min-max over seeds",
+                                        "query position i / n (centre of each eighth)", "relative output error ‖Ô − O‖_F / ‖O‖_F in that eighth", NULL, 0, 1, 0, 1, 0, 0, 0}, NULL);
 }
 
 /* Error vs the number format (precision: fp32, bf16, fp16), its unit
@@ -1466,19 +1464,9 @@ static int chart_precision(struct ctx *cx)
                  ab_table_str(cx->t, r, cx->c.n));
         obs_add(&v, cx, r, 1, panel, lab, u, ab_table_num(cx->t, r, cx->c.out), NAN);
     }
-    struct chart ch;
-    aggregate(&v, &ch);
-    free(v.o);
-    int rc = AB_OK;
-    if (max_points(&ch) < 2)
-        skip(cx, "precision", "no method at two formats");
-    else
-        rc = write_chart(cx,
-                         &(struct spec){"precision", "output error vs the number format's unit roundoff u (fp32 2^-24, fp16 2^-11, bf16 2^-8); band: min-max over seeds",
-                                        "unit roundoff u of the format (fp32, fp16, bf16)", "relative output error ‖Ô − O‖_F / ‖O‖_F", NULL, 1, 1, 0, 1, 0, 0, 0},
-                         &ch, NULL);
-    chart_free(&ch);
-    return rc;
+    return draw_obs(cx, &v, "precision", "no method at two formats",
+                    &(struct spec){"precision", "output error vs the number format's unit roundoff u (fp32 2^-24, fp16 2^-11, bf16 2^-8); band: min-max over seeds",
+                                        "unit roundoff u of the format (fp32, fp16, bf16)", "relative output error ‖Ô − O‖_F / ‖O‖_F", NULL, 1, 1, 0, 1, 0, 0, 0}, NULL);
 }
 
 /* ---- rendering ---- */
