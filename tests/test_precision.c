@@ -656,7 +656,17 @@ static void nystrom_matches_its_oracle_with_rounded_intermediates(void **s)
         double e = rel_fd(o, ref, cnt), effect = ab_test_rel_err_d(refn, ref, cnt);
         print_message("nystrom %s: vs its oracle %.3g; rounding the intermediates moves the oracle "
                       "%.3g\n", ab_precision_name(prec), e, effect);
-        assert_true(e <= 0.25 * effect);
+        /* bf16: rounding the intermediates moves the output by ~0.02, and the
+         * method matches the oracle that rounds them (1e-7), not the one that
+         * does not: this is what pins the rounding points. fp16: the effect is
+         * a few u (1.8e-3), the size of one fp16 rounding decision that
+         * differs between the method's float32 products and the oracle's
+         * float64 ones, moved by the iteration (2.3 u measured on one seed):
+         * bounded, not told apart. */
+        double u = prec == AB_PREC_FP16 ? 0x1p-11 : 0.0;
+        if (!(e <= 0.25 * effect + 4 * u))
+            fail_msg("nystrom %s: %.3g from its oracle, beyond 0.25 x %.3g + 4 u",
+                     ab_precision_name(prec), e, effect);
     }
     free(o), free(ref), free(refn);
     ab_test_in_drop(&in);
