@@ -32,8 +32,14 @@
  *            ceil(L / b) blocks, the last one partial (keys >= L never
  *            read), padded query rows written as 0 (padding_leak exactly 0).
  * `rows` gives the sparse attention rows (zeros outside A).
+ * precision: bf16|fp16 (AB_CAP_PRECISION): Q, K, V arrive rounded; nothing
+ * else is stored (the block lists are indices; the logit tiles, the online
+ * softmax's running max and sum and the output accumulator stay float32,
+ * as exact's), so the output is the method on the rounded inputs. fp32:
+ * bitwise the same.
  * Tests: tests/test_bigbird.c (a float64 softmax over the method's own key
- * sets; full pattern = exact attention; both masks, both leaks 0). */
+ * sets; full pattern = exact attention; both masks, both leaks 0),
+ * tests/test_precision.c. */
 #include "attnbench.h"
 #include "bigbird/bigbird.h"
 #include "kernels/kernels.h"
@@ -333,7 +339,7 @@ const struct ab_method ab_bigbird_cpu = {
                "over each row's blocks",
     .params = bigbird_params,
     .nparams = (int)(sizeof bigbird_params / sizeof bigbird_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL | AB_CAP_PADDING,
     .estimate = bigbird_estimate,
     .prepare = bigbird_prepare,
     .forward = bigbird_forward,

@@ -30,11 +30,20 @@
  * an early query's output depends on later queries through its centroid
  * (and a causal key range per query would no longer be one attention per
  * cluster). `rows` gives S above.
+ * precision: bf16|fp16 (AB_CAP_PRECISION): Q, K, V arrive rounded (so the
+ * k-means runs on rounded queries); stored in the format: the final
+ * centroids (what the centroid attention and `rows` read) and each
+ * cluster's output A_c V (with topk, less its part on T_c), which its
+ * members share. The centroid softmax A_c, the top-k re-computation and the
+ * k-means sums stay float32/float64, as exact's softmax does. fp32 rounds
+ * nothing: bitwise the same.
  * Tests: tests/test_clustered.c (a float64 oracle of the formula on the
- * method's own clusters, C = N and k = N are exact attention, leak 0). */
+ * method's own clusters, C = N and k = N are exact attention, leak 0),
+ * tests/test_precision.c. */
 #include "attnbench.h"
 #include "clustered/clustered.h"
 #include "kernels/kernels.h"
+#include "kernels/round.h"
 #include "base/rng.h"
 #include "base/util.h"
 
@@ -250,6 +259,7 @@ static void one_head(const struct clustered_state *s, size_t h, float *out, floa
     uint32_t *assign = s->assign + h * N;
     float *cent = s->cent + h * s->C * D;
     ab_clustered_kmeans(q, L, D, C, s->iters, p->seed, h, assign, cent, work);
+    ab_round(cent, C * D, p->precision); /* precision: the centroids, stored (and kept for rows) */
     float *A = work + ab_clustered_kmeans_floats(D, s->C), *AV = A + s->C * N;
     float *hv = AV + s->C * DV, *lg = hv + s->k;
     float sc = (float)(1.0 / sqrt((double)D));
@@ -267,6 +277,7 @@ static void one_head(const struct clustered_state *s, size_t h, float *out, floa
                 for (size_t f = 0; f < DV; f++)
                     AV[c * DV + f] -= A[c * N + t[e]] * v[(size_t)t[e] * DV + f];
         }
+    ab_round(AV, C * DV, p->precision); /* each cluster's output A_c V (less T_c's part), stored */
     for (size_t i = 0; i < L; i++) {
         size_t c = assign[i];
         float *o = out + i * DV;
@@ -376,7 +387,7 @@ const struct ab_method ab_clustered_cpu = {
                "improved (each cluster's top-k keys exact per query)",
     .params = clustered_params,
     .nparams = (int)(sizeof clustered_params / sizeof clustered_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_PADDING,
     .estimate = clustered_estimate,
     .prepare = clustered_prepare,
     .forward = clustered_forward,

@@ -25,8 +25,11 @@
  * to 0); report's target_rel_fro against its own exact kernel attention
  * (s_ij normalised) in float64, i.e. the float32 rounding; `rows` gives the
  * normalised s_ij. No PyPI package ships cosFormer: no peer golden.
+ * precision: bf16|fp16 (AB_CAP_PRECISION): the features phi (the
+ * re-weighted ReLU maps), the sums and the normaliser stored in the format
+ * (linear.h); fp32 unchanged.
  * Tests: tests/test_cosformer.c (a float64 quadratic reference from the
- * cos form, every mask, leaks, rows, target). */
+ * cos form, every mask, leaks, rows, target), tests/test_precision.c. */
 #include "attnbench.h"
 #include "linear/linear.h"
 #include "base/util.h"
@@ -87,10 +90,8 @@ static int cosformer_prepare(const struct ab_problem *p, const struct ab_values 
 
 static int cosformer_forward(void *state, float *out, struct ab_err *err)
 {
-    (void)err;
     struct cosformer_state *s = state;
-    ab_lin_forward(&s->lin, out);
-    return AB_OK;
+    return ab_lin_underflow(&s->lin, ab_lin_forward(&s->lin, out), "cosformer", err);
 }
 
 static int cosformer_rows(void *state, size_t h, size_t r0, size_t r1, float *S, struct ab_err *err)
@@ -119,7 +120,7 @@ const struct ab_method ab_cosformer_cpu = {
     .summary = "cosFormer (Qin et al.): ReLU features, cos re-weighting of i - j, M = N; O(N), its own kernel",
     .params = cosformer_params,
     .nparams = (int)(sizeof cosformer_params / sizeof cosformer_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_CAUSAL | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_CAUSAL | AB_CAP_PADDING,
     .estimate = cosformer_estimate,
     .prepare = cosformer_prepare,
     .forward = cosformer_forward,

@@ -11,6 +11,15 @@
  * den + eps (pytorch-fast-transformers) or max(den, eps) (cosFormer's
  * clamp_min), so a row whose features vanish gives 0, never NaN.
  *
+ * precision bf16|fp16 (AB_CAP_PRECISION; Q, K, V arrive rounded): phi(q_i)
+ * and phi(k_j) as stored, the sums sum_j phi(k_j) v_j^T and sum_j phi(k_j)
+ * once summed (unmasked, padding: stored rounded for the queries; causal:
+ * the prefix state stays double and is rounded as each row reads it), and
+ * the guarded normaliser; the sums accumulate in double as at fp32. A
+ * normaliser 0 or not finite in the format (fp16 overflows at 65520: the
+ * sums of long sequences) is AB_ENUMERIC with the count (ab_lin_underflow).
+ * fp32 rounds nothing: bitwise the same.
+ *
  * Cost per head: 4 N F DV + 4 N F flops (plus phi's) and H F (DV + 1)
  * doubles of sums; `rows` gives the normalised kernel matrix
  * S^_ij = phi(q_i) . phi(k_j) / den_i.
@@ -50,7 +59,11 @@ double ab_lin_flops(const struct ab_problem *p, size_t F, double phi_flops);
 /* Allocates through p->alloc; AB_ENOMEM with a message on failure. */
 int ab_lin_init(struct ab_lin *L, const struct ab_problem *p, size_t F, ab_lin_phi_fn phi,
                 const void *ctx, int den_rule, double eps, const char *who, struct ab_err *err);
-void ab_lin_forward(struct ab_lin *L, float *out);
+/* Returns the count of rows whose normaliser was 0 or not finite once
+ * rounded to p->precision (always 0 at fp32, where nothing is rounded). */
+size_t ab_lin_forward(struct ab_lin *L, float *out);
+/* AB_OK when bad is 0, else AB_ENUMERIC with the count and the format. */
+int ab_lin_underflow(const struct ab_lin *L, size_t bad, const char *who, struct ab_err *err);
 int ab_lin_rows(struct ab_lin *L, size_t h, size_t r0, size_t r1, float *S, const char *who,
                 struct ab_err *err);
 /* report's target_rel_fro: forward into a buffer from p->alloc, and its

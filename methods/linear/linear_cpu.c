@@ -19,8 +19,11 @@
  * kernel matrix. eps: pytorch-fast-transformers adds 1e-6 to the
  * denominator; the default 0 keeps every row summing to 1 (phi > 0, so the
  * denominator is positive).
+ * precision: bf16|fp16 (AB_CAP_PRECISION): phi(Q), phi(K), the sums and the
+ * normaliser stored in the format (linear.h); fp32 unchanged.
  * Tests: tests/test_linear.c (float64 quadratic reference under every mask,
- * leaks, rows, target), tests/test_peers.c (pytorch-fast-transformers). */
+ * leaks, rows, target), tests/test_peers.c (pytorch-fast-transformers),
+ * tests/test_precision.c. */
 #include "attnbench.h"
 #include "linear/linear.h"
 #include "base/util.h"
@@ -78,10 +81,8 @@ static int linear_prepare(const struct ab_problem *p, const struct ab_values *v,
 
 static int linear_forward(void *state, float *out, struct ab_err *err)
 {
-    (void)err;
     struct linear_state *s = state;
-    ab_lin_forward(&s->lin, out);
-    return AB_OK;
+    return ab_lin_underflow(&s->lin, ab_lin_forward(&s->lin, out), "linear", err);
 }
 
 static int linear_rows(void *state, size_t h, size_t r0, size_t r1, float *S, struct ab_err *err)
@@ -110,7 +111,7 @@ const struct ab_method ab_linear_cpu = {
     .summary = "linear attention, phi = elu + 1 (Katharopoulos et al.): O(N), its own kernel, not softmax",
     .params = linear_params,
     .nparams = (int)(sizeof linear_params / sizeof linear_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_CAUSAL | AB_CAP_PADDING,
     .estimate = linear_estimate,
     .prepare = linear_prepare,
     .forward = linear_forward,

@@ -48,11 +48,21 @@
  * tokens only (reformer-pytorch instead hashes the padding too and masks it
  * as keys, so its chunks differ); padded rows 0, padding_leak exactly 0.
  * Causal is refused (mask_note). `rows` gives the attention rows (the
- * multiset softmax above). Tests: tests/test_reformer.c (float64 oracle of
- * the formula, hashing included), tests/test_peers.c (reformer-pytorch). */
+ * multiset softmax above).
+ * precision: bf16|fp16 (AB_CAP_PRECISION): Q, K, V arrive rounded and the
+ * rotations R (the model's weights, drawn or read) are held in the format;
+ * nothing else is stored but indices (buckets, sort orders): the chunk
+ * tiles (the gathered and, shared, normalised keys), logits, softmax, each
+ * round's output and log-normaliser and the merge's accumulators stay
+ * float32, as exact's. A rounded input or rotation can move a token whose
+ * hash is near a tie to another bucket, so the output may move by more than
+ * a few u in those rows. fp32 rounds nothing: bitwise the same. Tests: tests/test_reformer.c (float64 oracle of
+ * the formula, hashing included), tests/test_peers.c (reformer-pytorch),
+ * tests/test_precision.c. */
 #include "attnbench.h"
 #include "reformer/reformer.h"
 #include "kernels/kernels.h"
+#include "kernels/round.h"
 #include "formats/npy.h"
 #include "base/rng.h"
 #include "base/util.h"
@@ -231,6 +241,9 @@ static int reformer_prepare(const struct ab_problem *p, const struct ab_values *
     } else { /* the model's one-off random draw, like a layer's weights */
         ab_reformer_draw(p->seed, D, nh, half, s->R);
     }
+    /* precision: the rotations are the model's weights, held in the format
+     * (as linformer's E and F) */
+    ab_round(s->R, D * nh * half, p->precision);
     for (size_t r = 0; r < nh; r++)
         for (size_t c = 0; c < D; c++)
             memcpy(s->Rt + (r * D + c) * half, s->R + (c * nh + r) * half, half * sizeof(float));
@@ -440,7 +453,7 @@ const struct ab_method ab_reformer_cpu = {
                "the previous chunk, n_hashes rounds (shared-QK or separate Q/K hashing)",
     .params = reformer_params,
     .nparams = (int)(sizeof reformer_params / sizeof reformer_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_PADDING,
     .estimate = reformer_estimate,
     .prepare = reformer_prepare,
     .forward = reformer_forward,

@@ -34,11 +34,21 @@
  * part), padded rows 0, padding_leak exactly 0. Causal is refused: the
  * low-rank part would need prefix sums of phi(K)^T V with a key stabiliser
  * from past keys only (the head-wide c_k above reads the future).
+ * precision: bf16|fp16 (AB_CAP_PRECISION), as performer: Q, K, V arrive
+ * rounded; phi(K) (kept for `rows`), each tile's phi(Q), the running sums
+ * phi(K)^T V and phi(K)^T 1 as each tile reads them (rounded copies; the
+ * sums keep accumulating in float32 / float64) and each normaliser D_i are
+ * stored in the format; the window part (logits, exp, P) stays float32, as
+ * exact's; W (the draw) too. A normaliser 0 or not finite in the format
+ * (window -1 only: the window holds the diagonal otherwise) is AB_ENUMERIC
+ * with the count. fp32 rounds nothing: bitwise the same.
  * Tests: tests/test_scatterbrain.c (float64 oracle of the formula, full
- * window = exact attention, window -1 = performer, leak 0). */
+ * window = exact attention, window -1 = performer, leak 0),
+ * tests/test_precision.c. */
 #include "attnbench.h"
 #include "performer/performer.h"
 #include "kernels/kernels.h"
+#include "kernels/round.h"
 #include "base/util.h"
 
 #include <cblas.h>
@@ -91,11 +101,21 @@ static size_t band_max(const struct ab_problem *p, long h)
  * denominator (N doubles), phi(K) (N x r), the running phi(K)^T V (r x DV),
  * and per tile logits and P (TQ x band), phi(Q) (TQ x r), c_q (TQ); every
  * row's s_i (N). */
-static size_t work_floats(const struct ab_problem *p, size_t r, long h)
+static size_t base_floats(const struct ab_problem *p, size_t r, long h)
 {
     size_t N = p->n, DV = p->dv, B = band_max(p, h);
     size_t f = 2 * r + 2 * N + N * r + r * DV + 2 * TQ * B + TQ * r + TQ + N;
     return (f + 15) & ~(size_t)15;
+}
+
+/* precision bf16/fp16 adds, after those, the running sums as read: phi(K)^T 1
+ * (r doubles) and phi(K)^T V (r x DV), rounded to the format. */
+static size_t work_floats(const struct ab_problem *p, size_t r, long h)
+{
+    size_t f = base_floats(p, r, h);
+    if (p->precision != AB_PREC_FP32)
+        f = (f + 2 * r + r * p->dv + 15) & ~(size_t)15;
+    return f;
 }
 
 static int sb_check(const struct ab_problem *p, struct ab_err *err)
@@ -163,6 +183,7 @@ static float key_features(const struct sb_state *s, size_t hd, size_t L, float *
     const struct ab_problem *p = &s->p;
     float ck = ab_performer_exponents(s->w, s->r, p->d, p->k + hd * p->n * p->d, L, UK, NULL);
     ab_exp_shift_sum(UK, L * s->r, ck);
+    ab_round(UK, L * s->r, p->precision); /* precision: phi(K), stored */
     return ck;
 }
 
@@ -200,6 +221,25 @@ static void query_features(const struct sb_state *s, const float *q, size_t rows
     ab_performer_exponents(s->w, r, s->p.d, q, rows, UQ, cq);
     for (size_t i = 0; i < rows; i++)
         ab_exp_shift_sum(UQ + i * r, r, sr[i] - ck);
+    ab_round(UQ, rows * r, s->p.precision); /* precision: phi(Q), stored */
+}
+
+/* The running sums as a tile reads them: themselves at fp32, else rounded
+ * copies in the slice's tail (the sums themselves keep accumulating). */
+static void sums_read(const struct sb_state *s, const float *KV, const double *ks, float *KVr,
+                      double *ksr, const float **kv_out, const double **ks_out)
+{
+    int prec = s->p.precision;
+    size_t r = s->r, DV = s->p.dv;
+    if (prec == AB_PREC_FP32) {
+        *kv_out = KV, *ks_out = ks;
+        return;
+    }
+    memcpy(KVr, KV, r * DV * sizeof *KVr);
+    ab_round(KVr, r * DV, prec);
+    for (size_t f = 0; f < r; f++)
+        ksr[f] = (double)ab_round1((float)ks[f], prec);
+    *kv_out = KVr, *ks_out = ksr;
 }
 
 /* One head, no cancellation: row i's keys are its window (exact, r exp(l -
@@ -207,7 +247,7 @@ static void query_features(const struct sb_state *s, const float *q, size_t rows
  * left and right of the band (phi(q_i) times running sums of phi(K)^T V and
  * phi(K)^T 1: the left sums grow in a forward sweep over the tiles, the
  * right sums in a backward sweep). Every term is positive. */
-static void one_head(struct sb_state *s, size_t hd, float *out, float *work)
+static size_t one_head(struct sb_state *s, size_t hd, float *out, float *work)
 {
     const struct ab_problem *p = &s->p;
     size_t N = p->n, D = p->d, DV = p->dv, r = s->r, L = ab_mask_valid(p, hd), B = band_max(p, s->h);
@@ -215,6 +255,11 @@ static void one_head(struct sb_state *s, size_t hd, float *out, float *work)
     double *ks = (double *)(void *)work, *den = ks + r; /* doubles first: aligned */
     float *UK = work + 2 * r + 2 * N, *KV = UK + N * r, *Lg = KV + r * DV, *P = Lg + TQ * B,
           *UQ = P + TQ * B, *cq = UQ + TQ * r, *sr = cq + TQ;
+    double *ksr = (double *)(void *)(work + base_floats(p, r, s->h)); /* precision only */
+    float *KVr = (float *)(void *)(ksr + r);
+    const float *kvx;
+    const double *ksx;
+    size_t bad = 0;
     float ck = key_features(s, hd, L, UK);
     float sc = (float)(1.0 / sqrt((double)D));
     memset(KV, 0, r * DV * sizeof(float));
@@ -242,16 +287,18 @@ static void one_head(struct sb_state *s, size_t hd, float *out, float *work)
             sr[r0 + i] = m;
             ab_exp_shift_sum(UQ + i * r, r, m - ck);
         }
+        ab_round(UQ, rows * r, p->precision); /* precision: phi(Q), stored */
+        sums_read(s, KV, ks, KVr, ksr, &kvx, &ksx);
         float *o = out + r0 * DV;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)r, 1.0f, UQ,
-                    (int)r, KV, (int)DV, 0.0f, o, (int)DV);
+                    (int)r, kvx, (int)DV, 0.0f, o, (int)DV);
         if (nb)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)nb, (int)r, 1.0f, UQ,
                         (int)r, UK + b0 * r, (int)r, 0.0f, P, (int)nb);
         for (size_t i = 0; i < rows; i++) {
             double d0 = 0;
             for (size_t f = 0; f < r; f++)
-                d0 += (double)UQ[i * r + f] * ks[f];
+                d0 += (double)UQ[i * r + f] * ksx[f];
             for (size_t j = 0; j < nb; j++) { /* window: exact; the rest of the band: low rank */
                 float lg = Lg[i * nb + j];
                 float e = lg == -INFINITY ? P[i * nb + j] : (float)r * expf(lg - sr[r0 + i]);
@@ -273,13 +320,18 @@ static void one_head(struct sb_state *s, size_t hd, float *out, float *work)
         add_keys(s, UK, v, b1, done, KV, ks);
         done = b1;
         query_features(s, q + r0 * D, rows, sr + r0, ck, UQ, cq);
+        sums_read(s, KV, ks, KVr, ksr, &kvx, &ksx);
         float *o = out + r0 * DV;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)r, 1.0f, UQ,
-                    (int)r, KV, (int)DV, 1.0f, o, (int)DV);
+                    (int)r, kvx, (int)DV, 1.0f, o, (int)DV);
         for (size_t i = 0; i < rows; i++) {
             double d0 = den[r0 + i];
             for (size_t f = 0; f < r; f++)
-                d0 += (double)UQ[i * r + f] * ks[f];
+                d0 += (double)UQ[i * r + f] * ksx[f];
+            if (p->precision != AB_PREC_FP32) { /* the normaliser, stored */
+                d0 = ab_round1((float)d0, p->precision);
+                bad += !(d0 != 0 && isfinite(d0));
+            }
             float inv = (float)(1.0 / d0);
             for (size_t c = 0; c < DV; c++)
                 o[i * DV + c] *= inv;
@@ -287,18 +339,25 @@ static void one_head(struct sb_state *s, size_t hd, float *out, float *work)
     }
     if (L < N)
         memset(out + L * DV, 0, (N - L) * DV * sizeof(float)); /* padded rows */
+    return bad;
 }
 
 static int sb_forward(void *state, float *out, struct ab_err *err)
 {
-    (void)err;
     struct sb_state *s = state;
     const struct ab_problem *p = &s->p;
+    size_t bad = 0;
     s->rows_head = -1; /* thread 0's phi(K) is overwritten */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(p->threads)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(p->threads) reduction(+ : bad)
     for (long h = 0; h < (long)p->heads; h++)
-        one_head(s, (size_t)h, out + (size_t)h * p->n * p->dv,
-                 s->work + (size_t)omp_get_thread_num() * s->stride);
+        bad += one_head(s, (size_t)h, out + (size_t)h * p->n * p->dv,
+                        s->work + (size_t)omp_get_thread_num() * s->stride);
+    if (bad) /* window -1 only: the window's diagonal term keeps D_i >= 1 otherwise */
+        return ab_errf(err, AB_ENUMERIC,
+                       "scatterbrain: precision %s: %zu normalisers D_i were 0 or not finite in the "
+                       "format (the random features underflow below its smallest value, or the sums "
+                       "overflow it); those output rows are not finite",
+                       ab_precision_name(p->precision), bad);
     return AB_OK;
 }
 
@@ -338,6 +397,7 @@ static int sb_rows(void *state, size_t hd, size_t r0, size_t r1, float *S, struc
             m = fmax(m, row[j]);
         }
         ab_exp_shift_sum(uq, r, (float)(m - s->rows_ck));
+        ab_round(uq, r, p->precision); /* as forward stores phi(q_i) */
         for (size_t j = 0; j < L; j++) {
             double x;
             if (j >= b0 && j < b1) {
@@ -350,6 +410,8 @@ static int sb_rows(void *state, size_t hd, size_t r0, size_t r1, float *S, struc
             row[j] = (float)x;
             sum += x;
         }
+        if (p->precision != AB_PREC_FP32) /* the normaliser, as forward stores it */
+            sum = ab_round1((float)sum, p->precision);
         for (size_t j = 0; j < L; j++)
             row[j] = (float)(row[j] / sum);
     }
@@ -374,7 +436,7 @@ const struct ab_method ab_scatterbrain_cpu = {
                "outside it, the overlap removed (unbiased)",
     .params = scatterbrain_params,
     .nparams = (int)(sizeof scatterbrain_params / sizeof scatterbrain_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_ROWS_SUM_1 | AB_CAP_PADDING,
     .estimate = sb_estimate,
     .prepare = sb_prepare,
     .forward = sb_forward,

@@ -34,12 +34,21 @@
  * Cost per head: 4 N M D + 4 N M (DV + 1) + 2 M^2 (D + DV + 1) + 8 iters M^3
  * flops; memory H M (D + M + DV + 4) floats + H M (DV + 1) doubles + tiles,
  * O(N) in N. No PyPI package ships Skyformer: no peer golden.
+ * precision: bf16|fp16 (AB_CAP_PRECISION): Q, K, V arrive rounded (so the
+ * landmarks, rows of them, are in the format); stored in the format: the
+ * kernel blocks kappa(X~, X~), kappa(K tile, X~), kappa(Q tile, X~), D_A^(-1/2),
+ * A^, Z0 and every matrix of each iteration (ab_nystrom_pinv_iterative_prec,
+ * as nystrom), C (summed in double), D^(-1/2) C, G = W C and the
+ * normalisers (one 0 or not finite: AB_ENUMERIC with the count). fp32
+ * rounds nothing: bitwise the same.
  * Tests: tests/test_skyformer.c (a float64 reference of this formula with the
- * same landmarks, rows, the padding leak, the target, causal refused). */
+ * same landmarks, rows, the padding leak, the target, causal refused),
+ * tests/test_precision.c. */
 #include "attnbench.h"
 #include "skyformer/skyformer.h"
 #include "nystrom/nystrom.h"
 #include "kernels/kernels.h"
+#include "kernels/round.h"
 #include "base/rng.h"
 #include "base/util.h"
 
@@ -227,6 +236,7 @@ static void landmark_side(struct sky_state *s, size_t h, int threads)
         size_t rows = m - r0 < TB ? m - r0 : TB;
         features(s, h, lm + r0 * D, rows, a + r0 * m, hx);
     }
+    ab_round(a, m * m, p->precision); /* precision: the kernel block, stored */
     for (size_t l = 0; l < m; l++) {
         a[l * m + l] += s->ridge;
         double sum = 0;
@@ -234,11 +244,15 @@ static void landmark_side(struct sky_state *s, size_t h, int threads)
             sum += a[l * m + b];
         dsq[l] = (float)(1.0 / sqrt(sum));
     }
+    ab_round(dsq, m, p->precision); /* D_A^(-1/2), stored */
     for (size_t l = 0; l < m; l++)
         for (size_t b = 0; b < m; b++)
             a[l * m + b] *= dsq[l] * dsq[b];
-    ab_nystrom_pinv_iterative(a, m, s->iters, ab_nystrom_colmax(a, m), s->z + h * m * m, a + m * m,
-                              threads);
+    ab_round(a, m * m, p->precision); /* A^, stored */
+    /* Z0 and every matrix of each iteration stored in the format (fp32:
+     * ab_nystrom_pinv_iterative itself) */
+    ab_nystrom_pinv_iterative_prec(a, m, s->iters, ab_nystrom_colmax(a, m), s->z + h * m * m, a + m * m,
+                                   threads, p->precision);
 }
 
 /* C = kappa(X~, K_valid) [V 1] in double, for head h */
@@ -252,6 +266,7 @@ static void key_side(struct sky_state *s, size_t h, float *w)
     for (size_t j0 = 0; j0 < valid; j0 += TB) {
         size_t rows = valid - j0 < TB ? valid - j0 : TB;
         features(s, h, p->k + (h * N + j0) * D, rows, F, hx);
+        ab_round(F, rows * m, p->precision); /* precision: kappa(K tile, X~), stored */
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)DV, (int)rows, 1.0f, F,
                     (int)m, p->v + (h * N + j0) * DV, (int)DV, 0.0f, ct, (int)DV);
         for (size_t l = 0; l < m; l++) {
@@ -263,6 +278,9 @@ static void key_side(struct sky_state *s, size_t h, float *w)
             c[l * (DV + 1) + DV] += sum;
         }
     }
+    if (p->precision != AB_PREC_FP32) /* C, summed in double, stored in the format */
+        for (size_t i = 0; i < m * (DV + 1); i++)
+            c[i] = (double)ab_round1((float)c[i], p->precision);
 }
 
 /* G = D^(-1/2) Z D^(-1/2) C, float; M x (DV + 1) of the scratch a */
@@ -275,15 +293,16 @@ static void combine(struct sky_state *s, size_t h, int threads)
     for (size_t l = 0; l < m; l++)
         for (size_t cc = 0; cc < W; cc++)
             t[l * W + cc] = (float)(dsq[l] * c[l * W + cc]);
+    ab_round(t, m * W, s->p.precision); /* precision: D^(-1/2) C, stored */
     ab_sgemm_par(m, W, m, 1.0f, s->z + h * m * m, t, 0.0f, g, threads);
     for (size_t l = 0; l < m; l++)
         for (size_t cc = 0; cc < W; cc++)
             g[l * W + cc] *= dsq[l];
+    ab_round(g, m * W, s->p.precision); /* G = W C, stored */
 }
 
 static int sky_forward(void *state, float *out, struct ab_err *err)
 {
-    (void)err;
     struct sky_state *s = state;
     const struct ab_problem *p = &s->p;
     size_t H = p->heads, N = p->n, D = p->d, DV = p->dv, m = s->m, W = DV + 1;
@@ -295,8 +314,8 @@ static int sky_forward(void *state, float *out, struct ab_err *err)
         key_side(s, (size_t)hh, s->work + (size_t)omp_get_thread_num() * s->stride);
     for (size_t h = 0; h < H; h++)
         combine(s, h, T);
-    size_t tiles = (N + TB - 1) / TB;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(T)
+    size_t tiles = (N + TB - 1) / TB, bad = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T) reduction(+ : bad)
     for (long it = 0; it < (long)(H * tiles); it++) {
         size_t h = (size_t)it / tiles, r0 = ((size_t)it % tiles) * TB, valid = ab_mask_valid(p, h);
         size_t r1 = r0 + TB < N ? r0 + TB : N, live = r1 < valid ? r1 : (r0 < valid ? valid : r0);
@@ -306,11 +325,17 @@ static int sky_forward(void *state, float *out, struct ab_err *err)
             size_t rows = live - r0;
             const float *g = s->g + h * m * W;
             features(s, h, p->q + (h * N + r0) * D, rows, F, hx);
+            ab_round(F, rows * m, p->precision); /* precision: kappa(Q tile, X~), stored */
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)DV, (int)m, 1.0f,
                         F, (int)m, g, (int)W, 0.0f, o, (int)DV);
             if (s->normalize) {
                 cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)m, 1.0f, F, (int)m, g + DV,
                             (int)W, 0.0f, den, 1);
+                if (p->precision != AB_PREC_FP32) { /* the normalisers, stored */
+                    ab_round(den, rows, p->precision);
+                    for (size_t t = 0; t < rows; t++)
+                        bad += !(den[t] != 0 && isfinite(den[t]));
+                }
                 for (size_t t = 0; t < rows; t++) {
                     float inv = 1.0f / den[t];
                     for (size_t c = 0; c < DV; c++)
@@ -320,6 +345,11 @@ static int sky_forward(void *state, float *out, struct ab_err *err)
         }
         memset(out + (h * N + live) * DV, 0, (r1 - live) * DV * sizeof(float)); /* padded rows */
     }
+    if (bad)
+        return ab_errf(err, AB_ENUMERIC,
+                       "skyformer: precision %s: %zu normalisers kappa^(q_i, K) 1 were 0 or not finite "
+                       "in the format; those output rows are not finite",
+                       ab_precision_name(p->precision), bad);
     return AB_OK;
 }
 
@@ -338,10 +368,13 @@ static int sky_rows(void *state, size_t h, size_t r0, size_t r1, float *S, struc
     if (!live)
         return AB_OK;
     features(s, h, p->q + (h * N + r0) * D, live, F, hx);
+    ab_round(F, live * m, p->precision); /* as forward stores them */
     for (size_t t = 0; t < live; t++) {
         double sum = 0;
         for (size_t l = 0; l < m; l++)
             sum += (double)F[t * m + l] * g[l * W + DV];
+        if (p->precision != AB_PREC_FP32)
+            sum = ab_round1((float)sum, p->precision);
         den[t] = s->normalize ? (float)(1.0 / sum) : 1.0f;
         for (size_t l = 0; l < m; l++)
             F[t * m + l] *= dsq[l];
@@ -355,6 +388,7 @@ static int sky_rows(void *state, size_t h, size_t r0, size_t r1, float *S, struc
     for (size_t j0 = 0; j0 < valid; j0 += TB) {
         size_t cols = valid - j0 < TB ? valid - j0 : TB;
         features(s, h, p->k + (h * N + j0) * D, cols, Kf, hx);
+        ab_round(Kf, cols * m, p->precision);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)live, (int)cols, (int)m, 1.0f, P,
                     (int)m, Kf, (int)m, 0.0f, S + j0, (int)N);
     }
@@ -443,7 +477,7 @@ const struct ab_method ab_skyformer_cpu = {
     .summary = "Skyformer (Chen et al.): Nystrom on the Gaussian kernel, landmarks from [Q; K]; its own kernel",
     .params = skyformer_params,
     .nparams = (int)(sizeof skyformer_params / sizeof skyformer_params[0]),
-    .caps = AB_CAP_CPU | AB_CAP_ROWS | AB_CAP_PADDING,
+    .caps = AB_CAP_CPU | AB_CAP_PRECISION | AB_CAP_ROWS | AB_CAP_PADDING,
     .estimate = sky_estimate,
     .prepare = sky_prepare,
     .forward = sky_forward,
