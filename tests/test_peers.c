@@ -10,7 +10,8 @@
  * for causal=True also stabilizer: global and causal_eps: 1e-6;
  * linformer = its exported projections (projection: file); reformer-pytorch's
  * LSHAttention (experiments/peers/reformer_golden.py) = reformer with
- * qk: shared on K and its recorded rotations (rotations_file).
+ * qk: shared on K and its recorded rotations (rotations_file); pytorch-fast-transformers'
+ * LinearAttention (experiments/peers/linear_golden.py) = linear with eps: 1e-6.
  * Masks: SDPA with is_causal, and a padded batch (each head one sequence,
  * a boolean key mask, padded query rows set to 0), on the first two heads of
  * each input: checked against the masked float64 oracle and `local` with a
@@ -27,7 +28,7 @@
 #include <string.h>
 
 extern const struct ab_method ab_exact_cpu, ab_nystrom_cpu, ab_performer_cpu, ab_linformer_cpu,
-    ab_local_cpu, ab_reformer_cpu;
+    ab_local_cpu, ab_reformer_cpu, ab_linear_cpu;
 
 /* "key=<golden dir>/file" in one of a few static buffers. */
 static const char *golden_arg(const char *key, const char *file)
@@ -395,12 +396,49 @@ static void file_options_are_checked(void **s)
     free(x), free(out);
 }
 
+/* pytorch-fast-transformers' LinearAttention (experiments/peers/linear_golden.py):
+ * phi = elu + 1, eps 1e-6 added to the denominator = linear with eps: 1e-6;
+ * its key_lengths (LengthMask: padded keys zeroed in phi(K)) = mask: padding
+ * (padded query rows set to 0 in the golden, as the harness defines them). */
+static void linear_matches_fast_transformers(void **s)
+{
+    (void)s;
+    compare("syn", "linear-syn.npy", &ab_linear_cpu, 1e-5, "eps=1e-6", NULL, NULL, NULL);
+    char q[600], k[600], v[600], g[600];
+    snprintf(q, sizeof q, "%s/syn-q.npy", AB_GOLDEN);
+    snprintf(k, sizeof k, "%s/syn-k.npy", AB_GOLDEN);
+    snprintf(v, sizeof v, "%s/syn-v.npy", AB_GOLDEN);
+    snprintf(g, sizeof g, "%s/linear-syn-pad.npy", AB_GOLDEN);
+    struct ab_npy Q = load(q), K = load(k), V = load(v), G = load(g);
+    size_t H = Q.shape[0], N = Q.shape[1], D = Q.shape[2], DV = V.shape[2];
+    static const size_t len[2] = {437, 61}; /* linear_golden.py's PAD_LENGTHS */
+    assert_int_equal(H, 2);
+    assert_int_equal(G.count, H * N * DV);
+    struct ab_problem p = ab_test_problem_masked(H, N, D, DV, Q.data, K.data, V.data, 1,
+                                                 AB_MASK_PADDING, len);
+    struct ab_values vals = ab_test_values(&ab_linear_cpu, "eps=1e-6", NULL);
+    float *out = malloc(H * N * DV * sizeof *out);
+    double *ref = malloc(H * N * DV * sizeof *ref);
+    assert_true(out && ref);
+    for (size_t i = 0; i < H * N * DV; i++)
+        ref[i] = G.data[i];
+    struct ab_err err;
+    if (ab_test_run_method(&ab_linear_cpu, &p, &vals, out, &err))
+        fail_msg("%s", err.msg);
+    print_message("linear-syn-pad.npy       linear(eps=1e-6, padding 437, 61): rel diff %.2e (tol 1e-05)\n",
+                  ab_test_rel_err(out, ref, H * N * DV));
+    assert_rel_err(out, ref, H * N * DV, 1e-5);
+    free(out), free(ref);
+    ab_npy_free(&Q), ab_npy_free(&K), ab_npy_free(&V), ab_npy_free(&G);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(performer_matches_performer_pytorch_with_its_features_and_eps),
         cmocka_unit_test(performer_causal_matches_performer_pytorch_with_the_global_stabiliser),
         cmocka_unit_test(linformer_matches_lucidrains_with_its_projections),
+        cmocka_unit_test(linear_matches_fast_transformers),
         cmocka_unit_test(reformer_matches_reformer_pytorch_with_its_rotations),
         cmocka_unit_test(file_options_are_checked),
         cmocka_unit_test(exact_matches_torch_sdpa),
