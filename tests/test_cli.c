@@ -28,19 +28,11 @@
 
 /* ---- helpers ---- */
 
-static char *slurp(const char *path)
+
+/* attnbench itself in dir (testlib's ab_test_run_bin). */
+static int run_ab(const char *dir, const char *args, char **output)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = '\0';
-    fclose(f);
-    return b;
+    return ab_test_run_bin(AB_BIN, dir, args, output);
 }
 
 static void write_file(const char *path, const char *text)
@@ -49,32 +41,6 @@ static void write_file(const char *path, const char *text)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
-}
-
-/* Run `attnbench ARGS` in dir; stderr+stdout to dir/out.txt. Returns the
- * exit status; *output gets the text (caller frees). */
-static int run(const char *dir, const char *args, char **output)
-{
-    char cmd[4096], outp[1024];
-    snprintf(outp, sizeof outp, "%s/out.txt", dir);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>&1", dir, AB_BIN, args, outp);
-    int st = system(cmd);
-    char *text = slurp(outp);
-    if (output)
-        *output = text;
-    else
-        free(text);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static const char *newdir(const char *name)
-{
-    static char buf[8][1024];
-    static int k;
-    char *d = buf[k++ % 8];
-    snprintf(d, 1024, "%s/%s", ab_test_tmpdir(), name);
-    mkdir(d, 0777);
-    return d;
 }
 
 struct table {
@@ -87,7 +53,7 @@ struct table {
 static struct table *read_csv(const char *path)
 {
     struct table *t = calloc(1, sizeof *t);
-    t->text = slurp(path);
+    t->text = ab_test_slurp(path);
     assert_non_null(t->text);
     char *save = NULL;
     int first = 1;
@@ -136,7 +102,7 @@ static int find_row(const struct table *t, const char *col, const char *value)
 static void plugin_faults_become_status_rows_and_the_sweep_completes(void **s)
 {
     (void)s;
-    const char *dir = newdir("faults");
+    const char *dir = ab_test_newdir("faults");
     char cfg[1200];
     snprintf(cfg, sizeof cfg, "%s/faults.yaml", dir);
     write_file(cfg, "name: faults\n"
@@ -150,7 +116,7 @@ static void plugin_faults_become_status_rows_and_the_sweep_completes(void **s)
     char args[2048], *out;
     snprintf(args, sizeof args, "run faults.yaml --out r.csv --plugin '%s' --progress lines",
              AB_PLUGIN);
-    int rc = run(dir, args, &out);
+    int rc = run_ab(dir, args, &out);
     print_message("%s", out);
     assert_int_equal(rc, 3); /* some rows failed, on purpose */
     char path[1200];
@@ -191,7 +157,7 @@ static void plugin_faults_become_status_rows_and_the_sweep_completes(void **s)
 static void masked_rows_report_leaks_refusals_and_padding_faults(void **s)
 {
     (void)s;
-    const char *dir = newdir("masks");
+    const char *dir = ab_test_newdir("masks");
     char cfg[1200];
     snprintf(cfg, sizeof cfg, "%s/masks.yaml", dir);
     write_file(cfg, "name: masks\n"
@@ -206,7 +172,7 @@ static void masked_rows_report_leaks_refusals_and_padding_faults(void **s)
                     "  - {name: nystrom, landmarks: 8}\n");
     char args[2048], *out;
     snprintf(args, sizeof args, "run masks.yaml --out r.csv --plugin '%s'", AB_PLUGIN);
-    int rc = run(dir, args, &out);
+    int rc = run_ab(dir, args, &out);
     print_message("%s", out);
     assert_int_equal(rc, 3); /* the pad-junk rows fail, on purpose */
     char path[1200];
@@ -249,15 +215,15 @@ static void masked_rows_report_leaks_refusals_and_padding_faults(void **s)
 static void plugin_with_another_abi_is_refused(void **s)
 {
     (void)s;
-    const char *dir = newdir("abi");
+    const char *dir = ab_test_newdir("abi");
     char args[2048], *out;
     snprintf(args, sizeof args, "list --plugin '%s'", AB_PLUGIN_BADABI);
-    assert_int_equal(run(dir, args, &out), 2);
+    assert_int_equal(run_ab(dir, args, &out), 2);
     char want[64];
     snprintf(want, sizeof want, "ABI version %d", AB_ABI_VERSION + 1000);
     assert_non_null(strstr(out, want));
     free(out);
-    assert_int_equal(run(dir, "list --plugin /nonexistent/lib.so", &out), 2);
+    assert_int_equal(run_ab(dir, "list --plugin /nonexistent/lib.so", &out), 2);
     assert_non_null(strstr(out, "/nonexistent/lib.so"));
     free(out);
 }
@@ -265,10 +231,10 @@ static void plugin_with_another_abi_is_refused(void **s)
 static void list_shows_methods_params_defaults_and_ranges(void **s)
 {
     (void)s;
-    const char *dir = newdir("list");
+    const char *dir = ab_test_newdir("list");
     char args[2048], *out;
     snprintf(args, sizeof args, "list --plugin '%s'", AB_PLUGIN);
-    assert_int_equal(run(dir, args, &out), 0);
+    assert_int_equal(run_ab(dir, args, &out), 0);
     assert_non_null(strstr(out, "nystrom"));
     assert_non_null(strstr(out, "pinv_init"));
     assert_non_null(strstr(out, "per-head|global"));
@@ -292,7 +258,7 @@ static void stable_columns(const struct table *t, int row, char *out, size_t cap
 static void resume_after_an_interrupt_gives_the_same_rows(void **s)
 {
     (void)s;
-    const char *dir = newdir("resume");
+    const char *dir = ab_test_newdir("resume");
     char cfg[1200];
     snprintf(cfg, sizeof cfg, "%s/sweep.yaml", dir);
     write_file(cfg, "name: sweep\n"
@@ -308,7 +274,7 @@ static void resume_after_an_interrupt_gives_the_same_rows(void **s)
     char args[2048];
     snprintf(args, sizeof args, "run sweep.yaml --out full.csv --plugin '%s' --progress quiet",
              AB_PLUGIN);
-    assert_int_equal(run(dir, args, NULL), 0);
+    assert_int_equal(run_ab(dir, args, NULL), 0);
 
     /* the same sweep, interrupted with SIGINT after a few rows */
     char part[1200];
@@ -322,7 +288,7 @@ static void resume_after_an_interrupt_gives_the_same_rows(void **s)
         _exit(98);
     }
     for (int waited = 0; waited < 600; waited++) { /* until 5 rows are in (at most 60 s) */
-        char *text = slurp(part);
+        char *text = ab_test_slurp(part);
         int lines = 0;
         for (char *p = text; p && *p; p++)
             lines += *p == '\n';
@@ -346,7 +312,7 @@ static void resume_after_an_interrupt_gives_the_same_rows(void **s)
     snprintf(args, sizeof args,
              "run sweep.yaml --out part.csv --resume --plugin '%s' --progress lines", AB_PLUGIN);
     char *out;
-    assert_int_equal(run(dir, args, &out), 0);
+    assert_int_equal(run_ab(dir, args, &out), 0);
     assert_non_null(strstr(out, "already in the results"));
     free(out);
 
@@ -373,7 +339,7 @@ static void a_100_row_sweep_with_faults_keeps_every_good_row_exact(void **s)
     (void)s;
     /* 10 data instances x 10 methods, 5 of which fail on purpose in every
      * instance; the 50 good rows must equal those of a sweep without faults */
-    const char *dir = newdir("faults100");
+    const char *dir = ab_test_newdir("faults100");
     const char *good = "  - {name: exact}\n"
                        "  - {name: nystrom, landmarks: [4, 8]}\n"
                        "  - {name: local, window: 8}\n"
@@ -394,9 +360,9 @@ static void a_100_row_sweep_with_faults_keeps_every_good_row_exact(void **s)
     write_file(path, cfg);
     char args[2048];
     snprintf(args, sizeof args, "run f100.yaml --out f100.csv --plugin '%s' --progress quiet", AB_PLUGIN);
-    assert_int_equal(run(dir, args, NULL), 3);
+    assert_int_equal(run_ab(dir, args, NULL), 3);
     snprintf(args, sizeof args, "run f50.yaml --out f50.csv --plugin '%s' --progress quiet", AB_PLUGIN);
-    assert_int_equal(run(dir, args, NULL), 0);
+    assert_int_equal(run_ab(dir, args, NULL), 0);
     snprintf(path, sizeof path, "%s/f100.csv", dir);
     struct table *all = read_csv(path);
     snprintf(path, sizeof path, "%s/f50.csv", dir);
@@ -455,13 +421,13 @@ static void bad_configs_name_file_line_and_column(void **s)
         {"kind", "data:\n  - {kind: gausian}\nmethods:\n  - {name: exact}\n", "kind.yaml:2:12:",
          "did you mean 'gaussian'?"},
     };
-    const char *dir = newdir("bad");
+    const char *dir = ab_test_newdir("bad");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[1200], args[1400], *out;
         snprintf(path, sizeof path, "%s/%s.yaml", dir, cases[i].name);
         write_file(path, cases[i].yaml);
         snprintf(args, sizeof args, "run %s.yaml --out x.csv", cases[i].name);
-        int rc = run(dir, args, &out);
+        int rc = run_ab(dir, args, &out);
         print_message("%s: exit %d: %s", cases[i].name, rc, out);
         assert_int_equal(rc, 2);
         assert_non_null(strstr(out, cases[i].expect_pos));
@@ -477,14 +443,14 @@ static void bad_configs_name_file_line_and_column(void **s)
 static void landmarks_above_n_is_an_invalid_row_with_the_reason(void **s)
 {
     (void)s;
-    const char *dir = newdir("mgtn");
+    const char *dir = ab_test_newdir("mgtn");
     char cfg[1200];
     snprintf(cfg, sizeof cfg, "%s/m.yaml", dir);
     write_file(cfg, "repeats: 1\ndata:\n  - {kind: gaussian, n: 32, d: 8}\n"
                     "methods:\n  - {name: nystrom, landmarks: [8, 64]}\n");
     char *out;
     /* an invalid row for this size is expected in a grid: not a failure */
-    assert_int_equal(run(dir, "run m.yaml --out m.csv --progress lines", &out), 0);
+    assert_int_equal(run_ab(dir, "run m.yaml --out m.csv --progress lines", &out), 0);
     free(out);
     char path[1200];
     snprintf(path, sizeof path, "%s/m.csv", dir);
@@ -504,27 +470,27 @@ static void landmarks_above_n_is_an_invalid_row_with_the_reason(void **s)
 static void a_locked_results_file_refuses_a_second_run(void **s)
 {
     (void)s;
-    const char *dir = newdir("lock");
+    const char *dir = ab_test_newdir("lock");
     char cfg[1200], csv[1200];
     snprintf(cfg, sizeof cfg, "%s/c.yaml", dir);
     snprintf(csv, sizeof csv, "%s/r.csv", dir);
     write_file(cfg, "seeds: [1, 2]\nrepeats: 2\nceiling: 0\ndata:\n  - {kind: gaussian, n: [64, 128, 256], d: 16}\n"
                     "methods:\n  - {name: exact}\n  - {name: nystrom, landmarks: [8, 16]}\n");
     char *out;
-    assert_int_equal(run(dir, "run c.yaml --out r.csv --force --progress quiet", &out), 0);
+    assert_int_equal(run_ab(dir, "run c.yaml --out r.csv --force --progress quiet", &out), 0);
     free(out);
-    char *before = slurp(csv);
+    char *before = ab_test_slurp(csv);
     /* the lock held by this process */
     int fd = open(csv, O_RDONLY);
     assert_true(fd >= 0);
     assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
-    assert_int_equal(run(dir, "run c.yaml --out r.csv --resume --progress quiet", &out), 2);
+    assert_int_equal(run_ab(dir, "run c.yaml --out r.csv --resume --progress quiet", &out), 2);
     assert_non_null(strstr(out, "r.csv is in use by another attnbench run"));
     free(out);
-    assert_int_equal(run(dir, "run c.yaml --out r.csv --force --progress quiet", &out), 2);
+    assert_int_equal(run_ab(dir, "run c.yaml --out r.csv --force --progress quiet", &out), 2);
     assert_non_null(strstr(out, "in use by another attnbench run"));
     free(out);
-    char *after = slurp(csv);
+    char *after = ab_test_slurp(csv);
     assert_string_equal(before, after); /* neither truncated nor appended */
     free(after);
     close(fd);
@@ -539,7 +505,7 @@ static void a_locked_results_file_refuses_a_second_run(void **s)
             mkdir(sub, 0777);
             char args[1400];
             snprintf(args, sizeof args, "run ../c.yaml --out ../r.csv --resume --progress quiet");
-            _exit(run(sub, args, NULL));
+            _exit(run_ab(sub, args, NULL));
         }
     }
     int rcs[2];
@@ -554,7 +520,7 @@ static void a_locked_results_file_refuses_a_second_run(void **s)
         if (rcs[k] == 2) {
             char p[1400];
             snprintf(p, sizeof p, "%s/k%d/out.txt", dir, k);
-            char *t = slurp(p);
+            char *t = ab_test_slurp(p);
             assert_non_null(t);
             assert_non_null(strstr(t, "in use by another attnbench run"));
             free(t);
@@ -580,13 +546,13 @@ static void a_locked_results_file_refuses_a_second_run(void **s)
 static void set_overrides_and_dry_run(void **s)
 {
     (void)s;
-    const char *dir = newdir("set");
+    const char *dir = ab_test_newdir("set");
     char cfg[1200];
     snprintf(cfg, sizeof cfg, "%s/c.yaml", dir);
     write_file(cfg, "data:\n  - {kind: gaussian, n: 64, d: 8}\n  - {kind: local, n: 64, d: 8}\n"
                     "methods:\n  - {name: exact}\n  - {name: nystrom, landmarks: 8}\n");
     char *out;
-    assert_int_equal(run(dir,
+    assert_int_equal(run_ab(dir,
                          "run c.yaml --dry-run --set seeds=[1,2,3] --set data.gaussian.n=[32,48] "
                          "--set methods.nystrom.pinv_iters=[2,4]",
                          &out),
@@ -596,19 +562,19 @@ static void set_overrides_and_dry_run(void **s)
     assert_non_null(strstr(out, "pinv_iters=4"));
     free(out);
     assert_int_equal(access("results/c.csv", F_OK), -1);
-    assert_int_equal(run(dir, "run c.yaml --dry-run --set methods.nystrom.landmark=3", &out), 2);
+    assert_int_equal(run_ab(dir, "run c.yaml --dry-run --set methods.nystrom.landmark=3", &out), 2);
     assert_non_null(strstr(out, "no method entry named nystrom has a parameter 'landmark'"));
     free(out);
-    assert_int_equal(run(dir, "run c.yaml --dry-run --set repeat=3", &out), 2);
+    assert_int_equal(run_ab(dir, "run c.yaml --dry-run --set repeat=3", &out), 2);
     assert_non_null(strstr(out, "did you mean 'repeats'?"));
     free(out);
-    assert_int_equal(run(dir, "run c.yaml --dry-run --set 'methods.nystrom.pinv_iters=[2'", &out), 2);
+    assert_int_equal(run_ab(dir, "run c.yaml --dry-run --set 'methods.nystrom.pinv_iters=[2'", &out), 2);
     assert_non_null(strstr(out, "--set methods.nystrom.pinv_iters:1:"));
     free(out);
     /* an existing results file is not overwritten without --force */
-    assert_int_equal(run(dir, "run c.yaml --out c.csv --set repeats=1 --progress quiet", &out), 0);
+    assert_int_equal(run_ab(dir, "run c.yaml --out c.csv --set repeats=1 --progress quiet", &out), 0);
     free(out);
-    assert_int_equal(run(dir, "run c.yaml --out c.csv --set repeats=1", &out), 2);
+    assert_int_equal(run_ab(dir, "run c.yaml --out c.csv --set repeats=1", &out), 2);
     assert_non_null(strstr(out, "--resume"));
     free(out);
 }
@@ -624,13 +590,13 @@ static int has_column(const struct table *t, const char *col)
 static void backend_columns_appear_with_cuda_rows_only(void **s)
 {
     (void)s;
-    const char *dir = newdir("backend");
+    const char *dir = ab_test_newdir("backend");
     char cfg[1200], path[1200];
     snprintf(cfg, sizeof cfg, "%s/cpu.yaml", dir);
     write_file(cfg, "repeats: 1\ndata:\n  - {kind: gaussian, n: 64, d: 8}\n"
                     "methods:\n  - {name: exact}\n");
     char *out;
-    assert_int_equal(run(dir, "run cpu.yaml --out cpu.csv --progress quiet", &out), 0);
+    assert_int_equal(run_ab(dir, "run cpu.yaml --out cpu.csv --progress quiet", &out), 0);
     free(out);
     snprintf(path, sizeof path, "%s/cpu.csv", dir);
     struct table *t = read_csv(path);
@@ -644,7 +610,7 @@ static void backend_columns_appear_with_cuda_rows_only(void **s)
                     "methods:\n  - {name: exact}\n"
                     "  - {name: exact, backend: cuda, impl: [fused, chunked]}\n"
                     "  - {name: nystrom, backend: cuda, landmarks: 8}\n");
-    int rc = run(dir, "run gpu.yaml --out gpu.csv --progress lines", &out);
+    int rc = run_ab(dir, "run gpu.yaml --out gpu.csv --progress lines", &out);
 #ifdef AB_HAVE_CUDA
     snprintf(path, sizeof path, "%s/gpu.csv", dir);
     t = read_csv(path);
@@ -681,14 +647,14 @@ static void backend_columns_appear_with_cuda_rows_only(void **s)
 static void rows_above_reference_max_n_are_timed_but_not_compared(void **s)
 {
     (void)s;
-    const char *dir = newdir("refmax");
+    const char *dir = ab_test_newdir("refmax");
     char cfg[1200], path[1200];
     snprintf(cfg, sizeof cfg, "%s/r.yaml", dir);
     write_file(cfg, "repeats: 1\nreference_max_n: 64\n"
                     "data:\n  - {kind: gaussian, n: [64, 96], d: 8}\n"
                     "methods:\n  - {name: nystrom, landmarks: 8}\n");
     char *out;
-    assert_int_equal(run(dir, "run r.yaml --out r.csv --progress quiet", &out), 0);
+    assert_int_equal(run_ab(dir, "run r.yaml --out r.csv --progress quiet", &out), 0);
     free(out);
     snprintf(path, sizeof path, "%s/r.csv", dir);
     struct table *t = read_csv(path);
@@ -760,7 +726,7 @@ static void assert_timing_cells(const struct table *t, int r)
 static void timing_columns_are_filled_for_timed_rows_only(void **s)
 {
     (void)s;
-    const char *dir = newdir("timing");
+    const char *dir = ab_test_newdir("timing");
     char cfg[1200], path[1200];
     snprintf(cfg, sizeof cfg, "%s/t.yaml", dir);
     write_file(cfg, "repeats: 3\nceiling: 0\n"
@@ -768,7 +734,7 @@ static void timing_columns_are_filled_for_timed_rows_only(void **s)
                     "methods:\n  - {name: nystrom, landmarks: [8, 200]}\n  - {name: exact}\n");
     char *out;
     /* 0: an invalid row (m > n) is expected, not a failure */
-    assert_int_equal(run(dir, "run t.yaml --out t.csv --progress quiet", &out), 0);
+    assert_int_equal(run_ab(dir, "run t.yaml --out t.csv --progress quiet", &out), 0);
     free(out);
     snprintf(path, sizeof path, "%s/t.csv", dir);
     struct table *t = read_csv(path);
@@ -792,7 +758,7 @@ static void timing_columns_are_filled_for_timed_rows_only(void **s)
 static void rows_measured_under_load_are_flagged_noisy(void **s)
 {
     (void)s;
-    const char *dir = newdir("noisy");
+    const char *dir = ab_test_newdir("noisy");
     char cfg[1200], path[1200];
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     if (online < 1)
@@ -813,7 +779,7 @@ static void rows_measured_under_load_are_flagged_noisy(void **s)
     int k = (int)(4 * online < 256 ? 4 * online : 256);
     int n = spin_start(pids, k);
     char *out;
-    int rc = run(dir, "run n.yaml --out n.csv --progress quiet", &out);
+    int rc = run_ab(dir, "run n.yaml --out n.csv --progress quiet", &out);
     spin_stop(pids, n);
     assert_int_equal(n, k);
     assert_int_equal(rc, 0);
@@ -855,24 +821,24 @@ static void dry_run_estimate_counts_metrics_and_references(void **s)
     assert_true(fabs(ab_dry_attn_metrics_s(1, 2048, 32, 2, 0) / one - 4) < 1e-9);
     assert_true(fabs(ab_dry_attn_metrics_s(4, 1024, 32, 2, 0) / one - 4) < 1e-9);
     assert_true(ab_dry_reference_s(1, 1024, 32, 32, 2, 1) > ab_dry_reference_s(1, 1024, 32, 32, 2, 0));
-    const char *dir = newdir("dryest");
+    const char *dir = ab_test_newdir("dryest");
     char cfg[1200];
     snprintf(cfg, sizeof cfg, "%s/c.yaml", dir);
     write_file(cfg, "threads: 2\ndata:\n  - {kind: gaussian, n: 1024, d: 32, heads: 4}\n"
                     "methods:\n  - {name: exact}\n  - {name: linformer, k: 32}\n");
     char *out;
     /* metrics on: exact has rows (4 heads x 16 passes at n = 1024: ~2 s) */
-    assert_int_equal(run(dir, "run c.yaml --dry-run --set attn_metrics=on", &out), 0);
+    assert_int_equal(run_ab(dir, "run c.yaml --dry-run --set attn_metrics=on", &out), 0);
     assert_non_null(strstr(out, "of attention-matrix metrics"));
     assert_null(strstr(out, "+ 0s of attention-matrix metrics"));
     assert_non_null(strstr(out, "of exact references"));
     free(out);
     /* off: no metric cost */
-    assert_int_equal(run(dir, "run c.yaml --dry-run --set attn_metrics=off", &out), 0);
+    assert_int_equal(run_ab(dir, "run c.yaml --dry-run --set attn_metrics=off", &out), 0);
     assert_non_null(strstr(out, "+ 0s of attention-matrix metrics"));
     free(out);
     /* linformer alone has no rows: no metric cost even when on */
-    assert_int_equal(run(dir, "run c.yaml --dry-run --set attn_metrics=on --set "
+    assert_int_equal(run_ab(dir, "run c.yaml --dry-run --set attn_metrics=on --set "
                               "'methods=[{name: linformer, k: 32}]'",
                          &out),
                      0);
@@ -883,14 +849,14 @@ static void dry_run_estimate_counts_metrics_and_references(void **s)
 static void saved_outputs_reproduce_the_reported_error(void **s)
 {
     (void)s;
-    const char *dir = newdir("save");
+    const char *dir = ab_test_newdir("save");
     char cfg[1200];
     snprintf(cfg, sizeof cfg, "%s/s.yaml", dir);
     write_file(cfg, "seeds: [7]\nrepeats: 1\n"
                     "data:\n  - {kind: clustered, n: 96, d: 16, dv: 8, heads: 2}\n"
                     "methods:\n  - {name: nystrom, landmarks: 12}\n");
     char *out;
-    assert_int_equal(run(dir, "run s.yaml --out s.csv --save-outputs outs --progress quiet", &out), 0);
+    assert_int_equal(run_ab(dir, "run s.yaml --out s.csv --save-outputs outs --progress quiet", &out), 0);
     free(out);
     char path[1200];
     snprintf(path, sizeof path, "%s/s.csv", dir);
@@ -951,7 +917,7 @@ static void write_npy_normal(const char *dir, const char *name, size_t a, size_t
 static void resume_refuses_rows_measured_on_changed_files(void **s)
 {
     (void)s;
-    const char *dir = newdir("inputs");
+    const char *dir = ab_test_newdir("inputs");
     write_npy_normal(dir, "q.npy", 2, 48, 8, 3);
     write_npy_normal(dir, "k.npy", 2, 48, 8, 3);
     write_npy_normal(dir, "v.npy", 2, 48, 8, 3);
@@ -962,30 +928,30 @@ static void resume_refuses_rows_measured_on_changed_files(void **s)
                     "data:\n  - {kind: npy, q: q.npy, k: k.npy, v: v.npy}\n"
                     "methods:\n  - {name: exact}\n"
                     "  - {name: performer, features: 16, features_file: w.npy}\n");
-    assert_int_equal(run(dir, "run in.yaml --out r.csv --progress quiet", NULL), 0);
+    assert_int_equal(run_ab(dir, "run in.yaml --out r.csv --progress quiet", NULL), 0);
     char csv[1200];
     snprintf(csv, sizeof csv, "%s/r.csv", dir);
-    char *before = slurp(csv);
+    char *before = ab_test_slurp(csv);
     /* unchanged: resumed, nothing to do */
-    assert_int_equal(run(dir, "run in.yaml --out r.csv --resume --progress quiet", NULL), 0);
+    assert_int_equal(run_ab(dir, "run in.yaml --out r.csv --resume --progress quiet", NULL), 0);
     /* the method's file changes: the performer row (line 3) was measured on the old one */
     write_npy_normal(dir, "w.npy", 16, 8, 0, 2);
     char *out;
-    assert_int_equal(run(dir, "run in.yaml --out r.csv --resume --progress quiet", &out), 2);
+    assert_int_equal(run_ab(dir, "run in.yaml --out r.csv --resume --progress quiet", &out), 2);
     assert_non_null(strstr(out, "r.csv:3:"));
     assert_non_null(strstr(out, "measured on other inputs"));
     free(out);
     /* a data file changes: every row of the instance */
     write_npy_normal(dir, "v.npy", 2, 48, 8, 3);
-    assert_int_equal(run(dir, "run in.yaml --out r.csv --resume --progress quiet", &out), 2);
+    assert_int_equal(run_ab(dir, "run in.yaml --out r.csv --resume --progress quiet", &out), 2);
     assert_non_null(strstr(out, "r.csv:2:"));
     free(out);
-    char *after = slurp(csv);
+    char *after = ab_test_slurp(csv);
     assert_string_equal(before, after);
     free(before), free(after);
     /* --force measures everything on the new content */
-    assert_int_equal(run(dir, "run in.yaml --out r.csv --force --progress quiet", NULL), 0);
-    assert_int_equal(run(dir, "run in.yaml --out r.csv --resume --progress quiet", NULL), 0);
+    assert_int_equal(run_ab(dir, "run in.yaml --out r.csv --force --progress quiet", NULL), 0);
+    assert_int_equal(run_ab(dir, "run in.yaml --out r.csv --resume --progress quiet", NULL), 0);
 }
 
 /* Failures stay failures: a resumed run exits 3 while the file holds a
@@ -994,7 +960,7 @@ static void resume_refuses_rows_measured_on_changed_files(void **s)
 static void retry_failed_replaces_failed_rows_and_exit_reflects_the_file(void **s)
 {
     (void)s;
-    const char *dir = newdir("retry");
+    const char *dir = ab_test_newdir("retry");
     char cfg[1200];
     snprintf(cfg, sizeof cfg, "%s/rt.yaml", dir);
     write_file(cfg, "name: rt\nrepeats: 1\nwarmup: 0\nseeds: [1, 2]\n"
@@ -1005,7 +971,7 @@ static void retry_failed_replaces_failed_rows_and_exit_reflects_the_file(void **
     /* a timeout too short for the slow rows: they fail (a transient cause) */
     snprintf(args, sizeof args, "run rt.yaml --out r.csv --plugin '%s' --set timeout=0.3 --progress quiet",
              AB_PLUGIN);
-    assert_int_equal(run(dir, args, NULL), 3);
+    assert_int_equal(run_ab(dir, args, NULL), 3);
     char csv[1200];
     snprintf(csv, sizeof csv, "%s/r.csv", dir);
     struct table *t = read_csv(csv);
@@ -1021,14 +987,14 @@ static void retry_failed_replaces_failed_rows_and_exit_reflects_the_file(void **
     snprintf(args, sizeof args, "run rt.yaml --out r.csv --plugin '%s' --resume --progress quiet",
              AB_PLUGIN);
     char *out;
-    assert_int_equal(run(dir, args, &out), 3);
+    assert_int_equal(run_ab(dir, args, &out), 3);
     assert_non_null(strstr(out, "2 rows from before"));
     free(out);
     /* --retry-failed with room to finish: the two rows again, now ok */
     snprintf(args, sizeof args,
              "run rt.yaml --out r.csv --plugin '%s' --retry-failed --set timeout=60 --progress quiet",
              AB_PLUGIN);
-    assert_int_equal(run(dir, args, &out), 0);
+    assert_int_equal(run_ab(dir, args, &out), 0);
     assert_non_null(strstr(out, "2 rows of"));
     free(out);
     t = read_csv(csv);
@@ -1049,7 +1015,7 @@ static void retry_failed_replaces_failed_rows_and_exit_reflects_the_file(void **
 static void plugin_faults_outside_a_row_are_clear_errors(void **s)
 {
     (void)s;
-    const char *dir = newdir("plugfault");
+    const char *dir = ab_test_newdir("plugfault");
     char cfg[1200];
     snprintf(cfg, sizeof cfg, "%s/pf.yaml", dir);
     write_file(cfg, "name: pf\nrepeats: 1\nwarmup: 0\n"
@@ -1058,17 +1024,17 @@ static void plugin_faults_outside_a_row_are_clear_errors(void **s)
                     "  - {name: test-fault, fault: crash-estimate}\n");
     char args[2048], *out;
     snprintf(args, sizeof args, "run pf.yaml --plugin '%s' --dry-run", AB_PLUGIN);
-    assert_int_equal(run(dir, args, &out), 0);
+    assert_int_equal(run_ab(dir, args, &out), 0);
     assert_non_null(strstr(out, "test-fault: its estimate killed by signal 11"));
     free(out);
     snprintf(args, sizeof args, "run pf.yaml --plugin '%s' --shard 1/2 --out s1.csv --progress quiet",
              AB_PLUGIN);
-    int rc = run(dir, args, &out);
+    int rc = run_ab(dir, args, &out);
     assert_true(rc == 3); /* the row crashes, in its child; the sweep goes on */
     free(out);
     snprintf(args, sizeof args, "run pf.yaml --plugin '%s' --shard 2/2 --out s2.csv --progress quiet",
              AB_PLUGIN);
-    assert_int_equal(run(dir, args, NULL), 3);
+    assert_int_equal(run_ab(dir, args, NULL), 3);
     char csv[1200];
     snprintf(csv, sizeof csv, "%s/s1.csv", dir);
     struct table *a = read_csv(csv);
@@ -1078,12 +1044,12 @@ static void plugin_faults_outside_a_row_are_clear_errors(void **s)
     free_table(a), free_table(b);
 
     snprintf(args, sizeof args, "list --plugin '%s'", AB_PLUGIN_GARBAGE);
-    assert_int_equal(run(dir, args, &out), 2);
+    assert_int_equal(run_ab(dir, args, &out), 2);
     assert_non_null(strstr(out, "failed while being loaded and checked"));
     free(out);
 
     snprintf(args, sizeof args, "list --plugin '%s' --plugin '%s'", AB_PLUGIN, AB_PLUGIN);
-    assert_int_equal(run(dir, args, &out), 2);
+    assert_int_equal(run_ab(dir, args, &out), 2);
     assert_non_null(strstr(out, "method 'test-fault' (backend cpu) is already registered"));
     free(out);
 
@@ -1091,7 +1057,7 @@ static void plugin_faults_outside_a_row_are_clear_errors(void **s)
     char cmd[3000];
     snprintf(cmd, sizeof cmd, "cp '%s' '%s/libhere.so'", AB_PLUGIN, dir);
     assert_int_equal(system(cmd), 0);
-    assert_int_equal(run(dir, "list --plugin libhere.so", &out), 0);
+    assert_int_equal(run_ab(dir, "list --plugin libhere.so", &out), 0);
     assert_non_null(strstr(out, "test-fault"));
     free(out);
 }
@@ -1101,7 +1067,7 @@ static void plugin_faults_outside_a_row_are_clear_errors(void **s)
 static void a_long_out_path_is_used_whole(void **s)
 {
     (void)s;
-    const char *dir = newdir("longout");
+    const char *dir = ab_test_newdir("longout");
     char rel[1600] = "", path[3000];
     for (int i = 0; i < 6; i++) { /* 6 folders of 240 characters */
         size_t l = strlen(rel);
@@ -1117,7 +1083,7 @@ static void a_long_out_path_is_used_whole(void **s)
                     "methods:\n  - {name: exact}\n");
     char args[4096];
     snprintf(args, sizeof args, "run lo.yaml --out '%sr.csv' --progress quiet", rel);
-    assert_int_equal(run(dir, args, NULL), 0);
+    assert_int_equal(run_ab(dir, args, NULL), 0);
     snprintf(path, sizeof path, "%s/%sr.csv", dir, rel);
     struct table *t = read_csv(path);
     assert_int_equal(t->nrows, 1);

@@ -40,20 +40,6 @@ static void write_text(const char *path, const char *text)
     fclose(f);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    b[fread(b, 1, (size_t)n, f)] = '\0';
-    fclose(f);
-    return b;
-}
-
 /* A results file: time = n^2 / 1e4 ms for method a (slope 2), n / 100 for b
  * (slope 1); two seeds with errors 0.1 and 0.3 for b at budget 16. */
 static const char *make_csv(const char *dir)
@@ -84,7 +70,7 @@ static void plot_aggregates_seeds_and_fits_slopes(void **s)
     const char *dir = ab_test_tmpdir();
     char csv[600];
     snprintf(csv, sizeof csv, "%s", make_csv(dir));
-    char *before = slurp(csv);
+    char *before = ab_test_slurp(csv);
     char out[600];
     snprintf(out, sizeof out, "%s/plots", dir);
     struct ab_plot_opts o = {.out_dir = out, .png = 1, .svg = 0, .render = 0};
@@ -92,7 +78,7 @@ static void plot_aggregates_seeds_and_fits_slopes(void **s)
     if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
     /* the time chart's legend has each series' slope */
-    char *gp = slurp(path_in(out, "toy-time.gp"));
+    char *gp = ab_test_slurp(path_in(out, "toy-time.gp"));
     assert_non_null(gp);
     /* the slope from 3 or more sizes, with the range it was fitted over */
     assert_non_null(strstr(gp, "a (slope 2.00 over n 1k–16k; 2 seeds)"));
@@ -101,16 +87,16 @@ static void plot_aggregates_seeds_and_fits_slopes(void **s)
     assert_non_null(strstr(gp, "set logscale x 2"));
     assert_non_null(strstr(gp, "\"1k\" 1024, \"2k\" 2048, \"4k\" 4096, \"8k\" 8192, \"16k\" 16384"));
     /* budget chart: b at budget 16 is mean 0.2, min 0.1, max 0.3 over seeds */
-    char *dat = slurp(path_in(out, "toy-budget.dat"));
+    char *dat = ab_test_slurp(path_in(out, "toy-budget.dat"));
     assert_non_null(dat);
     assert_non_null(strstr(dat, "\n16 0.2 0.1 0.3 nan 2 2\n"));
     /* the refused row is drawn on the memory chart, not dropped */
-    char *mem = slurp(path_in(out, "toy-memory.gp"));
+    char *mem = ab_test_slurp(path_in(out, "toy-memory.gp"));
     assert_non_null(strstr(mem, "[refused: drawn at the top]"));
     /* no pinv_iters column: that chart is skipped, not empty */
     struct stat st;
     assert_int_not_equal(stat(path_in(out, "toy-pinv.gp"), &st), 0);
-    char *after = slurp(csv);
+    char *after = ab_test_slurp(csv);
     assert_string_equal(before, after);
     free(gp), free(dat), free(mem), free(before), free(after);
 }
@@ -121,7 +107,7 @@ static void missing_gnuplot_names_the_package_and_leaves_the_csv(void **s)
     const char *dir = ab_test_tmpdir();
     char csv[600];
     snprintf(csv, sizeof csv, "%s", make_csv(dir));
-    char *before = slurp(csv);
+    char *before = ab_test_slurp(csv);
     char *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
     setenv("PATH", "/nonexistent", 1);
     char out[600];
@@ -134,7 +120,7 @@ static void missing_gnuplot_names_the_package_and_leaves_the_csv(void **s)
     free(path);
     assert_int_equal(rc, AB_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "gnuplot-nox"));
-    char *after = slurp(csv);
+    char *after = ab_test_slurp(csv);
     assert_string_equal(before, after);
     free(before), free(after);
 }
@@ -290,7 +276,7 @@ static void heatmap_draws_each_method_once_with_its_errors(void **s)
     struct ab_err err;
     if (ab_heatmap(&plan, &o, &err))
         fail_msg("%s", err.msg);
-    char *gp = slurp(path_in(o.out_dir, "once-heatmap.gp"));
+    char *gp = ab_test_slurp(path_in(o.out_dir, "once-heatmap.gp"));
     assert_non_null(gp);
     assert_int_equal(count_of(gp, "nonuniform matrix with image"), 3);
     assert_int_equal(count_of(gp, "'exact softmax'"), 1);
@@ -355,7 +341,7 @@ static void heatmap_has_one_symmetric_colour_scale(void **s)
     }
     print_message("weights in [%g, ...], largest |w| %g, exact's %g\n", lo, amax, emax);
     assert_true(lo < 0); /* the premise: negative weights exist */
-    char *gp = slurp(path_in(o.out_dir, "div-heatmap.gp"));
+    char *gp = ab_test_slurp(path_in(o.out_dir, "div-heatmap.gp"));
     assert_non_null(gp);
     /* one range, one colour bar (drawn by the first panel), for all panels */
     assert_int_equal(count_of(gp, "set cbrange"), 1);
@@ -391,7 +377,7 @@ static void heatmap_panels_follow_a_non_square_block(void **s)
                                 .png = 1, .render = 0};
     if (ab_heatmap(&plan, &o, &err))
         fail_msg("%s", err.msg);
-    char *gp = slurp(path_in(o.out_dir, "ns-heatmap.gp"));
+    char *gp = ab_test_slurp(path_in(o.out_dir, "ns-heatmap.gp"));
     assert_non_null(strstr(gp, "set size ratio 2\n"));
     assert_non_null(strstr(gp, "set multiplot layout 1,3 "));
     assert_non_null(strstr(gp, "set xrange [-0.5:31.5]\nset yrange [63.5:-0.5]"));
@@ -401,7 +387,7 @@ static void heatmap_panels_follow_a_non_square_block(void **s)
     o.out_dir = outdir(dir, "ns-wide"), o.r1 = 16, o.c1 = 64;
     if (ab_heatmap(&plan, &o, &err))
         fail_msg("%s", err.msg);
-    gp = slurp(path_in(o.out_dir, "ns-heatmap.gp"));
+    gp = ab_test_slurp(path_in(o.out_dir, "ns-heatmap.gp"));
     assert_non_null(strstr(gp, "set size ratio 0.25\n"));
     unsigned rows, cols, w, h;
     assert_int_equal(sscanf(strstr(gp, "set multiplot layout"), "set multiplot layout %u,%u", &rows, &cols), 2);
@@ -431,7 +417,7 @@ static void heatmap_writes_pdf_when_asked(void **s)
     struct ab_err err;
     if (ab_heatmap(&plan, &o, &err))
         fail_msg("%s", err.msg);
-    char *pdf = slurp(path_in(o.out_dir, "pdf-heatmap.pdf"));
+    char *pdf = ab_test_slurp(path_in(o.out_dir, "pdf-heatmap.pdf"));
     assert_non_null(pdf);
     assert_memory_equal(pdf, "%PDF", 4);
     struct stat st; /* only what was asked */
@@ -471,7 +457,7 @@ static void heatmap_passes_the_mask_and_refuses_methods_without_it(void **s)
     }
     struct stat st;
     assert_int_not_equal(stat(path_in(o.out_dir, "causal-heatmap-m1.dat"), &st), 0);
-    char *gp = slurp(path_in(o.out_dir, "causal-heatmap.gp"));
+    char *gp = ab_test_slurp(path_in(o.out_dir, "causal-heatmap.gp"));
     assert_int_equal(count_of(gp, "nonuniform matrix with image"), 2);
     assert_non_null(strstr(gp, "mask=causal"));
     free(gp);
@@ -599,7 +585,7 @@ static void plot_never_runs_text_from_the_csv(void **s)
         assert_int_equal(stat(path_in(out, "r_touch_x-fname___id___q_-pinv.svg"), &st), 0);
     }
     /* every script string is single-quoted: no double quote carries CSV text */
-    char *gp = slurp(path_in(out, "r_touch_x-fname___id___q_-time.gp"));
+    char *gp = ab_test_slurp(path_in(out, "r_touch_x-fname___id___q_-time.gp"));
     assert_non_null(gp);
     assert_non_null(strstr(gp, "title 'method`touch "));
     assert_non_null(strstr(gp, " '.\"'\".''.\"'\".' ")); /* '' in the text */
@@ -697,7 +683,7 @@ static void plot_never_pools_a_data_parameter(void **s)
     struct ab_err err;
     if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
-    char *gp = slurp(path_in(out, "orders1-budget.gp")), *dat = slurp(path_in(out, "orders1-budget.dat"));
+    char *gp = ab_test_slurp(path_in(out, "orders1-budget.gp")), *dat = ab_test_slurp(path_in(out, "orders1-budget.dat"));
     assert_non_null(gp);
     assert_non_null(dat);
     assert_non_null(strstr(gp, "set title 'clustered, order=contiguous'"));
@@ -726,7 +712,7 @@ static void plot_band_spans_seeds_only(void **s)
     struct ab_err err;
     if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
-    char *gp = slurp(path_in(out, "orders2-budget.gp")), *dat = slurp(path_in(out, "orders2-budget.dat"));
+    char *gp = ab_test_slurp(path_in(out, "orders2-budget.gp")), *dat = ab_test_slurp(path_in(out, "orders2-budget.dat"));
     assert_non_null(gp);
     assert_non_null(strstr(dat, "\n16 0.09 0.08 0.1 nan 2 2\n"));
     assert_non_null(strstr(dat, "\n16 0.98 0.97 0.99 nan 2 2\n"));
@@ -753,7 +739,7 @@ static void plot_where_filters_rows(void **s)
     struct ab_err err;
     if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
-    char *gp = slurp(path_in(out, "orders3-budget.gp")), *dat = slurp(path_in(out, "orders3-budget.dat"));
+    char *gp = ab_test_slurp(path_in(out, "orders3-budget.gp")), *dat = ab_test_slurp(path_in(out, "orders3-budget.dat"));
     assert_non_null(gp);
     assert_null(strstr(gp, "contiguous"));
     assert_null(strstr(dat, "0.08"));
@@ -772,7 +758,7 @@ static void plot_where_filters_rows(void **s)
     o.where = NULL, o.nwhere = 0, o.by = by, o.nby = 1;
     if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
-    gp = slurp(path_in(out, "orders3-budget.gp"));
+    gp = ab_test_slurp(path_in(out, "orders3-budget.gp"));
     assert_non_null(strstr(gp, "set title 'clustered, order=shuffled, method=nystrom'"));
     free(gp);
 }
@@ -809,7 +795,7 @@ static void plot_too_many_series_is_a_message(void **s)
     close(saved);
     if (rc)
         fail_msg("%s", err.msg);
-    char *msg = slurp(log);
+    char *msg = ab_test_slurp(log);
     assert_non_null(strstr(msg, "budget: not drawn: 20 series"));
     assert_non_null(strstr(msg, "m p=1,2,3"));
     assert_non_null(strstr(msg, "--where KEY=VALUE"));
@@ -862,7 +848,7 @@ static void position_chart_draws_causal_rows_by_eighths(void **s)
     struct ab_err err;
     if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
-    char *dat = slurp(path_in(out, "pos-position.dat"));
+    char *dat = ab_test_slurp(path_in(out, "pos-position.dat"));
     assert_non_null(dat);
     /* eighth 1 (x = 1/16): mean of 0.1 and 0.3; eighth 8: of 0.8 and 2.4 */
     assert_non_null(strstr(dat, "\n0.0625 0.2 0.1 0.3 nan 2 2\n"));
@@ -898,7 +884,7 @@ static void precision_chart_puts_formats_at_their_unit_roundoff(void **s)
     struct ab_err err;
     if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
-    char *dat = slurp(path_in(out, "prec-precision.dat"));
+    char *dat = ab_test_slurp(path_in(out, "prec-precision.dat"));
     assert_non_null(dat);
     assert_non_null(strstr(dat, "\n5.96046448e-08 1e-07 "));
     assert_non_null(strstr(dat, "\n0.00048828125 0.0004 "));
@@ -932,7 +918,7 @@ static void paper_charts_sort_numerically_and_draw_references(void **s)
     struct ab_err err;
     if (ab_plot((const char *[]){csv}, 1, &o, &err))
         fail_msg("%s", err.msg);
-    char *gp = slurp(path_in(out, "paper-time.gp"));
+    char *gp = ab_test_slurp(path_in(out, "paper-time.gp"));
     assert_non_null(gp);
     const char *a = strstr(gp, "'b landmarks=16"), *b = strstr(gp, "'b landmarks=32"),
                *c = strstr(gp, "'b landmarks=128");
@@ -941,21 +927,21 @@ static void paper_charts_sort_numerically_and_draw_references(void **s)
     assert_non_null(strstr(gp, "set terminal pdfcairo"));
     assert_non_null(strstr(gp, "formats = \"png pdf\""));
     free(gp);
-    gp = slurp(path_in(out, "paper-budget.gp"));
+    gp = ab_test_slurp(path_in(out, "paper-budget.gp"));
     assert_non_null(gp);
     assert_non_null(strstr(gp, "'uniform (floor) n=1024'"));
     assert_null(strstr(gp, "'uniform ("
                            "1 seed)'")); /* not a series */
     assert_non_null(strstr(gp, "dt 2 lw 2.5 lc rgb \"#888888\""));
     free(gp);
-    gp = slurp(path_in(out, "paper-pareto.gp"));
+    gp = ab_test_slurp(path_in(out, "paper-pareto.gp"));
     assert_non_null(gp);
     assert_non_null(strstr(gp, "set arrow 1 from 50, graph 0 to 50, graph 1 nohead"));
     assert_non_null(strstr(gp, "'exact: 50 ms'"));
     assert_null(strstr(gp, "'exact (")); /* exact is no point series */
     assert_non_null(strstr(gp, "with labels")); /* the budgets */
     free(gp);
-    char *dat = slurp(path_in(out, "paper-pareto.dat"));
+    char *dat = ab_test_slurp(path_in(out, "paper-pareto.dat"));
     assert_null(strstr(dat, "1e-07")); /* exact's error does not stretch the axis */
     free(dat);
 }

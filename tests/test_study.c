@@ -14,19 +14,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static char *slurp(const char *path)
+
+/* attnbench itself in dir (testlib's ab_test_run_bin). */
+static int run_ab(const char *dir, const char *args, char **output)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = '\0';
-    fclose(f);
-    return s;
+    return ab_test_run_bin(AB_BIN, dir, args, output);
 }
 
 static void write_file(const char *dir, const char *name, const char *text)
@@ -37,31 +29,6 @@ static void write_file(const char *dir, const char *name, const char *text)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
-}
-
-/* Run attnbench in dir; its stdout and stderr in *output (may be NULL). */
-static int run(const char *dir, const char *args, char **output)
-{
-    char cmd[4096], outp[1200];
-    snprintf(outp, sizeof outp, "%s/out.txt", dir);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>&1", dir, AB_BIN, args, outp);
-    int st = system(cmd);
-    char *text = slurp(outp);
-    if (output)
-        *output = text;
-    else
-        free(text);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static const char *newdir(const char *name)
-{
-    static char buf[4][1024];
-    static int k;
-    char *d = buf[k++ % 4];
-    snprintf(d, 1024, "%s/%s", ab_test_tmpdir(), name);
-    mkdir(d, 0777);
-    return d;
 }
 
 static void load(const char *dir, const char *name, struct ab_table *t)
@@ -97,11 +64,11 @@ static const char *const v2 =
 static void data_parameters_have_columns_and_resume_after_adding_a_method(void **s)
 {
     (void)s;
-    const char *dir = newdir("grow");
+    const char *dir = ab_test_newdir("grow");
     write_file(dir, "v1.yaml", v1);
     write_file(dir, "v2.yaml", v2);
     char *out;
-    assert_int_equal(run(dir, "run v1.yaml --out r.csv --progress quiet", &out), 0);
+    assert_int_equal(run_ab(dir, "run v1.yaml --out r.csv --progress quiet", &out), 0);
     free(out);
     struct ab_table t;
     load(dir, "r.csv", &t);
@@ -116,7 +83,7 @@ static void data_parameters_have_columns_and_resume_after_adding_a_method(void *
 
     /* the study grows: a method and a data kind; --resume keeps the old row,
      * widens the file, and measures only the new rows */
-    int rc = run(dir, "run v2.yaml --out r.csv --resume --progress quiet", &out);
+    int rc = run_ab(dir, "run v2.yaml --out r.csv --resume --progress quiet", &out);
     if (rc != 0)
         fail_msg("exit %d: %s", rc, out);
     free(out);
@@ -143,28 +110,28 @@ static void data_parameters_have_columns_and_resume_after_adding_a_method(void *
             assert_string_not_equal(ab_table_str(&t, a, 0), ab_table_str(&t, b, 0));
     ab_table_free(&t);
     /* resuming again measures nothing and keeps every row */
-    assert_int_equal(run(dir, "run v2.yaml --out r.csv --resume --progress quiet", &out), 0);
+    assert_int_equal(run_ab(dir, "run v2.yaml --out r.csv --resume --progress quiet", &out), 0);
     assert_non_null(strstr(out, "0 rows written"));
     free(out);
 
     /* the old one-method file and the grown one: check, merge and plot take both */
-    assert_int_equal(run(dir, "run v1.yaml --out old.csv --progress quiet", NULL), 0);
-    rc = run(dir, "check r.csv --baseline old.csv", &out);
+    assert_int_equal(run_ab(dir, "run v1.yaml --out old.csv --progress quiet", NULL), 0);
+    rc = run_ab(dir, "check r.csv --baseline old.csv", &out);
     assert_int_equal(rc, 0); /* the old row compared, the new ones reported as new */
     assert_non_null(strstr(out, "1 rows compared"));
     free(out);
-    rc = run(dir, "check old.csv r.csv --baseline r.csv", &out);
+    rc = run_ab(dir, "check old.csv r.csv --baseline r.csv", &out);
     /* r.csv's rows twice on the results side: ambiguous, an error naming both */
     assert_int_equal(rc, 2);
     free(out);
-    rc = run(dir, "merge old.csv r.csv --out m.csv", &out);
+    rc = run_ab(dir, "merge old.csv r.csv --out m.csv", &out);
     assert_int_equal(rc, 0);
     free(out);
     load(dir, "m.csv", &t);
     assert_int_equal(t.nrows, 4);
     assert_true(ab_table_col(&t, "landmarks") >= 0 && ab_table_col(&t, "data.width") >= 0);
     ab_table_free(&t);
-    rc = run(dir, "plot old.csv r.csv --name both --no-render --out p", &out);
+    rc = run_ab(dir, "plot old.csv r.csv --name both --no-render --out p", &out);
     assert_int_equal(rc, 0);
     assert_non_null(strstr(out, "p/both-"));
     free(out);
@@ -173,16 +140,16 @@ static void data_parameters_have_columns_and_resume_after_adding_a_method(void *
 static void a_file_without_the_key_columns_is_not_resumed(void **s)
 {
     (void)s;
-    const char *dir = newdir("nokey");
+    const char *dir = ab_test_newdir("nokey");
     write_file(dir, "v1.yaml", v1);
     write_file(dir, "r.csv", "id,status\nx,ok\n");
     char *out;
-    assert_int_equal(run(dir, "run v1.yaml --out r.csv --resume --progress quiet", &out), 2);
+    assert_int_equal(run_ab(dir, "run v1.yaml --out r.csv --resume --progress quiet", &out), 2);
     assert_non_null(strstr(out, "r.csv:1: lacks the column(s) row_id"));
     free(out);
     char path[1200];
     snprintf(path, sizeof path, "%s/r.csv", dir);
-    char *text = slurp(path);
+    char *text = ab_test_slurp(path);
     assert_string_equal(text, "id,status\nx,ok\n"); /* untouched */
     free(text);
 }
@@ -190,7 +157,7 @@ static void a_file_without_the_key_columns_is_not_resumed(void **s)
 static void a_plan_listing_rows_twice_measures_each_once_and_says_so(void **s)
 {
     (void)s;
-    const char *dir = newdir("dup");
+    const char *dir = ab_test_newdir("dup");
     /* a repeated list value, a repeated seed, an explicit default, and a
      * --set that makes two method entries equal */
     write_file(dir, "d.yaml",
@@ -201,7 +168,7 @@ static void a_plan_listing_rows_twice_measures_each_once_and_says_so(void **s)
                "  - {name: nystrom, landmarks: 4, pinv_iters: 6}\n"
                "  - {name: nystrom, landmarks: 8}\n");
     char *out;
-    int rc = run(dir, "run d.yaml --out d.csv --progress quiet --set methods.landmarks=4", &out);
+    int rc = run_ab(dir, "run d.yaml --out d.csv --progress quiet --set methods.landmarks=4", &out);
     if (rc != 0)
         fail_msg("exit %d: %s", rc, out);
     /* 2 data x 2 seeds x 3 method points (the --set makes the list [4, 4]
@@ -214,7 +181,7 @@ static void a_plan_listing_rows_twice_measures_each_once_and_says_so(void **s)
     assert_int_equal(t.nrows, 1);
     ab_table_free(&t);
     /* --dry-run says the same and plans one row */
-    rc = run(dir, "run d.yaml --dry-run --set methods.landmarks=4", &out);
+    rc = run_ab(dir, "run d.yaml --dry-run --set methods.landmarks=4", &out);
     assert_int_equal(rc, 0);
     assert_non_null(strstr(out, "11 rows are listed more than once"));
     free(out);
@@ -223,14 +190,14 @@ static void a_plan_listing_rows_twice_measures_each_once_and_says_so(void **s)
 static void invalid_for_one_size_is_expected_invalid_for_all_is_a_config_error(void **s)
 {
     (void)s;
-    const char *dir = newdir("invalid");
+    const char *dir = ab_test_newdir("invalid");
     /* an n x m grid: m = 48 > n = 32 is invalid at that size only */
     write_file(dir, "g.yaml",
                "repeats: 1\nwarmup: 0\nwarmup_time: 0\nceiling: 0\nattn_metrics: off\n"
                "data:\n  - {kind: gaussian, n: [32, 64], d: 8}\n"
                "methods:\n  - {name: nystrom, landmarks: [8, 48]}\n");
     char *out;
-    int rc = run(dir, "run g.yaml --out g.csv --progress quiet", &out);
+    int rc = run_ab(dir, "run g.yaml --out g.csv --progress quiet", &out);
     if (rc != 0)
         fail_msg("exit %d (an expected invalid row must not fail the run): %s", rc, out);
     free(out);
@@ -247,7 +214,7 @@ static void invalid_for_one_size_is_expected_invalid_for_all_is_a_config_error(v
                "repeats: 1\ndata:\n  - {kind: gaussian, n: [32, 64], d: 8}\n"
                "methods:\n  - {name: exact}\n"
                "  - {name: nystrom, landmarks: 8, landmark_ratio: 0.25}\n");
-    rc = run(dir, "run b.yaml --out b.csv --progress quiet", &out);
+    rc = run_ab(dir, "run b.yaml --out b.csv --progress quiet", &out);
     assert_int_equal(rc, 2);
     assert_non_null(strstr(out, "b.yaml:6:5: method 'nystrom'"));
     assert_non_null(strstr(out, "invalid for every data size"));
@@ -257,7 +224,7 @@ static void invalid_for_one_size_is_expected_invalid_for_all_is_a_config_error(v
     snprintf(path, sizeof path, "%s/b.csv", dir);
     struct stat st;
     assert_int_not_equal(stat(path, &st), 0); /* nothing ran */
-    rc = run(dir, "run b.yaml --dry-run", &out);
+    rc = run_ab(dir, "run b.yaml --dry-run", &out);
     assert_int_equal(rc, 2);
     free(out);
 }

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
+#include <sys/stat.h>
 
 uint64_t ab_test_seed(void)
 {
@@ -436,4 +438,43 @@ float ab_test_round_fp16(float x)
     u &= ~0x1fffu;
     memcpy(&x, &u, 4);
     return x;
+}
+
+char *ab_test_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)(n > 0 ? n : 0) + 1);
+    assert_non_null(b);
+    b[fread(b, 1, (size_t)(n > 0 ? n : 0), f)] = '\0';
+    fclose(f);
+    return b;
+}
+
+const char *ab_test_newdir(const char *name)
+{
+    static char buf[8][1024];
+    static int k;
+    char *d = buf[k++ % 8];
+    snprintf(d, 1024, "%s/%s", ab_test_tmpdir(), name);
+    mkdir(d, 0777);
+    return d;
+}
+
+int ab_test_run_bin(const char *bin, const char *dir, const char *args, char **output)
+{
+    char cmd[4096], outp[1200];
+    snprintf(outp, sizeof outp, "%s/out.txt", dir);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>&1", dir, bin, args, outp);
+    int st = system(cmd);
+    char *text = ab_test_slurp(outp);
+    if (output)
+        *output = text;
+    else
+        free(text);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

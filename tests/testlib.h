@@ -102,6 +102,17 @@ int ab_test_run_method(const struct ab_method *m, const struct ab_problem *p,
 /* Values for method m: defaults, then "key=value" overrides (NULL-terminated). */
 struct ab_values ab_test_values(const struct ab_method *m, ...);
 
+/* A whole file as a NUL-terminated malloc'd string (caller frees); NULL if
+ * it cannot be opened. */
+char *ab_test_slurp(const char *path);
+/* A directory `name` under ab_test_tmpdir() (created if absent); the
+ * returned path stays valid for the next 7 calls. */
+const char *ab_test_newdir(const char *name);
+/* Run `BIN ARGS` with dir as the working directory, stdout and stderr into
+ * dir/out.txt; *output (may be NULL) receives that text (caller frees).
+ * Returns the exit status, or 128 + the signal. */
+int ab_test_run_bin(const char *bin, const char *dir, const char *args, char **output);
+
 /* A fresh temporary directory (removed by the OS's tmp cleanup, not by us). */
 const char *ab_test_tmpdir(void);
 
